@@ -1,0 +1,74 @@
+// Builds the Express app from its dependencies without listening, so tests drive it in-process
+// and main.ts owns the server's lifetime.
+import { randomUUID } from 'node:crypto';
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { healthRouter } from './health/health.routes.js';
+import { errorMiddleware, notFoundHandler } from './http/error-middleware.js';
+import { OpenApiRegistry } from './http/openapi.js';
+import { redactUrl } from './logging/logger.js';
+import { storesRouter, type StoresService } from './stores/index.js';
+
+export interface AppDeps {
+  logger: Logger;
+  version: string;
+  adminApiKey: string;
+  corsOrigins: string[];
+  bodyLimit: string;
+  trustProxy: string;
+  stores: StoresService;
+  pingDatabase: () => Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function buildApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Behind Nginx: req.ip is the client's, from X-Forwarded-For, only when the proxy is trusted.
+  app.set('trust proxy', deps.trustProxy);
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      // A caller's x-request-id is kept (when sane) so a trace spans the dashboard and us.
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      customProps: (req) => ({ requestId: req.id }),
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+      },
+      // SSE and health probes would flood the log; failures are still logged by the error middleware.
+      autoLogging: { ignore: (req) => req.url === '/health' },
+    }),
+  );
+  app.use(helmet());
+  app.use(
+    cors({
+      origin: deps.corsOrigins.length ? deps.corsOrigins : false,
+      exposedHeaders: ['x-request-id'],
+      maxAge: 600,
+    }),
+  );
+  app.use(express.json({ limit: deps.bodyLimit, strict: true }));
+
+  const openapi = new OpenApiRegistry();
+  app.use(healthRouter({ version: deps.version, pingDatabase: deps.pingDatabase, openapi }));
+  app.use(storesRouter({ stores: deps.stores, adminApiKey: deps.adminApiKey, openapi }));
+
+  const document = openapi.document({ title: 'Drin WhatsApp session engine', version: deps.version });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+
+  app.use(notFoundHandler);
+  app.use(errorMiddleware);
+  return app;
+}

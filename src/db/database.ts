@@ -1,0 +1,48 @@
+// Opens the daemon's database: the server named by DATABASE_URL, or the embedded one. Migrations
+// run here when configured, so `npm start` on a new machine just works.
+import type { Logger } from 'pino';
+import { ensureDatabaseExists } from './database-admin.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { applyMigrations } from './migrator.js';
+import { createPrismaClient, type Db } from './prisma.js';
+
+export interface Database {
+  prisma: Db;
+  url: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(
+  opts: { databaseUrl: string | undefined; dataDir: string; poolMax: number; migrate: boolean },
+  log: Logger,
+): Promise<Database> {
+  const embedded = opts.databaseUrl ? undefined : await startEmbeddedPostgres(opts.dataDir);
+  const url = opts.databaseUrl ?? embedded!.url;
+  try {
+    if (embedded) {
+      log.info({ dataDir: embedded.dataDir }, 'DATABASE_URL is unset: using the embedded Postgres (one daemon process only; set DATABASE_URL to share a server)');
+    } else if (opts.migrate && (await ensureDatabaseExists(url))) {
+      log.info('created the database named in DATABASE_URL');
+    }
+    if (embedded || opts.migrate) {
+      const applied = await applyMigrations(url, log);
+      log.info({ applied }, applied.length ? 'database migrated' : 'database schema is up to date');
+    }
+    // PGlite is one backend: a pool of one keeps its transactions from interleaving.
+    const prisma = createPrismaClient(url, embedded ? 1 : opts.poolMax);
+    await prisma.$queryRaw`SELECT 1`;
+    return {
+      prisma,
+      url,
+      embedded: Boolean(embedded),
+      async close() {
+        await prisma.$disconnect();
+        await embedded?.stop();
+      },
+    };
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+}

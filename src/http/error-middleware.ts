@@ -1,0 +1,63 @@
+// Maps every error to the one response shape. AppErrors keep their code; zod failures become
+// 400 with the issues; body-parser errors become 400/413/415; Prisma's unique and not-found
+// errors become 409/404; anything else is a 500 whose message hides internals and whose
+// requestId points to the log line that has them.
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ZodError } from 'zod';
+import { AppError, ErrorCode } from './errors.js';
+
+interface BodyParserError {
+  type: string;
+  status?: number;
+}
+
+function isBodyParserError(err: unknown): err is BodyParserError {
+  return typeof err === 'object' && err !== null && typeof (err as BodyParserError).type === 'string' && 'status' in err;
+}
+
+function prismaCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^P\d{4}$/.test(code) ? code : undefined;
+}
+
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof ZodError) {
+    const issues = err.issues.map((i) => ({ path: i.path.join('.'), code: i.code, message: i.message }));
+    return new AppError(ErrorCode.VALIDATION_FAILED, 'The request does not match the expected schema', issues);
+  }
+  if (isBodyParserError(err)) {
+    if (err.type === 'entity.parse.failed') return new AppError(ErrorCode.INVALID_JSON, 'The body is not valid JSON');
+    if (err.type === 'entity.too.large') return new AppError(ErrorCode.PAYLOAD_TOO_LARGE, 'The body is too large');
+    if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
+      return new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'The body encoding is not supported');
+    }
+    if (err.status && err.status < 500) return new AppError(ErrorCode.BAD_REQUEST, 'The request body could not be read');
+  }
+  switch (prismaCode(err)) {
+    case 'P2002':
+      return new AppError(ErrorCode.CONFLICT, 'A record with these values already exists');
+    case 'P2025':
+      return new AppError(ErrorCode.NOT_FOUND, 'The record does not exist');
+  }
+  return new AppError(ErrorCode.INTERNAL, 'Internal error', undefined, { cause: err });
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError(ErrorCode.NOT_FOUND, `No route for ${req.method} ${req.path}`));
+};
+
+export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
+  const appError = toAppError(err);
+  if (appError.status >= 500) req.log.error({ err }, 'request failed');
+  else req.log.info({ code: appError.code, status: appError.status }, appError.message);
+  if (res.headersSent) return;
+  res.status(appError.status).json({
+    error: {
+      code: appError.code,
+      message: appError.message,
+      requestId: req.id,
+      ...(appError.details !== undefined ? { details: appError.details } : {}),
+    },
+  });
+};

@@ -1,0 +1,78 @@
+// The OpenAPI document is generated from the same zod schemas the handlers validate with, so the
+// contract cannot drift from the code. Route files register each route's schemas here.
+import { z } from 'zod';
+
+export interface RouteContract {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express-style path; `:param` becomes `{param}`. */
+  path: string;
+  summary: string;
+  tag: string;
+  auth: 'none' | 'admin' | 'store';
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Status → schema of the JSON body (undefined for an empty body). */
+  responses: Record<number, z.ZodType | undefined>;
+}
+
+const ZErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), requestId: z.string(), details: z.unknown().optional() }),
+});
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+}
+
+function parameters(schema: z.ZodObject | undefined, where: 'path' | 'query') {
+  if (!schema) return [];
+  return Object.entries(schema.shape).map(([name, field]) => ({
+    name,
+    in: where,
+    required: where === 'path' || !(field as z.ZodType).safeParse(undefined).success,
+    schema: jsonSchema(field as z.ZodType, 'input'),
+  }));
+}
+
+export class OpenApiRegistry {
+  private readonly routes: RouteContract[] = [];
+
+  add(route: RouteContract): RouteContract {
+    this.routes.push(route);
+    return route;
+  }
+
+  document(info: { title: string; version: string }) {
+    const paths: Record<string, Record<string, unknown>> = {};
+    for (const r of this.routes) {
+      const path = r.path.replace(/:(\w+)/g, '{$1}');
+      const responses: Record<string, unknown> = {};
+      for (const [status, schema] of Object.entries(r.responses)) {
+        responses[status] = schema
+          ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }
+          : { description: 'No content' };
+      }
+      responses.default = { description: 'Error', content: { 'application/json': { schema: jsonSchema(ZErrorBody, 'output') } } };
+      paths[path] ??= {};
+      paths[path][r.method] = {
+        summary: r.summary,
+        tags: [r.tag],
+        security: r.auth === 'none' ? [] : [{ [r.auth === 'admin' ? 'adminKey' : 'storeKey']: [] }],
+        parameters: [...parameters(r.params, 'path'), ...parameters(r.query, 'query')],
+        ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
+        responses,
+      };
+    }
+    return {
+      openapi: '3.1.0',
+      info,
+      components: {
+        securitySchemes: {
+          adminKey: { type: 'http', scheme: 'bearer', description: 'DRIN_API_KEY' },
+          storeKey: { type: 'http', scheme: 'bearer', description: "The store's apiKey, only valid on its own :storeId" },
+        },
+      },
+      paths,
+    };
+  }
+}

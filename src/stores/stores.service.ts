@@ -1,0 +1,82 @@
+// Stores and their API keys. A key is shown once (at creation or rotation) and stored only as
+// HMAC-SHA256(pepper, key) plus its last four characters.
+import type { AuditEntry, AuditRepo } from '../audit/audit.repo.js';
+import { AppError, ErrorCode } from '../http/errors.js';
+import { constantTimeEqual, generateCredential, hmacHex, lastFour } from '../security/secrets.js';
+import type { StoreRow, StoresRepo } from './stores.repo.js';
+import type { TStoreView, TStoreWithKey } from './stores.schemas.js';
+
+export type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'requestId'>;
+
+function toView(row: StoreRow): TStoreView {
+  return {
+    storeId: row.id,
+    name: row.name,
+    apiKeyLast4: row.apiKeyLast4,
+    keyRotatedAt: row.keyRotatedAt.toISOString(),
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export function createStoresService(deps: { repo: StoresRepo; audit: AuditRepo; apiKeyPepper: Buffer }) {
+  const { repo, audit, apiKeyPepper } = deps;
+
+  function newKey() {
+    const apiKey = generateCredential('drin_sk');
+    return { apiKey, apiKeyHash: hmacHex(apiKeyPepper, apiKey), apiKeyLast4: lastFour(apiKey) };
+  }
+
+  async function mustFind(storeId: string): Promise<StoreRow> {
+    const row = await repo.findById(storeId);
+    if (!row) throw new AppError(ErrorCode.NOT_FOUND, 'Store not found');
+    return row;
+  }
+
+  return {
+    async create(name: string, ctx: AuditContext): Promise<TStoreWithKey> {
+      const { apiKey, ...stored } = newKey();
+      const row = await repo.create({ name, ...stored });
+      await audit.record({ ...ctx, storeId: row.id, action: 'store.created', resourceType: 'store', resourceId: row.id, data: { name } });
+      return { ...toView(row), apiKey };
+    },
+
+    async list(limit: number, cursor?: string): Promise<{ data: TStoreView[]; nextCursor: string | null }> {
+      const rows = await repo.list(limit, cursor);
+      return { data: rows.map(toView), nextCursor: rows.length === limit ? rows[rows.length - 1]!.id : null };
+    },
+
+    async get(storeId: string): Promise<TStoreView> {
+      return toView(await mustFind(storeId));
+    },
+
+    /** The old key stops working the moment this commits: lookups go by the new hash. */
+    async rotateKey(storeId: string, ctx: AuditContext): Promise<TStoreWithKey> {
+      const { apiKey, ...stored } = newKey();
+      const row = await repo.replaceKey(storeId, stored);
+      if (!row) throw new AppError(ErrorCode.NOT_FOUND, 'Store not found');
+      await audit.record({ ...ctx, storeId, action: 'store.key_rotated', resourceType: 'store', resourceId: storeId });
+      return { ...toView(row), apiKey };
+    },
+
+    async remove(storeId: string, ctx: AuditContext): Promise<void> {
+      if (!(await repo.delete(storeId))) throw new AppError(ErrorCode.NOT_FOUND, 'Store not found');
+      // storeId null: the store's own audit rows are gone with it, this one must outlive it.
+      await audit.record({ ...ctx, storeId: null, action: 'store.deleted', resourceType: 'store', resourceId: storeId });
+    },
+
+    /**
+     * Resolves a bearer key for a store path: 401 when the key matches no store, 403 when it is
+     * another store's key.
+     */
+    async authorize(storeId: string, apiKey: string | undefined): Promise<TStoreView> {
+      if (!apiKey) throw new AppError(ErrorCode.UNAUTHORIZED, 'Missing Authorization: Bearer <apiKey>');
+      const hash = hmacHex(apiKeyPepper, apiKey);
+      const row = await repo.findByKeyHash(hash);
+      if (!row || !constantTimeEqual(row.apiKeyHash, hash)) throw new AppError(ErrorCode.UNAUTHORIZED, 'Invalid API key');
+      if (row.id !== storeId) throw new AppError(ErrorCode.FORBIDDEN, 'This key does not belong to this store');
+      return toView(row);
+    },
+  };
+}
+
+export type StoresService = ReturnType<typeof createStoresService>;
