@@ -4,10 +4,12 @@ import type { Logger } from 'pino';
 import { ensureDatabaseExists } from './database-admin.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { applyMigrations } from './migrator.js';
-import { createPrismaClient, type Db } from './prisma.js';
+import type pg from 'pg';
+import { openConnections, type Db } from './prisma.js';
 
 export interface Database {
   prisma: Db;
+  pool: pg.Pool;
   url: string;
   embedded: boolean;
   close(): Promise<void>;
@@ -30,14 +32,15 @@ export async function openDatabase(
       log.info({ applied }, applied.length ? 'database migrated' : 'database schema is up to date');
     }
     // PGlite is one backend: a pool of one keeps its transactions from interleaving.
-    const prisma = createPrismaClient(url, embedded ? 1 : opts.poolMax);
-    await prisma.$queryRaw`SELECT 1`;
+    const connections = openConnections(url, embedded ? 1 : opts.poolMax);
+    await connections.pool.query('SELECT 1');
     return {
-      prisma,
+      prisma: connections.prisma,
+      pool: connections.pool,
       url,
       embedded: Boolean(embedded),
       async close() {
-        await prisma.$disconnect();
+        await connections.close();
         await embedded?.stop();
       },
     };

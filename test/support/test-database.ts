@@ -9,13 +9,16 @@ import path from 'node:path';
 import { dropDatabase, ensureDatabaseExists, withDatabaseName } from '../../src/db/database-admin.js';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
 import { applyMigrations } from '../../src/db/migrator.js';
-import { createPrismaClient, type Db } from '../../src/db/prisma.js';
+import type pg from 'pg';
+import { openConnections, type Db } from '../../src/db/prisma.js';
 
 export const TEMPLATE_ENV = 'DRIN_TEST_TEMPLATE_URL';
 
 export interface TestDatabase {
   url: string;
   prisma: Db;
+  /** The raw pool under prisma (what the daemon's hot paths use). */
+  pool: pg.Pool;
   /** Disconnects and removes the database. */
   destroy(): Promise<void>;
 }
@@ -51,12 +54,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     blank = await createBlankDatabase();
     await applyMigrations(blank.url);
   }
-  const prisma = createPrismaClient(blank.url, template ? 5 : 1);
+  const connections = openConnections(blank.url, template ? 5 : 1);
   return {
     url: blank.url,
-    prisma,
+    prisma: connections.prisma,
+    pool: connections.pool,
     async destroy() {
-      await prisma.$disconnect();
+      await connections.close();
       await blank.destroy();
     },
   };
