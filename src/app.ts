@@ -43,7 +43,9 @@ export function buildApp(deps: AppDeps): Express {
       },
       customProps: (req) => ({ requestId: req.id }),
       serializers: {
+        // Only what an operator needs; headers (authorization!) stay out of the log entirely.
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       // SSE and health probes would flood the log; failures are still logged by the error middleware.
       autoLogging: { ignore: (req) => req.url === '/health' },

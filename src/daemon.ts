@@ -10,7 +10,10 @@ import { resolveSecrets } from './config/dev-secrets.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createServices, type Services } from './services.js';
 
-export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+/** The package version (package.json sits one level above both src/ and dist/). */
+export function readVersion(): string {
+  return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+}
 
 export interface RunningDaemon {
   url: string;
@@ -32,7 +35,7 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Runni
   const services = createServices(database.prisma, secrets.secretsKey);
   const app = buildApp({
     logger,
-    version: VERSION,
+    version: readVersion(),
     adminApiKey: secrets.adminApiKey,
     corsOrigins: config.corsOrigins,
     bodyLimit: config.bodyLimit,
@@ -54,7 +57,6 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Runni
   server.keepAliveTimeout = 65_000;
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}`;
-  logger.info({ url, version: VERSION, embeddedDatabase: database.embedded }, 'drin is listening');
 
   return {
     url,

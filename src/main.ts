@@ -1,12 +1,13 @@
 // Process entry point: config → logger → daemon, and the signals PM2 sends.
 import { ConfigError, loadConfig } from './config/config.js';
+import { withEnvFile } from './config/env-file.js';
 import { startDaemon } from './daemon.js';
 import { createLogger } from './logging/logger.js';
 
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(withEnvFile(process.env, process.env.ENV_FILE ?? '.env'));
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\nSee .env.example for every setting.\n`);
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
         `  Create a store:\n    curl -s -X POST ${daemon.url}/api/admin/stores -H "Authorization: Bearer $DRIN_API_KEY" -H 'Content-Type: application/json' -d '{"name":"My Store"}'\n\n`,
     );
   }
+
+  logger.info({ url: daemon.url, embeddedDatabase: daemon.database.embedded }, 'drin is listening');
 
   let stopping = false;
   const shutdown = (signal: string) => {

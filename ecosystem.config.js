@@ -1,0 +1,29 @@
+// PM2 process file: `npm run build && pm2 start ecosystem.config.js --env production`.
+// Settings come from .env in this folder (read by the daemon itself at boot) or PM2's env.
+// One instance for now: every slot is owned by one process through Postgres advisory locks, so
+// more instances (or VPSs) on one DATABASE_URL are safe once the session engine lands; never run
+// more than one instance on the embedded database.
+
+/** @type {import('pm2').StartOptions[]} */
+export const apps = [
+  {
+    name: 'drin',
+    script: 'dist/main.js',
+    cwd: import.meta.dirname,
+    node_args: ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning'],
+    exec_mode: 'fork',
+    instances: 1,
+    // SIGTERM first; the daemon closes sockets and flushes auth writes within SHUTDOWN_TIMEOUT_MS
+    // (default 10 s), well inside this.
+    kill_timeout: 15_000,
+    // Crash loops back off instead of hammering WhatsApp and the database.
+    exp_backoff_restart_delay: 1_000,
+    max_memory_restart: '2G',
+    time: true,
+    merge_logs: true,
+    env: { NODE_ENV: 'development' },
+    env_production: { NODE_ENV: 'production' },
+  },
+];
+
+export default { apps };

@@ -1,0 +1,28 @@
+import { describe, expect, it } from '@jest/globals';
+import { redactUrl } from './logger.js';
+
+describe('redactUrl', () => {
+  it('hides secret query parameters and keeps the rest', () => {
+    expect(redactUrl('/api/mcp/whatsapp?token=abc123&provider=x')).toBe('/api/mcp/whatsapp?token=%5BRedacted%5D&provider=x');
+    expect(redactUrl('/x?API_KEY=1')).toBe('/x?API_KEY=%5BRedacted%5D');
+    expect(redactUrl('/health')).toBe('/health');
+  });
+});
+
+describe('createLogger', () => {
+  it('redacts secret fields and authorization headers wherever a call site logs them', async () => {
+    const { Writable } = await import('node:stream');
+    const { createLogger } = await import('./logger.js');
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        out += chunk.toString();
+        done();
+      },
+    });
+    const log = createLogger({ level: 'info' }, sink);
+    log.info({ store: { apiKey: 'k-123' }, token: 't-456', req: { headers: { authorization: 'Bearer b-789' } } }, 'hello');
+    expect(out).toContain('hello');
+    for (const secret of ['k-123', 't-456', 'b-789']) expect(out).not.toContain(secret);
+  });
+});
