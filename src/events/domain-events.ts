@@ -1,0 +1,57 @@
+// The typed events the WhatsApp side emits. Socket handlers only translate Baileys events into
+// these; storage, the bot, webhooks, metrics and live streams subscribe.
+import type { TSlotStatus } from '../whatsapp/slot-status.js';
+
+export interface SlotRef {
+  storeId: string;
+  slot: number;
+}
+
+export interface SessionStatusEvent extends SlotRef {
+  status: TSlotStatus;
+  phone?: string | null;
+  jidPn?: string | null;
+  jidLid?: string | null;
+  pushName?: string | null;
+  lastError?: string | null;
+  at: Date;
+}
+
+export interface SessionQrEvent extends SlotRef {
+  qr: string;
+  qrDataUrl: string;
+  expiresAt: Date;
+  at: Date;
+}
+
+export interface MessageReceivedEvent extends SlotRef {
+  waMessageId: string;
+  /** The chat as Baileys addressed it (LID or PN). */
+  remoteJid: string;
+  /** The other address of the same person when WhatsApp sent it (PN for a LID chat and back). */
+  remoteJidAlt: string | null;
+  addressingMode: 'lid' | 'pn' | null;
+  pushName: string | null;
+  text: string | null;
+  type: string;
+  sentAt: Date;
+  /** The Baileys message, for subscribers that need more than the text. */
+  raw: unknown;
+}
+
+export interface MessageStatusEvent extends SlotRef {
+  waMessageId: string;
+  remoteJid: string;
+  /** pending < server_ack < delivered < read < played; error is terminal. */
+  status: 'error' | 'pending' | 'server_ack' | 'delivered' | 'read' | 'played';
+  at: Date;
+}
+
+export interface DomainEvents {
+  'session.status': SessionStatusEvent;
+  'session.qr': SessionQrEvent;
+  'message.received': MessageReceivedEvent;
+  'message.status': MessageStatusEvent;
+}
+
+export type DomainEventName = keyof DomainEvents;

@@ -1,0 +1,106 @@
+// A byte-bounded LRU of serialized Signal keys, meant to be created once per process and shared by
+// every slot's PostgresAuthStore.
+//
+// Why one shared budget instead of a bound per slot: a process holds hundreds of slots, and their
+// traffic is very uneven. A per-slot bound has to be either small (busy slots miss) or large times
+// hundreds (idle slots pin memory they never read). One LRU gives the busy slots the room and lets
+// idle slots' entries age out, and the whole process has one number to size.
+//
+// What an entry holds is up to the store (serialized text, or the revived value it hands out
+// copies of); the cache only needs each entry's size, which the store estimates from the text.
+//
+// `null` is a cached "no such row": Baileys asks for sessions and sender keys of devices it has
+// never talked to, many times over. That is only coherent because each slot has one writer (this
+// process) and every write goes through the store, which updates the cache after it commits.
+
+/** A cached key. `value` is null for a known-absent key; the owner may replace `value` in place. */
+export interface CachedKey {
+  value: unknown;
+  /** Estimated bytes of the key, the value and bookkeeping; fixed when the entry is set. */
+  readonly size: number;
+}
+
+export interface AuthKeyCacheOptions {
+  /** Total budget for values plus keys, in bytes (estimated from the serialized values' length). */
+  maxBytes?: number;
+  /** Values larger than this are not cached (a big app-state-sync-version would evict everything). */
+  maxEntryBytes?: number;
+}
+
+export interface AuthKeyCacheStats {
+  entries: number;
+  bytes: number;
+  maxBytes: number;
+  hits: number;
+  misses: number;
+  evictions: number;
+}
+
+/** Bookkeeping per entry beyond key and value (Map slot, boxing): an estimate, not a measurement. */
+const ENTRY_OVERHEAD_BYTES = 64;
+export const DEFAULT_CACHE_MAX_BYTES = 64 * 1024 * 1024;
+
+export class AuthKeyCache {
+  readonly maxBytes: number;
+  readonly maxEntryBytes: number;
+  // A Map iterates in insertion order: re-inserting on every hit makes the first key the least
+  // recently used one.
+  private readonly entries = new Map<string, CachedKey>();
+  private bytes = 0;
+  private hits = 0;
+  private misses = 0;
+  private evictions = 0;
+
+  constructor(options: AuthKeyCacheOptions = {}) {
+    this.maxBytes = options.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;
+    this.maxEntryBytes = options.maxEntryBytes ?? Math.max(1024, Math.floor(this.maxBytes / 16));
+  }
+
+  /** The entry, or undefined when the key is not cached. */
+  get(key: string): CachedKey | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) {
+      this.misses += 1;
+      return undefined;
+    }
+    this.hits += 1;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  /** Stores a value (`null` for "known absent") of about `valueBytes` bytes. */
+  set(key: string, value: unknown, valueBytes: number): void {
+    this.delete(key);
+    const size = key.length + valueBytes + ENTRY_OVERHEAD_BYTES;
+    if (size > this.maxEntryBytes) return;
+    this.entries.set(key, { value, size });
+    this.bytes += size;
+    for (const [oldest, old] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(oldest);
+      this.bytes -= old.size;
+      this.evictions += 1;
+    }
+  }
+
+  delete(key: string): void {
+    const old = this.entries.get(key);
+    if (old === undefined) return;
+    this.entries.delete(key);
+    this.bytes -= old.size;
+  }
+
+  /** Drops every key that starts with `prefix` (one slot's keys). O(entries): for logout and close only. */
+  deletePrefix(prefix: string): void {
+    for (const [key, entry] of this.entries) {
+      if (!key.startsWith(prefix)) continue;
+      this.entries.delete(key);
+      this.bytes -= entry.size;
+    }
+  }
+
+  stats(): AuthKeyCacheStats {
+    return { entries: this.entries.size, bytes: this.bytes, maxBytes: this.maxBytes, hits: this.hits, misses: this.misses, evictions: this.evictions };
+  }
+}

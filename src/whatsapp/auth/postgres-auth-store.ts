@@ -1,0 +1,239 @@
+// Baileys' auth state (creds + Signal keys) for one (store, slot), kept in Postgres.
+//
+// Invariants this file keeps:
+// - Every `keys.set` is one SQL statement, hence one transaction: Baileys' addTransactionCapability
+//   commits a whole Signal transaction as one `set`, and a crash must not leave half of it.
+// - Writes of a slot (key sets, creds, wipe) run one at a time, in call order: an older creds
+//   write never lands after a newer one, and the cache is updated in commit order.
+// - The cache changes only after a write has committed; a failed write leaves it as it was.
+// - A failed read is an error, never "no creds": fresh creds come only from a query that ran and
+//   found no row, so real creds are never replaced by new ones after a database blip.
+// - This process is the slot's only writer (the daemon's slot ownership); the cache relies on it.
+import { BufferJSON, initAuthCreds, type AuthenticationCreds, type SignalDataSet, type SignalDataTypeMap } from '@whiskeysockets/baileys';
+import type { Logger } from 'pino';
+import { AppError, ErrorCode } from '../../http/errors.js';
+import type { AuthKeyCache, CachedKey } from './auth-key-cache.js';
+import { selectCreds, selectKeys, upsertCreds, wipeSlot, writeKeys, type AuthPool, type KeyWrite } from './auth-queries.js';
+import { cloneRevivedValue, reviveAuthValue, serializeAuthValue } from './auth-serialization.js';
+
+/**
+ * A cache entry still in its stored form. Writes and reads cache the text (cheap, and exactly what
+ * the database holds); the first hit revives it once and keeps the revived value, of which every
+ * later hit gets a copy. app-state-sync-key stays text: it revives to a proto class, and is rare.
+ */
+class SerializedKey {
+  constructor(readonly text: string) {}
+}
+
+/** Runs tasks one after another; a failed task does not stop the ones behind it. */
+class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Resolves once nothing is queued, including tasks queued while waiting. */
+  async drain(): Promise<void> {
+    let seen: Promise<unknown>;
+    do {
+      seen = this.tail;
+      await seen;
+    } while (seen !== this.tail);
+  }
+}
+
+export class PostgresAuthStore {
+  private readonly cachePrefix: string;
+  private readonly writes = new SerialQueue();
+  private creds: AuthenticationCreds | undefined;
+  /** The queued creds write that has not started yet: later saveCreds calls share it. */
+  private queuedCredsWrite: Promise<void> | undefined;
+  private credsDirty = false;
+  /** Bumped after every committed write: a read that overlapped one does not fill the cache. */
+  private writeEpoch = 0;
+  private closed = false;
+
+  constructor(
+    private readonly pool: AuthPool,
+    readonly storeId: string,
+    readonly slot: number,
+    private readonly cache: AuthKeyCache | undefined,
+    private readonly log: Logger | undefined,
+  ) {
+    this.cachePrefix = `${storeId}\u0000${slot}\u0000`;
+    // Entries left from an earlier time this process owned the slot may be stale by now.
+    cache?.deletePrefix(this.cachePrefix);
+  }
+
+  /** The stored creds, or fresh ones when the slot has none; throws when the read fails. */
+  async loadCreds(): Promise<AuthenticationCreds> {
+    let text: string | undefined;
+    try {
+      text = await selectCreds(this.pool, this.storeId, this.slot);
+    } catch (err) {
+      throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'auth creds could not be read', { storeId: this.storeId, slot: this.slot }, { cause: err });
+    }
+    if (text === undefined) {
+      this.log?.info('no stored creds: starting with a fresh identity');
+      this.creds = initAuthCreds();
+    } else {
+      try {
+        this.creds = JSON.parse(text, BufferJSON.reviver) as AuthenticationCreds;
+      } catch {
+        // No cause: V8's JSON errors quote the text, which is key material.
+        throw new AppError(ErrorCode.INTERNAL, 'stored auth creds are not valid JSON', { storeId: this.storeId, slot: this.slot });
+      }
+    }
+    return this.creds;
+  }
+
+  async get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]): Promise<{ [id: string]: SignalDataTypeMap[T] }> {
+    const found: { [id: string]: SignalDataTypeMap[T] } = {};
+    const missing: string[] = [];
+    for (const id of ids) {
+      const cached = this.cache?.get(this.cacheKey(type, id));
+      if (cached === undefined) missing.push(id);
+      else if (cached.value !== null) found[id] = this.fromCache(type, cached);
+    }
+    if (missing.length === 0) return found;
+
+    const epoch = this.writeEpoch;
+    const rows = await selectKeys(this.pool, this.storeId, this.slot, type, [...new Set(missing)]);
+    const fillCache = this.cache && !this.closed && epoch === this.writeEpoch;
+    for (const id of missing) {
+      const text = rows.get(id);
+      if (text !== undefined) found[id] = reviveAuthValue(type, text);
+      if (fillCache) this.cacheText(type, id, text ?? null);
+    }
+    return found;
+  }
+
+  /** Writes (value) and deletes (null) every key of `data` in one statement. */
+  async set(data: SignalDataSet): Promise<void> {
+    if (this.closed) throw this.closedError();
+    const write = flattenKeyWrite(data); // serializing can throw: then nothing was sent
+    const count = write.upsert.ids.length + write.delete.ids.length;
+    if (count === 0) return;
+    await this.writes.run(async () => {
+      const started = performance.now();
+      try {
+        await writeKeys(this.pool, this.storeId, this.slot, write);
+      } catch (err) {
+        const types = [...new Set([...write.upsert.types, ...write.delete.types])];
+        this.log?.warn({ err: describeError(err), keys: count, types }, 'auth key write failed');
+        throw err;
+      }
+      this.writeEpoch += 1;
+      for (const [type, id, text] of writtenKeys(write)) this.cacheText(type, id, text);
+      this.log?.trace({ keys: count, ms: +(performance.now() - started).toFixed(2) }, 'auth keys written');
+    });
+  }
+
+  /**
+   * Persists the current creds object. Calls that arrive while a creds write is already queued
+   * share it: the write serializes the creds when it runs, so it carries every change so far.
+   * Rejects when the write fails (it is also logged, and flush() tries again).
+   */
+  saveCreds(): Promise<void> {
+    if (this.closed) {
+      // A late creds.update after logout must not bring a logged-out identity back.
+      this.log?.warn('creds update after the auth state was closed: not saved');
+      return Promise.resolve();
+    }
+    if (this.queuedCredsWrite) return this.queuedCredsWrite;
+    const write = this.writes.run(async () => {
+      this.queuedCredsWrite = undefined;
+      try {
+        await upsertCreds(this.pool, this.storeId, this.slot, serializeAuthValue(this.creds));
+        this.credsDirty = false;
+      } catch (err) {
+        this.credsDirty = true;
+        this.log?.error({ err: describeError(err) }, 'auth creds write failed');
+        throw err;
+      }
+    });
+    this.queuedCredsWrite = write;
+    return write;
+  }
+
+  /** Waits for every queued write; retries a creds write that failed. Throws if creds are still unsaved. */
+  async flush(): Promise<void> {
+    await this.writes.drain();
+    if (this.credsDirty && !this.closed) await this.saveCreds();
+  }
+
+  /** Logout: deletes the slot's creds and keys in one statement, after the writes already queued. */
+  async wipe(): Promise<void> {
+    this.closed = true;
+    await this.writes.run(async () => {
+      await wipeSlot(this.pool, this.storeId, this.slot);
+      this.writeEpoch += 1;
+      this.credsDirty = false;
+      this.cache?.deletePrefix(this.cachePrefix);
+    });
+    this.log?.info('auth state wiped');
+  }
+
+  /** Flushes, then refuses further writes and frees the slot's cache entries. */
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      this.closed = true;
+      this.cache?.deletePrefix(this.cachePrefix);
+    }
+  }
+
+  private cacheText(type: string, id: string, text: string | null): void {
+    this.cache?.set(this.cacheKey(type, id), text === null ? null : new SerializedKey(text), text?.length ?? 0);
+  }
+
+  private fromCache<T extends keyof SignalDataTypeMap>(type: T, cached: CachedKey): SignalDataTypeMap[T] {
+    if (!(cached.value instanceof SerializedKey)) return cloneRevivedValue(cached.value as SignalDataTypeMap[T]);
+    const revived = reviveAuthValue(type, cached.value.text);
+    if (type !== 'app-state-sync-key') cached.value = cloneRevivedValue(revived);
+    return revived;
+  }
+
+  private cacheKey(type: string, id: string): string {
+    return `${this.cachePrefix}${type}\u0000${id}`;
+  }
+
+  private closedError(): AppError {
+    return new AppError(ErrorCode.CONFLICT, 'auth state is closed (slot closed or logged out)', { storeId: this.storeId, slot: this.slot });
+  }
+}
+
+function flattenKeyWrite(data: SignalDataSet): KeyWrite {
+  const write: KeyWrite = { upsert: { types: [], ids: [], values: [] }, delete: { types: [], ids: [] } };
+  for (const [type, entries] of Object.entries(data)) {
+    for (const [id, value] of Object.entries(entries ?? {})) {
+      // Baileys' own stores treat any falsy value as a delete; null and undefined are what occur.
+      if (value === null || value === undefined) {
+        write.delete.types.push(type);
+        write.delete.ids.push(id);
+      } else {
+        write.upsert.types.push(type);
+        write.upsert.ids.push(id);
+        write.upsert.values.push(serializeAuthValue(value));
+      }
+    }
+  }
+  return write;
+}
+
+/** Every key a write touched, with its new serialized value (null when deleted): for the cache. */
+function* writtenKeys(write: KeyWrite): Generator<[type: string, id: string, value: string | null]> {
+  for (let i = 0; i < write.upsert.ids.length; i++) yield [write.upsert.types[i]!, write.upsert.ids[i]!, write.upsert.values[i]!];
+  for (let i = 0; i < write.delete.ids.length; i++) yield [write.delete.types[i]!, write.delete.ids[i]!, null];
+}
+
+/** An error for the log without anything that could carry key material (pg errors can echo rows). */
+function describeError(err: unknown): { message: string; code?: string } {
+  if (!(err instanceof Error)) return { message: String(err) };
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? { message: err.message, code } : { message: err.message };
+}
