@@ -11,6 +11,7 @@ import { errorMiddleware, notFoundHandler } from './http/error-middleware.js';
 import { OpenApiRegistry } from './http/openapi.js';
 import { redactUrl } from './logging/logger.js';
 import { storesRouter, type StoresService } from './stores/index.js';
+import { sessionsRouter, type SessionsService, type SlotChangeFeed } from './whatsapp/index.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -20,6 +21,8 @@ export interface AppDeps {
   bodyLimit: string;
   trustProxy: string;
   stores: StoresService;
+  /** The WhatsApp routes; absent in tests of the HTTP basics, which need no engine. */
+  whatsapp?: { sessions: SessionsService; feed: SlotChangeFeed; maxSlots: number };
   pingDatabase: () => Promise<void>;
 }
 
@@ -48,7 +51,7 @@ export function buildApp(deps: AppDeps): Express {
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       // SSE and health probes would flood the log; failures are still logged by the error middleware.
-      autoLogging: { ignore: (req) => req.url === '/health' },
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url?.endsWith('/events') === true },
     }),
   );
   app.use(helmet());
@@ -64,6 +67,7 @@ export function buildApp(deps: AppDeps): Express {
   const openapi = new OpenApiRegistry();
   app.use(healthRouter({ version: deps.version, pingDatabase: deps.pingDatabase, openapi }));
   app.use(storesRouter({ stores: deps.stores, adminApiKey: deps.adminApiKey, openapi }));
+  if (deps.whatsapp) app.use(sessionsRouter({ ...deps.whatsapp, stores: deps.stores, openapi }));
 
   const document = openapi.document({ title: 'Drin WhatsApp session engine', version: deps.version });
   app.get('/openapi.json', (_req, res) => {

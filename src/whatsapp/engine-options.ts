@@ -1,0 +1,44 @@
+// Tunables of the session engine. Production uses the defaults; tests shorten the clocks.
+export interface EngineOptions {
+  maxSlots: number;
+  /** WhatsApp Web endpoint; undefined = WhatsApp's own. Test-only override (WA_WS_URL). */
+  wsUrl?: string;
+  backoff: { baseMs: number; capMs: number };
+  /** Connection attempts in a row that never reach `open` before the slot parks as failed. */
+  maxConsecutiveFailures: number;
+  /** A connection open this long counts as stable: the backoff starts over after it. */
+  stableAfterMs: number;
+  /** Baileys' ping interval; it closes with 408 by itself after interval + 5 s of silence. */
+  keepAliveIntervalMs: number;
+  /** A connected slot that received no frame for this long is rebuilt from its creds. */
+  livenessWindowMs: number;
+  /** A send not acknowledged by the server within this long marks the socket dead. */
+  sendAckTimeoutMs: number;
+  connectTimeoutMs: number;
+  /** First QR lifetime (Baileys uses 60 s for the first ref, 20 s for each next one). */
+  qrTimeoutMs?: number;
+  /** How long POST /start waits for the first QR before answering with the current status. */
+  startWaitMs: number;
+  /** Slots reconnecting at once on boot, and the spread of their start times. */
+  resumeConcurrency: number;
+  resumeJitterMs: number;
+  /** How often the engine looks for orphaned slots to take over and for missed commands. */
+  scanIntervalMs: number;
+  /** How long a command sent to another process may wait for its answer. */
+  commandTimeoutMs: number;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'maxSlots'> = {
+  backoff: { baseMs: 2_000, capMs: 5 * 60_000 },
+  maxConsecutiveFailures: 8,
+  stableAfterMs: 60_000,
+  keepAliveIntervalMs: 30_000,
+  livenessWindowMs: 120_000,
+  sendAckTimeoutMs: 60_000,
+  connectTimeoutMs: 20_000,
+  startWaitMs: 8_000,
+  resumeConcurrency: 8,
+  resumeJitterMs: 5_000,
+  scanIntervalMs: 5_000,
+  commandTimeoutMs: 15_000,
+};

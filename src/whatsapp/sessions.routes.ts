@@ -1,0 +1,121 @@
+// HTTP for the /connections page: slots, QR, pairing code, commands, and a live event stream.
+import { Router, type Response } from 'express';
+import { requireStoreKey } from '../http/auth.js';
+import type { OpenApiRegistry } from '../http/openapi.js';
+import { parseBody, parseParams, parseQuery } from '../http/validate.js';
+import type { StoresService } from '../stores/index.js';
+import type { SlotChangeFeed } from './slot-change-feed.js';
+import type { SessionsService } from './sessions.service.js';
+import {
+  makeZSlotParams,
+  ZCommandResult,
+  ZPairingCodeBody,
+  ZPairingCodeResult,
+  ZQrQuery,
+  ZQrView,
+  ZSessionsList,
+  ZSlotView,
+  ZStartResult,
+  ZStoreParamsOnly,
+} from './sessions.schemas.js';
+
+const HEARTBEAT_MS = 15_000;
+
+export function sessionsRouter(deps: { sessions: SessionsService; stores: StoresService; feed: SlotChangeFeed; maxSlots: number; openapi: OpenApiRegistry }): Router {
+  const { sessions, openapi } = deps;
+  const router = Router();
+  const storeKey = requireStoreKey(deps.stores);
+  const ZSlotParams = makeZSlotParams(deps.maxSlots);
+  const tag = 'whatsapp sessions';
+  const base = '/api/whatsapp/:storeId';
+
+  openapi.add({ method: 'get', path: `${base}/sessions`, summary: 'Every slot of the store and its status', tag, auth: 'store', params: ZStoreParamsOnly, responses: { 200: ZSessionsList } });
+  router.get(`${base}/sessions`, storeKey, async (req, res) => {
+    const { storeId } = parseParams(ZStoreParamsOnly, req);
+    res.json({ data: await sessions.list(storeId) });
+  });
+
+  openapi.add({ method: 'get', path: `${base}/events`, summary: 'Server-Sent Events: a `snapshot`, then a `slot` event on every status or QR change', tag, auth: 'store', params: ZStoreParamsOnly, responses: { 200: undefined } });
+  router.get(`${base}/events`, storeKey, async (req, res) => {
+    const { storeId } = parseParams(ZStoreParamsOnly, req);
+    streamEvents(res, storeId, deps, () => req.log.debug('event stream closed'));
+  });
+
+  openapi.add({ method: 'post', path: `${base}/:slot/start`, summary: 'Start the slot; waits briefly for the first QR (or says it is already connected)', tag, auth: 'store', params: ZSlotParams, responses: { 200: ZStartResult } });
+  router.post(`${base}/:slot/start`, storeKey, async (req, res) => {
+    res.json(await sessions.start(parseParams(ZSlotParams, req)));
+  });
+
+  openapi.add({ method: 'get', path: `${base}/:slot/status`, summary: 'One slot and its status', tag, auth: 'store', params: ZSlotParams, responses: { 200: ZSlotView } });
+  router.get(`${base}/:slot/status`, storeKey, async (req, res) => {
+    res.json(await sessions.get(parseParams(ZSlotParams, req)));
+  });
+
+  openapi.add({ method: 'get', path: `${base}/:slot/qr`, summary: 'The current QR (JSON with a PNG data URL, or ?format=png for the image)', tag, auth: 'store', params: ZSlotParams, query: ZQrQuery, responses: { 200: ZQrView } });
+  router.get(`${base}/:slot/qr`, storeKey, async (req, res) => {
+    const ref = parseParams(ZSlotParams, req);
+    const { format } = parseQuery(ZQrQuery, req);
+    const qr = await sessions.qr(ref);
+    if (format === 'png') {
+      res.type('png').set('Cache-Control', 'no-store').send(Buffer.from(qr.qrCode.split(',')[1] ?? '', 'base64'));
+      return;
+    }
+    res.set('Cache-Control', 'no-store').json(qr);
+  });
+
+  openapi.add({ method: 'post', path: `${base}/:slot/pairing-code`, summary: 'Link by phone number instead of QR: returns the 8-character code to type on the phone', tag, auth: 'store', params: ZSlotParams, body: ZPairingCodeBody, responses: { 200: ZPairingCodeResult } });
+  router.post(`${base}/:slot/pairing-code`, storeKey, async (req, res) => {
+    const ref = parseParams(ZSlotParams, req);
+    const { phone } = parseBody(ZPairingCodeBody, req);
+    res.json(await sessions.pairingCode(ref, phone));
+  });
+
+  const commands = {
+    stop: { summary: 'Close the socket (the link stays; start resumes without a QR)', run: sessions.stop },
+    restart: { summary: 'Rebuild the socket from the saved session', run: sessions.restart },
+    logout: { summary: 'Unlink the device from the phone and wipe the slot session', run: sessions.logout },
+  } as const;
+  for (const [name, { summary, run }] of Object.entries(commands)) {
+    openapi.add({ method: 'post', path: `${base}/:slot/${name}`, summary, tag, auth: 'store', params: ZSlotParams, responses: { 200: ZCommandResult } });
+    router.post(`${base}/:slot/${name}`, storeKey, async (req, res) => {
+      res.json({ success: true, status: await run(parseParams(ZSlotParams, req)) });
+    });
+  }
+
+  return router;
+}
+
+function streamEvents(res: Response, storeId: string, deps: { sessions: SessionsService; feed: SlotChangeFeed }, onClose: () => void): void {
+  res.status(200).set({
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-store',
+    Connection: 'keep-alive',
+    // Nginx: deliver each event at once.
+    'X-Accel-Buffering': 'no',
+  });
+  res.flushHeaders();
+  const lastSent = new Map<number, string>();
+  const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  // Reads are serialized so events leave in the order the changes happened.
+  let queue = Promise.resolve();
+  const pushSlot = (slot: number) => {
+    queue = queue.then(async () => {
+      const view = await deps.sessions.get({ storeId, slot });
+      const json = JSON.stringify(view);
+      if (lastSent.get(slot) === json) return;
+      lastSent.set(slot, json);
+      send('slot', view);
+    }).catch(() => {});
+  };
+  const unsubscribe = deps.feed.subscribe(storeId, pushSlot);
+  queue = deps.sessions.list(storeId).then((slots) => {
+    for (const s of slots) lastSent.set(s.slot, JSON.stringify(s));
+    send('snapshot', { data: slots });
+  }).catch(() => {});
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  res.on('close', () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+    onClose();
+  });
+}

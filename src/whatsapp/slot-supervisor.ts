@@ -1,0 +1,304 @@
+// Owns one slot's Baileys socket: opens it from the slot's saved auth state, follows the
+// disconnect policy, watches liveness, and reports everything as domain events. It never
+// stores, answers or delivers anything itself.
+import { makeWASocket, type ConnectionState, type WASocket } from '@whiskeysockets/baileys';
+import type { Logger } from 'pino';
+import QRCode from 'qrcode';
+import type { SessionStatusEvent, SlotRef } from '../events/domain-events.js';
+import type { DomainEventBus } from '../events/event-bus.js';
+import type { PostgresAuthState } from './auth/index.js';
+import { backoffDelay } from './backoff.js';
+import { decideOnClose } from './disconnect-policy.js';
+import type { EngineOptions } from './engine-options.js';
+import type { TSlotStatus } from './slot-status.js';
+import { baileysLogger, socketConfig } from './socket-config.js';
+import { toMessageReceived, toMessageStatus } from './socket-events.js';
+
+export interface SupervisorDeps {
+  ref: SlotRef;
+  log: Logger;
+  bus: DomainEventBus;
+  options: EngineOptions;
+  loadAuth: () => Promise<PostgresAuthState>;
+  /** The slot stopped for good (policy or command): the engine releases it. */
+  onParked: (status: TSlotStatus) => Promise<void>;
+}
+
+type Planned = 'stop' | 'rebuild';
+type Details = Omit<SessionStatusEvent, 'storeId' | 'slot' | 'status' | 'at'>;
+
+export class SlotSupervisor {
+  status: TSlotStatus = 'connecting';
+  private sock: WASocket | undefined;
+  private auth: PostgresAuthState | undefined;
+  private generation = 0;
+  private failedAttempts = 0;
+  private unstableCycles = 0;
+  private openedAt: number | undefined;
+  private lastFrameAt = 0;
+  private readonly pendingSends = new Map<string, number>();
+  private planned: Planned | undefined;
+  private stopped = false;
+  private awaitingQr = false;
+  private qrCount = 0;
+  private timers: { retry?: NodeJS.Timeout; stable?: NodeJS.Timeout; watchdog?: NodeJS.Timeout } = {};
+  private readonly baileysLog: Logger;
+  private waiters: Array<{ until: (s: TSlotStatus) => boolean; resolve: (s: TSlotStatus) => void }> = [];
+
+  constructor(private readonly deps: SupervisorDeps) {
+    this.baileysLog = baileysLogger(deps.log);
+  }
+
+  get ref(): SlotRef {
+    return this.deps.ref;
+  }
+
+  get socket(): WASocket | undefined {
+    return this.sock;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.failedAttempts = 0;
+    const every = Math.max(250, Math.min(this.deps.options.livenessWindowMs, this.deps.options.sendAckTimeoutMs) / 4);
+    this.timers.watchdog ??= setInterval(() => this.checkLiveness(), every);
+    await this.openSocket();
+  }
+
+  /** Closes the socket without logging out (the link stays valid) and flushes auth writes. */
+  async stop(status: TSlotStatus | null): Promise<void> {
+    this.stopped = true;
+    this.clearTimers();
+    if (this.sock) {
+      this.planned = 'stop';
+      this.sock.end(undefined);
+      this.sock = undefined;
+    }
+    await this.closeAuth();
+    if (status) this.setStatus(status, { lastError: null });
+  }
+
+  /**
+   * Resolves with the status once `until` holds (at once if it already does), or with the
+   * current status after `timeoutMs`.
+   */
+  whenStatus(until: (s: TSlotStatus) => boolean, timeoutMs: number): Promise<TSlotStatus> {
+    if (until(this.status)) return Promise.resolve(this.status);
+    return new Promise((resolve) => {
+      const waiter = { until, resolve: (s: TSlotStatus) => (clearTimeout(timer), resolve(s)) };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(this.status);
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Resolves once the slot has left `connecting` (or after timeoutMs). */
+  whenSettled(timeoutMs: number): Promise<TSlotStatus> {
+    return this.whenStatus((s) => s !== 'connecting', timeoutMs);
+  }
+
+  /** Unlinks this device from the phone and wipes the slot's auth state. */
+  async logout(timeoutMs: number): Promise<void> {
+    if (this.sock && this.status === 'connected') {
+      // Baileys sends remove-companion-device, then closes with 401: the policy wipes and parks.
+      const parked = this.whenStatus((s) => s === 'logged_out', timeoutMs);
+      await this.sock.logout('logout requested');
+      await parked;
+      return;
+    }
+    await this.stop(null);
+    await this.wipeAuth();
+    await this.park('logged_out', 'logged out');
+  }
+
+  /** Rebuilds the socket from the saved creds, no QR needed when linked. */
+  restart(reason: string): void {
+    clearTimeout(this.timers.retry);
+    if (!this.sock) {
+      void this.openSocket();
+      return;
+    }
+    this.deps.log.info({ reason }, 'rebuilding the socket');
+    this.planned = 'rebuild';
+    this.sock.end(new Error(reason));
+  }
+
+  async requestPairingCode(phone: string): Promise<string> {
+    if (!this.sock || this.status !== 'qrcode') throw new Error(`a pairing code needs the slot waiting for a QR, it is ${this.status}`);
+    return this.sock.requestPairingCode(phone);
+  }
+
+  /** Sends a text and watches for the server's ack (a send never acked marks the socket dead). */
+  async sendText(jid: string, text: string): Promise<string> {
+    if (!this.sock || this.status !== 'connected') throw new Error(`slot is ${this.status}`);
+    const sent = await this.sock.sendMessage(jid, { text });
+    const id = sent?.key.id;
+    if (!id) throw new Error('send returned no message id');
+    this.pendingSends.set(id, Date.now());
+    return id;
+  }
+
+  private async openSocket(): Promise<void> {
+    if (this.stopped) return;
+    const generation = ++this.generation;
+    const auth = (this.auth ??= await this.deps.loadAuth());
+    if (this.stopped || generation !== this.generation) return;
+    this.awaitingQr = !auth.state.creds.me;
+    this.qrCount = 0;
+    const sock = makeWASocket(socketConfig(this.deps.options, auth.state, this.baileysLog));
+    this.sock = sock;
+    this.lastFrameAt = Date.now();
+    const current = () => generation === this.generation && !this.stopped;
+
+    sock.ev.on('creds.update', () => {
+      auth.saveCreds().catch((err: unknown) => this.deps.log.error({ err }, 'saving creds failed; retried on flush'));
+    });
+    sock.ev.on('connection.update', (update) => {
+      if (generation === this.generation) void this.onConnectionUpdate(update, current);
+    });
+    sock.ev.on('messages.upsert', ({ messages, type }) => {
+      if (type !== 'notify') return;
+      for (const m of messages) {
+        const event = toMessageReceived(this.ref, m);
+        if (event) void this.deps.bus.emit('message.received', event);
+      }
+    });
+    sock.ev.on('messages.update', (updates) => {
+      for (const u of updates) {
+        const event = toMessageStatus(this.ref, u);
+        if (!event) continue;
+        if (event.status !== 'pending') this.pendingSends.delete(event.waMessageId);
+        void this.deps.bus.emit('message.status', event);
+      }
+    });
+    sock.ws.on('frame', () => {
+      this.lastFrameAt = Date.now();
+    });
+  }
+
+  private async onConnectionUpdate(update: Partial<ConnectionState>, current: () => boolean): Promise<void> {
+    if (update.qr) {
+      this.awaitingQr = true;
+      const lifetime = this.qrCount++ === 0 ? (this.deps.options.qrTimeoutMs ?? 60_000) : 20_000;
+      const qrDataUrl = await QRCode.toDataURL(update.qr, { margin: 1, width: 320 });
+      if (!current()) return;
+      const at = new Date();
+      this.setStatus('qrcode', {});
+      void this.deps.bus.emit('session.qr', { ...this.ref, qr: update.qr, qrDataUrl, expiresAt: new Date(at.getTime() + lifetime), at });
+    }
+    if (update.connection === 'open') this.onOpen();
+    if (update.connection === 'close') {
+      const error = update.lastDisconnect?.error as (Error & { output?: { statusCode?: number } }) | undefined;
+      await this.onClose(error?.output?.statusCode, error?.message);
+    }
+  }
+
+  private onOpen(): void {
+    this.failedAttempts = 0;
+    this.awaitingQr = false;
+    this.openedAt = Date.now();
+    this.lastFrameAt = Date.now();
+    this.pendingSends.clear();
+    clearTimeout(this.timers.stable);
+    this.timers.stable = setTimeout(() => (this.unstableCycles = 0), this.deps.options.stableAfterMs);
+    const user = this.sock?.user;
+    const jidPn = user?.id ? user.id.replace(/:\d+@/, '@') : null;
+    this.setStatus('connected', {
+      phone: jidPn ? jidPn.split('@')[0] : null,
+      jidPn,
+      jidLid: user?.lid ? user.lid.replace(/:\d+@/, '@') : null,
+      pushName: user?.name ?? null,
+      lastError: null,
+    });
+  }
+
+  private async onClose(statusCode: number | undefined, message: string | undefined): Promise<void> {
+    this.sock = undefined;
+    clearTimeout(this.timers.stable);
+    const wasOpen = this.openedAt !== undefined;
+    this.openedAt = undefined;
+    await this.auth?.flush().catch((err: unknown) => this.deps.log.error({ err }, 'flushing auth writes failed'));
+    const planned = this.planned;
+    this.planned = undefined;
+    if (planned === 'stop' || this.stopped) return;
+    if (planned === 'rebuild') {
+      this.setStatus('connecting', {});
+      return this.openSocket();
+    }
+
+    const action = decideOnClose({
+      statusCode,
+      message,
+      consecutiveFailures: wasOpen ? 0 : this.failedAttempts,
+      maxConsecutiveFailures: this.deps.options.maxConsecutiveFailures,
+      awaitingQr: this.awaitingQr,
+    });
+    this.deps.log.info({ statusCode, message, action: action.kind, failedAttempts: this.failedAttempts }, 'socket closed');
+    if (action.kind === 'reconnect-now') {
+      this.setStatus(action.status, {});
+      return this.openSocket();
+    }
+    if (action.kind === 'park') {
+      if (action.wipeAuth) await this.wipeAuth();
+      this.clearTimers();
+      this.stopped = true;
+      await this.closeAuth();
+      return this.park(action.status, action.reason);
+    }
+    // A drop of an unstable connection counts against the backoff, as does a failed attempt;
+    // only the latter counts toward the breaker.
+    if (wasOpen) this.unstableCycles += 1;
+    else this.failedAttempts += 1;
+    const delay = backoffDelay(this.failedAttempts + this.unstableCycles - 1, this.deps.options.backoff);
+    this.setStatus('reconnecting', { lastError: `${statusCode ?? 'closed'}: ${message ?? 'connection closed'}` });
+    this.deps.log.info({ delayMs: delay }, 'reconnecting after backoff');
+    this.timers.retry = setTimeout(() => void this.openSocket(), delay);
+  }
+
+  private checkLiveness(): void {
+    if (this.status !== 'connected' || !this.sock) return;
+    const now = Date.now();
+    const { livenessWindowMs, sendAckTimeoutMs } = this.deps.options;
+    if (now - this.lastFrameAt > livenessWindowMs) return this.restart(`no frame received for ${now - this.lastFrameAt} ms`);
+    for (const [id, at] of this.pendingSends) {
+      if (now - at > sendAckTimeoutMs) {
+        this.pendingSends.clear();
+        return this.restart(`send ${id} not acknowledged for ${now - at} ms`);
+      }
+    }
+  }
+
+  private async park(status: TSlotStatus, reason: string): Promise<void> {
+    this.setStatus(status, { lastError: reason });
+    await this.deps.onParked(status);
+  }
+
+  private async wipeAuth(): Promise<void> {
+    const auth = this.auth ?? (await this.deps.loadAuth());
+    this.auth = undefined;
+    await auth.wipe();
+  }
+
+  private async closeAuth(): Promise<void> {
+    const auth = this.auth;
+    this.auth = undefined;
+    await auth?.close().catch((err: unknown) => this.deps.log.error({ err }, 'closing auth state failed'));
+  }
+
+  private clearTimers(): void {
+    clearTimeout(this.timers.retry);
+    clearTimeout(this.timers.stable);
+    clearInterval(this.timers.watchdog);
+    this.timers = {};
+  }
+
+  private setStatus(status: TSlotStatus, details: Details): void {
+    this.status = status;
+    void this.deps.bus.emit('session.status', { ...this.ref, status, ...details, at: new Date() });
+    const ready = this.waiters.filter((w) => w.until(status));
+    this.waiters = this.waiters.filter((w) => !w.until(status));
+    for (const w of ready) w.resolve(status);
+  }
+}

@@ -1,0 +1,84 @@
+// session_slots: what every process knows about every slot (status, QR, phone), so any process
+// can serve the API. The owning process writes; writes NOTIFY so other processes' live streams
+// hear about them.
+import type pg from 'pg';
+import type { Db } from '../db/prisma.js';
+import type { SlotRef } from '../events/domain-events.js';
+import { CHANNELS } from './slot-locks.js';
+import type { TSlotStatus } from './slot-status.js';
+
+export interface SlotRow {
+  storeId: string;
+  slot: number;
+  status: string;
+  desired: string;
+  phone: string | null;
+  jidPn: string | null;
+  jidLid: string | null;
+  pushName: string | null;
+  qrRaw: string | null;
+  qrDataUrl: string | null;
+  qrExpiresAt: Date | null;
+  lastError: string | null;
+  lastConnectedAt: Date | null;
+  updatedAt: Date;
+}
+
+export interface StatusPatch {
+  status: TSlotStatus;
+  phone?: string | null;
+  jidPn?: string | null;
+  jidLid?: string | null;
+  pushName?: string | null;
+  lastError?: string | null;
+}
+
+export function createSlotsRepo(db: Db, pool: pg.Pool) {
+  const where = (ref: SlotRef) => ({ storeId_slot: { storeId: ref.storeId, slot: ref.slot } });
+
+  async function notifyChanged(ref: SlotRef): Promise<void> {
+    await pool.query('SELECT pg_notify($1, $2)', [CHANNELS.changes, JSON.stringify(ref)]);
+  }
+
+  return {
+    notifyChanged,
+
+    list(storeId: string): Promise<SlotRow[]> {
+      return db.sessionSlot.findMany({ where: { storeId }, orderBy: { slot: 'asc' } });
+    },
+
+    get(ref: SlotRef): Promise<SlotRow | null> {
+      return db.sessionSlot.findUnique({ where: where(ref) });
+    },
+
+    /** Slots their owners want running (resume on boot, takeover of orphans). */
+    listWanted(): Promise<Array<{ storeId: string; slot: number }>> {
+      return db.sessionSlot.findMany({ where: { desired: 'running' }, select: { storeId: true, slot: true } });
+    },
+
+    async setDesired(ref: SlotRef, desired: 'running' | 'stopped'): Promise<void> {
+      await db.sessionSlot.upsert({ where: where(ref), create: { ...ref, desired }, update: { desired } });
+    },
+
+    /** Records a status; a QR is only kept while the status is `qrcode`. */
+    async recordStatus(ref: SlotRef, patch: StatusPatch): Promise<void> {
+      const now = new Date();
+      const data = {
+        ...patch,
+        ...(patch.status === 'qrcode' ? {} : { qrRaw: null, qrDataUrl: null, qrExpiresAt: null }),
+        ...(patch.status === 'connected' ? { lastConnectedAt: now, failureCount: 0 } : {}),
+        ...(patch.status !== 'connected' && patch.status !== 'qrcode' && patch.status !== 'connecting' ? { lastDisconnectedAt: now } : {}),
+      };
+      await db.sessionSlot.upsert({ where: where(ref), create: { ...ref, ...data }, update: data });
+      await notifyChanged(ref);
+    },
+
+    async recordQr(ref: SlotRef, qr: { raw: string; dataUrl: string; expiresAt: Date }): Promise<void> {
+      const data = { status: 'qrcode', qrRaw: qr.raw, qrDataUrl: qr.dataUrl, qrExpiresAt: qr.expiresAt };
+      await db.sessionSlot.upsert({ where: where(ref), create: { ...ref, ...data }, update: data });
+      await notifyChanged(ref);
+    },
+  };
+}
+
+export type SlotsRepo = ReturnType<typeof createSlotsRepo>;

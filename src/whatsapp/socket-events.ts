@@ -1,0 +1,59 @@
+// Translation only: Baileys' event shapes in, Drin's domain events out. Nothing here stores,
+// answers or decides; subscribers of the bus do.
+import { jidNormalizedUser, proto, type WAMessage, type WAMessageUpdate } from '@whiskeysockets/baileys';
+import type { MessageReceivedEvent, MessageStatusEvent, SlotRef } from '../events/domain-events.js';
+
+const STATUS_NAMES: Record<number, MessageStatusEvent['status']> = {
+  [proto.WebMessageInfo.Status.ERROR]: 'error',
+  [proto.WebMessageInfo.Status.PENDING]: 'pending',
+  [proto.WebMessageInfo.Status.SERVER_ACK]: 'server_ack',
+  [proto.WebMessageInfo.Status.DELIVERY_ACK]: 'delivered',
+  [proto.WebMessageInfo.Status.READ]: 'read',
+  [proto.WebMessageInfo.Status.PLAYED]: 'played',
+};
+
+function textOf(message: proto.IMessage | null | undefined): string | null {
+  if (!message) return null;
+  return message.conversation ?? message.extendedTextMessage?.text ?? message.imageMessage?.caption ?? message.videoMessage?.caption ?? null;
+}
+
+function typeOf(message: proto.IMessage | null | undefined): string {
+  if (!message) return 'unknown';
+  const key = Object.keys(message).find((k) => k !== 'messageContextInfo' && message[k as keyof proto.IMessage]);
+  if (key === 'conversation' || key === 'extendedTextMessage') return 'text';
+  return key?.replace(/Message$/, '') ?? 'unknown';
+}
+
+function toDate(timestamp: WAMessage['messageTimestamp']): Date {
+  const seconds = typeof timestamp === 'number' ? timestamp : Number(timestamp ?? 0);
+  return seconds > 0 ? new Date(seconds * 1000) : new Date();
+}
+
+/** An inbound chat message worth reporting, or null (own messages, status broadcasts, protocol noise). */
+export function toMessageReceived(ref: SlotRef, m: WAMessage): MessageReceivedEvent | null {
+  const key = m.key;
+  if (!key?.id || !key.remoteJid || key.fromMe) return null;
+  if (key.remoteJid === 'status@broadcast' || m.message?.protocolMessage || m.message?.senderKeyDistributionMessage && !textOf(m.message)) return null;
+  const alt = (key as { remoteJidAlt?: string }).remoteJidAlt;
+  const mode = (key as { addressingMode?: string }).addressingMode;
+  return {
+    ...ref,
+    waMessageId: key.id,
+    remoteJid: jidNormalizedUser(key.remoteJid),
+    remoteJidAlt: alt ? jidNormalizedUser(alt) : null,
+    addressingMode: mode === 'lid' || mode === 'pn' ? mode : null,
+    pushName: m.pushName ?? null,
+    text: textOf(m.message),
+    type: typeOf(m.message),
+    sentAt: toDate(m.messageTimestamp),
+    raw: m,
+  };
+}
+
+export function toMessageStatus(ref: SlotRef, u: WAMessageUpdate): MessageStatusEvent | null {
+  const status = u.update.status;
+  if (!u.key.id || !u.key.remoteJid || status === undefined || status === null) return null;
+  const name = STATUS_NAMES[status];
+  if (!name) return null;
+  return { ...ref, waMessageId: u.key.id, remoteJid: jidNormalizedUser(u.key.remoteJid), status: name, at: new Date() };
+}
