@@ -39,6 +39,8 @@ export interface RunningDaemon {
 export interface DaemonOverrides {
   /** Tests shorten the engine's clocks. */
   engine?: Partial<EngineOptions>;
+  /** Tests subscribe before the engine resumes slots. */
+  bus?: DomainEventBus;
 }
 
 export async function startDaemon(config: Config, logger: Logger, overrides: DaemonOverrides = {}): Promise<RunningDaemon> {
@@ -54,10 +56,22 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
     logger.child({ component: 'database' }),
   );
   const services = createServices(database.prisma, secrets.secretsKey);
-  const bus = new DomainEventBus(logger.child({ component: 'event-bus' }));
+  const bus = overrides.bus ?? new DomainEventBus(logger.child({ component: 'event-bus' }));
   const feed = new SlotChangeFeed();
   const slots = createSlotsRepo(database.prisma, database.pool);
-  const options: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, maxSlots: config.maxSlots, wsUrl: config.whatsapp.wsUrl, ...overrides.engine };
+  const options: EngineOptions = {
+    ...DEFAULT_ENGINE_OPTIONS,
+    maxSlots: config.maxSlots,
+    wsUrl: config.whatsapp.wsUrl,
+    backoff: { baseMs: config.slots.backoffBaseMs, capMs: config.slots.backoffCapMs },
+    maxConsecutiveFailures: config.slots.maxFailures,
+    resumeConcurrency: config.slots.resumeConcurrency,
+    resumeJitterMs: config.slots.resumeJitterMs,
+    scanIntervalMs: config.slots.scanIntervalMs,
+    keepAliveIntervalMs: config.slots.keepAliveMs,
+    qrTimeoutMs: config.slots.qrTimeoutMs,
+    ...overrides.engine,
+  };
   const engine = new SessionEngine({
     databaseUrl: database.url,
     pool: database.pool,

@@ -37,6 +37,14 @@ export const ZEnv = z
     TRUST_PROXY: z.string().default('loopback'),
     MAX_SLOTS: z.coerce.number().int().min(1).max(10).default(3),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(60000).default(10000),
+    SLOT_BACKOFF_BASE_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
+    SLOT_BACKOFF_CAP_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
+    SLOT_MAX_FAILURES: z.coerce.number().int().min(1).max(1_000).default(8),
+    SLOT_RESUME_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
+    SLOT_RESUME_JITTER_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+    SLOT_SCAN_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
+    WA_KEEPALIVE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+    WA_QR_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
     WA_WS_URL: optionalString.pipe(z.url({ protocol: /^wss?$/ }).optional()),
     WA_SIMULATOR_ROOT_KEY: optionalString.pipe(z.base64().optional()),
   })
@@ -73,6 +81,16 @@ export interface Config {
   maxSlots: number;
   shutdownTimeoutMs: number;
   whatsapp: { wsUrl: string | undefined; simulatorRootKey: string | undefined };
+  slots: {
+    backoffBaseMs: number;
+    backoffCapMs: number;
+    maxFailures: number;
+    resumeConcurrency: number;
+    resumeJitterMs: number;
+    scanIntervalMs: number;
+    keepAliveMs: number;
+    qrTimeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -107,5 +125,15 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     maxSlots: e.MAX_SLOTS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     whatsapp: { wsUrl: e.WA_WS_URL, simulatorRootKey: e.WA_SIMULATOR_ROOT_KEY },
+    slots: {
+      backoffBaseMs: e.SLOT_BACKOFF_BASE_MS,
+      backoffCapMs: e.SLOT_BACKOFF_CAP_MS,
+      maxFailures: e.SLOT_MAX_FAILURES,
+      resumeConcurrency: e.SLOT_RESUME_CONCURRENCY,
+      resumeJitterMs: e.SLOT_RESUME_JITTER_MS,
+      scanIntervalMs: e.SLOT_SCAN_INTERVAL_MS,
+      keepAliveMs: e.WA_KEEPALIVE_MS,
+      qrTimeoutMs: e.WA_QR_TIMEOUT_MS,
+    },
   };
 }

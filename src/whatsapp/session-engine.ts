@@ -131,6 +131,11 @@ export class SessionEngine {
     await this.recorder.drain();
   }
 
+  /** Resolves when every slot status recorded so far is in the database. */
+  drainSlotWrites(): Promise<void> {
+    return this.recorder.drain();
+  }
+
   get slotsRepo(): SlotsRepo {
     return this.deps.slots;
   }

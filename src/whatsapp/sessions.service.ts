@@ -24,10 +24,14 @@ export function toSlotView(slot: number, row: SlotRow | undefined | null): TSlot
 }
 
 /** A status a caller can act on: a QR to show, connected, or stopped for a reason. */
+function isSettledStatus(status: TSlotStatus): boolean {
+  return status === 'qrcode' || status === 'connected' || (PARKED_STATUSES.has(status) && status !== 'disconnected');
+}
+
 function isSettled(row: SlotRow | null): boolean {
   if (!row) return false;
   if (row.status === 'qrcode') return Boolean(row.qrDataUrl);
-  return row.status === 'connected' || PARKED_STATUSES.has(row.status as TSlotStatus);
+  return isSettledStatus(row.status as TSlotStatus);
 }
 
 export function createSessionsService(deps: { engine: SessionEngine; slots: SlotsRepo; maxSlots: number; startWaitMs: number }) {
@@ -62,7 +66,13 @@ export function createSessionsService(deps: { engine: SessionEngine; slots: Slot
     /** Starts the slot (here or wherever it runs) and waits briefly for a QR or the open socket. */
     async start(ref: SlotRef): Promise<TStartResult> {
       const outcome = await engine.startSlot(ref);
-      const row = await waitForRow(ref, isSettled, deps.startWaitMs);
+      // Run here: wait on the supervisor itself, then for its writes; run elsewhere: poll the row.
+      const local = engine.supervisor(ref);
+      if (local) {
+        await local.whenStatus(isSettledStatus, deps.startWaitMs);
+        await engine.drainSlotWrites();
+      }
+      const row = await waitForRow(ref, isSettled, local ? 0 : deps.startWaitMs);
       const view = toSlotView(ref.slot, row);
       const message =
         view.status === 'connected' ? (outcome === 'started' ? 'connected from saved session' : 'already connected') : view.status === 'qrcode' ? 'scan the QR code with WhatsApp' : undefined;

@@ -62,6 +62,7 @@ export class SlotSupervisor {
     this.failedAttempts = 0;
     const every = Math.max(250, Math.min(this.deps.options.livenessWindowMs, this.deps.options.sendAckTimeoutMs) / 4);
     this.timers.watchdog ??= setInterval(() => this.checkLiveness(), every);
+    this.setStatus('connecting', { lastError: null });
     await this.openSocket();
   }
 

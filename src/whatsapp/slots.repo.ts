@@ -35,9 +35,11 @@ export interface StatusPatch {
 
 export function createSlotsRepo(db: Db, pool: pg.Pool) {
   const where = (ref: SlotRef) => ({ storeId_slot: { storeId: ref.storeId, slot: ref.slot } });
+  // Callers often pass a whole event as the ref; only these two fields may reach a row.
+  const keyOf = (ref: SlotRef) => ({ storeId: ref.storeId, slot: ref.slot });
 
   async function notifyChanged(ref: SlotRef): Promise<void> {
-    await pool.query('SELECT pg_notify($1, $2)', [CHANNELS.changes, JSON.stringify(ref)]);
+    await pool.query('SELECT pg_notify($1, $2)', [CHANNELS.changes, JSON.stringify(keyOf(ref))]);
   }
 
   return {
@@ -57,7 +59,7 @@ export function createSlotsRepo(db: Db, pool: pg.Pool) {
     },
 
     async setDesired(ref: SlotRef, desired: 'running' | 'stopped'): Promise<void> {
-      await db.sessionSlot.upsert({ where: where(ref), create: { ...ref, desired }, update: { desired } });
+      await db.sessionSlot.upsert({ where: where(ref), create: { ...keyOf(ref), desired }, update: { desired } });
     },
 
     /** Records a status; a QR is only kept while the status is `qrcode`. */
@@ -69,13 +71,13 @@ export function createSlotsRepo(db: Db, pool: pg.Pool) {
         ...(patch.status === 'connected' ? { lastConnectedAt: now, failureCount: 0 } : {}),
         ...(patch.status !== 'connected' && patch.status !== 'qrcode' && patch.status !== 'connecting' ? { lastDisconnectedAt: now } : {}),
       };
-      await db.sessionSlot.upsert({ where: where(ref), create: { ...ref, ...data }, update: data });
+      await db.sessionSlot.upsert({ where: where(ref), create: { ...keyOf(ref), ...data }, update: data });
       await notifyChanged(ref);
     },
 
     async recordQr(ref: SlotRef, qr: { raw: string; dataUrl: string; expiresAt: Date }): Promise<void> {
       const data = { status: 'qrcode', qrRaw: qr.raw, qrDataUrl: qr.dataUrl, qrExpiresAt: qr.expiresAt };
-      await db.sessionSlot.upsert({ where: where(ref), create: { ...ref, ...data }, update: data });
+      await db.sessionSlot.upsert({ where: where(ref), create: { ...keyOf(ref), ...data }, update: data });
       await notifyChanged(ref);
     },
   };

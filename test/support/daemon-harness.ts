@@ -1,0 +1,151 @@
+// The whole daemon in-process (startDaemon) against a database of the test file's own and the
+// local WhatsApp simulator, with the engine's clocks shortened. A test may stop and start the
+// daemon again on the same database to check what survives a restart.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config/config.js';
+import { startDaemon, type RunningDaemon } from '../../src/daemon.js';
+import type { DomainEventName, DomainEvents } from '../../src/events/domain-events.js';
+import { DomainEventBus } from '../../src/events/event-bus.js';
+import type { EngineOptions } from '../../src/whatsapp/index.js';
+import { AsyncQueue } from '../wa-sim/async-queue.js';
+import type { WhatsAppSimulator } from '../wa-sim/index.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const ADMIN_KEY = 'harness_admin_key_0123456789abcdef';
+export const SECRETS_KEY = 'harness_secrets_key_0123456789abcdef012345';
+
+/** Fast clocks for tests: no boot jitter, quick scans, short backoff. */
+export const FAST_ENGINE: Partial<EngineOptions> = {
+  resumeJitterMs: 0,
+  scanIntervalMs: 500,
+  backoff: { baseMs: 300, capMs: 3_000 },
+  startWaitMs: 5_000,
+  commandTimeoutMs: 8_000,
+};
+
+/** Environment for a daemon (in-process or child) pointed at the simulator. */
+export function daemonEnv(sim: WhatsAppSimulator, db: { url: string }, dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    DATA_DIR: dataDir,
+    DRIN_API_KEY: ADMIN_KEY,
+    SECRETS_KEY,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    WA_WS_URL: sim.url,
+    WA_SIMULATOR_ROOT_KEY: sim.rootPublicKey.toString('base64'),
+    SLOT_RESUME_JITTER_MS: '0',
+    SLOT_SCAN_INTERVAL_MS: '500',
+    SLOT_BACKOFF_BASE_MS: '300',
+    SLOT_BACKOFF_CAP_MS: '3000',
+    ...extra,
+  };
+}
+
+export interface DaemonHarness {
+  db: TestDatabase;
+  daemon: RunningDaemon;
+  /** Every domain event the current daemon emitted, for waiting on. */
+  events: AsyncQueue<{ type: DomainEventName; event: DomainEvents[DomainEventName] }>;
+  start(): Promise<RunningDaemon>;
+  stop(): Promise<void>;
+  createStore(name?: string): Promise<{ storeId: string; apiKey: string }>;
+  request(method: string, path: string, opts?: { key?: string; body?: unknown }): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+export async function createDaemonHarness(sim: WhatsAppSimulator, opts: { engine?: Partial<EngineOptions>; env?: Record<string, string> } = {}): Promise<DaemonHarness> {
+  const db = await createTestDatabase();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'drin-harness-'));
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const harness: DaemonHarness = {
+    db,
+    daemon: undefined as unknown as RunningDaemon,
+    events: new AsyncQueue(),
+    async start() {
+      const config = loadConfig(daemonEnv(sim, db, dataDir, opts.env));
+      const events = new AsyncQueue<{ type: DomainEventName; event: DomainEvents[DomainEventName] }>();
+      harness.events = events;
+      const bus = new DomainEventBus(logger);
+      for (const type of ['session.status', 'session.qr', 'message.received', 'message.status'] as const) {
+        bus.on(type, 'test-recorder', (event) => events.push({ type, event }));
+      }
+      const daemon = await startDaemon(config, logger, { engine: { ...FAST_ENGINE, ...opts.engine }, bus });
+      harness.daemon = daemon;
+      return daemon;
+    },
+    async stop() {
+      await harness.daemon?.stop();
+    },
+    async createStore(name = 'Harness Store') {
+      const store = await harness.daemon.services.stores.create(name, { actor: 'admin' });
+      return { storeId: store.storeId, apiKey: store.apiKey };
+    },
+    async request(method, urlPath, { key, body } = {}) {
+      const res = await fetch(harness.daemon.url + urlPath, {
+        method,
+        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        /* keep text */
+      }
+      return { status: res.status, body: parsed };
+    },
+    async close() {
+      await harness.stop().catch(() => {});
+      await db.destroy();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  await harness.start();
+  return harness;
+}
+
+/** Waits for a domain event of `type` matching `match`. */
+export function waitForEvent<K extends DomainEventName>(
+  h: DaemonHarness,
+  type: K,
+  match: (e: DomainEvents[K]) => boolean,
+  timeoutMs = 15_000,
+): Promise<DomainEvents[K]> {
+  return h.events
+    .take((x) => x.type === type && match(x.event as DomainEvents[K]), `${type}`, timeoutMs)
+    .then((x) => x.event as DomainEvents[K]);
+}
+
+/** Reads a Server-Sent Events stream into a queue of {event, data}. */
+export async function openEventStream(url: string, key: string): Promise<{ events: AsyncQueue<{ event: string; data: any }>; close(): void }> {
+  const controller = new AbortController();
+  const res = await fetch(url, { headers: { authorization: `Bearer ${key}` }, signal: controller.signal });
+  if (res.status !== 200 || !res.body) throw new Error(`event stream answered ${res.status}`);
+  const events = new AsyncQueue<{ event: string; data: any }>();
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data) events.push({ event, data: JSON.parse(data) });
+        }
+      }
+    } catch {
+      /* aborted */
+    }
+  })();
+  return { events, close: () => controller.abort() };
+}
