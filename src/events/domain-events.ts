@@ -14,6 +14,8 @@ export interface SessionStatusEvent extends SlotRef {
   jidLid?: string | null;
   pushName?: string | null;
   lastError?: string | null;
+  /** With `reconnecting`: the backoff before the next attempt (which reports `connecting`). */
+  retryInMs?: number;
   at: Date;
 }
 

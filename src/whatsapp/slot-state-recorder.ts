@@ -20,8 +20,8 @@ export class SlotStateRecorder {
     this.unsubscribe = [
       bus.on('session.status', 'slot-state', (e) => {
         if (e.status === 'qrcode') return undefined; // the QR event carries it, with the code itself
-        const { storeId, slot, at: _at, ...patch } = e;
-        return this.inOrder({ storeId, slot }, () => repo.recordStatus({ storeId, slot }, patch));
+        const patch = { status: e.status, phone: e.phone, jidPn: e.jidPn, jidLid: e.jidLid, pushName: e.pushName, lastError: e.lastError };
+        return this.inOrder(e, () => repo.recordStatus(e, patch));
       }),
       bus.on('session.qr', 'slot-state', (e) =>
         this.inOrder({ storeId: e.storeId, slot: e.slot }, () => repo.recordQr(e, { raw: e.qr, dataUrl: e.qrDataUrl, expiresAt: e.expiresAt })),
@@ -42,7 +42,7 @@ export class SlotStateRecorder {
     const key = `${ref.storeId}:${ref.slot}`;
     const next = (this.chains.get(key) ?? Promise.resolve())
       .then(write)
-      .then(() => this.onChanged(ref))
+      .then(() => this.onChanged({ storeId: ref.storeId, slot: ref.slot }))
       .catch((err: unknown) => this.log.error({ err, ...ref }, 'recording slot state failed'));
     this.chains.set(key, next);
     void next.finally(() => {

@@ -117,6 +117,8 @@ export class SlotSupervisor {
   /** Rebuilds the socket from the saved creds, no QR needed when linked. */
   restart(reason: string): void {
     clearTimeout(this.timers.retry);
+    // Said before the socket goes, so whoever waits for the slot to settle waits for the new one.
+    this.setStatus('connecting', {});
     if (!this.sock) {
       void this.openSocket();
       return;
@@ -224,10 +226,7 @@ export class SlotSupervisor {
     const planned = this.planned;
     this.planned = undefined;
     if (planned === 'stop' || this.stopped) return;
-    if (planned === 'rebuild') {
-      this.setStatus('connecting', {});
-      return this.openSocket();
-    }
+    if (planned === 'rebuild') return this.openSocket();
 
     const action = decideOnClose({
       statusCode,
@@ -253,9 +252,12 @@ export class SlotSupervisor {
     if (wasOpen) this.unstableCycles += 1;
     else this.failedAttempts += 1;
     const delay = backoffDelay(this.failedAttempts + this.unstableCycles - 1, this.deps.options.backoff);
-    this.setStatus('reconnecting', { lastError: `${statusCode ?? 'closed'}: ${message ?? 'connection closed'}` });
+    this.setStatus('reconnecting', { lastError: `${statusCode ?? 'closed'}: ${message ?? 'connection closed'}`, retryInMs: delay });
     this.deps.log.info({ delayMs: delay }, 'reconnecting after backoff');
-    this.timers.retry = setTimeout(() => void this.openSocket(), delay);
+    this.timers.retry = setTimeout(() => {
+      this.setStatus('connecting', {});
+      void this.openSocket();
+    }, delay);
   }
 
   private checkLiveness(): void {
