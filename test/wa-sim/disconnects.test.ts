@@ -1,0 +1,77 @@
+import { describe, expect, it } from '@jest/globals';
+import { linkNewClient, pollUntil, TestClient } from './index.js';
+import { useSimulatorSuite } from './simulator-suite.js';
+
+describe('wa-sim: server-driven disconnects', () => {
+  const suite = useSimulatorSuite();
+  let nextPhone = 15550002000;
+  const linked = async (config = {}) => {
+    const phone = `${nextPhone++}`;
+    return { phone, client: suite.track(await linkNewClient(suite.sim, phone, config)) };
+  };
+
+  it('logout → 401, and the device can no longer log in', async () => {
+    const { phone, client } = await linked();
+    expect(await suite.sim.logout(phone)).toBe(1);
+    expect(await client.waitForClose()).toBe(401);
+    const retry = suite.track(new TestClient(suite.sim.url, client.auth));
+    expect(await retry.waitForClose()).toBe(401);
+  });
+
+  it('replace → 440 (connectionReplaced)', async () => {
+    const { phone, client } = await linked();
+    await suite.sim.replace(phone);
+    expect(await client.waitForClose()).toBe(440);
+  });
+
+  it('a second login with the same creds replaces the first (440)', async () => {
+    const { client } = await linked();
+    const twin = suite.track(new TestClient(suite.sim.url, client.auth));
+    await twin.waitForOpen();
+    expect(await client.waitForClose()).toBe(440);
+  });
+
+  it('restart required → 515, and the client reconnects to open', async () => {
+    const { phone, client } = await linked();
+    await suite.sim.restartRequired(phone);
+    expect(await client.waitForClose()).toBe(515);
+    await suite.track(new TestClient(suite.sim.url, client.auth)).waitForOpen();
+  });
+
+  it('socket drop → 428 (connectionClosed)', async () => {
+    const { phone, client } = await linked();
+    expect(suite.sim.drop(phone)).toBe(1);
+    expect(await client.waitForClose()).toBe(428);
+  });
+
+  it('silence → 408 once the keepalive gives up', async () => {
+    const { phone, client } = await linked({ keepAliveIntervalMs: 300 });
+    expect(suite.sim.silence(phone)).toBe(1);
+    // Baileys closes when nothing arrived for keepAliveIntervalMs + 5 s
+    expect(await client.waitForClose({ timeoutMs: 9000 })).toBe(408);
+  }, 15_000);
+
+  it('flapping network: the connection is dropped every interval, and reconnects each time', async () => {
+    const { phone, client } = await linked();
+    const flapping = suite.sim.flap(phone, { everyMs: 400 });
+    try {
+      expect(await client.waitForClose()).toBe(428);
+      const second = suite.track(new TestClient(suite.sim.url, client.auth));
+      await second.waitForOpen();
+      expect(await second.waitForClose()).toBe(428);
+    } finally {
+      flapping.stop();
+    }
+    const stable = suite.track(new TestClient(suite.sim.url, client.auth));
+    await stable.waitForOpen();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(suite.sim.phone(phone).connectionCount()).toBe(1);
+  });
+
+  it('sock.logout() unlinks the device on the server', async () => {
+    const { phone, client } = await linked();
+    await client.sock.logout();
+    expect(await client.waitForClose()).toBe(401);
+    await pollUntil(() => (suite.sim.phone(phone).account.devices.size === 0 ? true : undefined), 'device unlinked');
+  });
+});

@@ -1,0 +1,225 @@
+import { randomBytes } from 'node:crypto';
+import {
+  addTransactionCapability,
+  DEFAULT_CONNECTION_CONFIG,
+  encodeWAMessage,
+  generateSignalPubKey,
+  getNextPreKeys,
+  initAuthCreds,
+  proto,
+  unpadRandomMax16,
+  type AuthenticationCreds,
+  type BinaryNode,
+  type SignalRepositoryWithLIDStore,
+} from '@whiskeysockets/baileys';
+import type { Logger } from 'pino';
+import { AsyncQueue } from './async-queue.js';
+import { DEFAULT_WAIT_MS } from './deadline.js';
+import { makeMemoryKeyStore } from './memory-auth-state.js';
+import type { PreKeyBundle } from './prekey-bundles.js';
+
+export type Addressing = 'lid' | 'pn';
+/** `server` is the server's "sent" receipt (status 2), the others come from the contact's phone. */
+export type ReceiptKind = 'server' | 'delivered' | 'read' | 'played';
+
+/** A message the client sent to this contact, decrypted by the contact. */
+export interface ReceivedMessage {
+  id: string;
+  /** conversation or extendedTextMessage text, '' for other kinds */
+  text: string;
+  message: proto.IMessage;
+  /** the jid the client addressed (`to` of the stanza): tells PN from LID addressing */
+  to: string;
+  /** the Signal address of the sending linked device */
+  fromDevice: string;
+  encType: string;
+}
+
+/** A receipt the client sent for a message of this contact (delivery, read…). */
+export interface ClientReceipt {
+  id: string;
+  type: string;
+}
+
+/** How a contact reaches the linked devices of the phone it talks to. */
+export interface ContactTransport {
+  recipients(): { deviceId: number; address: string }[];
+  /** the device's bundle, consuming a one-time pre-key; undefined before it uploaded keys */
+  takeBundle(deviceId: number): PreKeyBundle | undefined;
+  /** sends now when the device is online, queues for its next login otherwise */
+  deliver(deviceId: number, stanza: BinaryNode): void;
+}
+
+const RECEIPT_TYPE: Record<ReceiptKind, string | undefined> = {
+  server: 'sender',
+  delivered: undefined,
+  read: 'read',
+  played: 'played',
+};
+
+/** A WhatsApp user who chats with a simulated phone, with a real Signal identity of its own. */
+export class FakeContact {
+  readonly inbox = new AsyncQueue<ReceivedMessage>();
+  readonly clientReceipts = new AsyncQueue<ClientReceipt>();
+  private readonly creds: AuthenticationCreds = initAuthCreds();
+  private readonly keys;
+  private readonly signal: SignalRepositoryWithLIDStore;
+  /** Signal operations on one identity must not interleave (ratchets advance in order) */
+  private signalWork: Promise<unknown> = Promise.resolve();
+  private readonly sentTo = new Map<string, { to: string; deviceAddress: string }>();
+
+  constructor(
+    readonly pn: string,
+    readonly lid: string,
+    private readonly transport: ContactTransport,
+    private readonly log: Logger,
+    public pushName = `Contact ${pn}`,
+  ) {
+    this.keys = addTransactionCapability(makeMemoryKeyStore(), log, { maxCommitRetries: 1, delayBetweenTriesMs: 0 });
+    this.signal = DEFAULT_CONNECTION_CONFIG.makeSignalRepository({ creds: this.creds, keys: this.keys }, log);
+  }
+
+  get pnJid(): string {
+    return `${this.pn}@s.whatsapp.net`;
+  }
+
+  get lidJid(): string {
+    return `${this.lid}@lid`;
+  }
+
+  /** Sends a text to every linked device of the phone; resolves with the message id. */
+  sendText(text: string, options: { addressing?: Addressing; id?: string } = {}): Promise<string> {
+    return this.sendMessage({ conversation: text }, options);
+  }
+
+  sendMessage(message: proto.IMessage, { addressing = 'lid', id }: { addressing?: Addressing; id?: string } = {}) {
+    const messageId = id ?? `SIM${randomBytes(8).toString('hex').toUpperCase()}`;
+    const plaintext = encodeWAMessage(message);
+    return this.serially(async () => {
+      for (const { deviceId, address } of this.transport.recipients()) {
+        if (!(await this.signal.validateSession(address)).exists) {
+          const bundle = this.transport.takeBundle(deviceId);
+          if (!bundle) {
+            this.log.warn({ address }, 'linked device has no pre-keys yet: message not sent to it');
+            continue;
+          }
+          await this.signal.injectE2ESession({ jid: address, session: toSessionBundle(bundle) });
+        }
+        const { type, ciphertext } = await this.signal.encryptMessage({ jid: address, data: plaintext });
+        const stanza = this.messageStanza(messageId, addressing, stanzaType(message), type, ciphertext);
+        this.transport.deliver(deviceId, stanza);
+      }
+      return messageId;
+    });
+  }
+
+  /** Next message the client sent to this contact, in order. */
+  nextMessage({ timeoutMs = DEFAULT_WAIT_MS } = {}): Promise<ReceivedMessage> {
+    return this.inbox.take(() => true, `a message to contact ${this.pn}`, timeoutMs);
+  }
+
+  /** Waits for (and takes) the first message with exactly this text. */
+  waitForText(text: string, { timeoutMs = DEFAULT_WAIT_MS } = {}): Promise<ReceivedMessage> {
+    return this.inbox.take((m) => m.text === text, `text "${text}" to contact ${this.pn}`, timeoutMs);
+  }
+
+  /** Waits for the client's receipt of one of this contact's messages (type 'delivery' = no type). */
+  waitForClientReceipt(id: string, { type, timeoutMs = DEFAULT_WAIT_MS }: { type?: string; timeoutMs?: number } = {}) {
+    const matches = (r: ClientReceipt) => r.id === id && (type === undefined || r.type === type);
+    return this.clientReceipts.take(matches, `client receipt ${type ?? ''} for ${id}`, timeoutMs);
+  }
+
+  /** Receipt for a message the client sent: moves its status to 2/3/4/5 in messages.update. */
+  sendReceipt(messageId: string, kind: ReceiptKind, { addressing }: { addressing?: Addressing } = {}): void {
+    const sent = this.sentTo.get(messageId);
+    const from = addressing ? this.jidFor(addressing) : (sent?.to ?? this.lidJid);
+    const type = RECEIPT_TYPE[kind];
+    const stanza: BinaryNode = {
+      tag: 'receipt',
+      attrs: { from, id: messageId, t: `${Math.floor(Date.now() / 1000)}`, ...(type ? { type } : {}) },
+    };
+    const targets = this.transport.recipients().filter((r) => !sent || r.address === sent.deviceAddress);
+    for (const { deviceId } of targets) this.transport.deliver(deviceId, stanza);
+  }
+
+  /** The bundle the server gives the client so it can open a session with this contact. */
+  takeBundle(): Promise<PreKeyBundle> {
+    return this.serially(async () => {
+      const { update, preKeys } = await getNextPreKeys({ creds: this.creds, keys: this.keys }, 1);
+      Object.assign(this.creds, update);
+      const [id, pair] = Object.entries(preKeys)[0]!;
+      return {
+        registrationId: this.creds.registrationId,
+        identityPublic: Buffer.from(this.creds.signedIdentityKey.public),
+        signedPreKey: {
+          id: this.creds.signedPreKey.keyId,
+          public: Buffer.from(this.creds.signedPreKey.keyPair.public),
+          signature: Buffer.from(this.creds.signedPreKey.signature),
+        },
+        preKey: { id: Number(id), public: Buffer.from(pair.public) },
+      };
+    });
+  }
+
+  /** Decrypts one `<enc>` the client addressed to this contact and files it in the inbox. */
+  receiveFromClient(stanza: { id: string; to: string; fromDevice: string }, encType: string, ciphertext: Uint8Array) {
+    return this.serially(async () => {
+      const type = encType === 'pkmsg' ? 'pkmsg' : 'msg';
+      const padded = await this.signal.decryptMessage({ jid: stanza.fromDevice, type, ciphertext });
+      const message = proto.Message.decode(unpadRandomMax16(padded));
+      const text = message.conversation ?? message.extendedTextMessage?.text ?? '';
+      this.sentTo.set(stanza.id, { to: stanza.to, deviceAddress: stanza.fromDevice });
+      this.log.info({ id: stanza.id, to: stanza.to, text }, 'contact received a message');
+      this.inbox.push({ ...stanza, text, message, encType });
+    });
+  }
+
+  recordClientReceipt(receipt: ClientReceipt): void {
+    this.clientReceipts.push(receipt);
+  }
+
+  private jidFor(addressing: Addressing): string {
+    return addressing === 'lid' ? this.lidJid : this.pnJid;
+  }
+
+  private messageStanza(
+    id: string,
+    addressing: Addressing,
+    type: string,
+    encType: string,
+    ciphertext: Uint8Array,
+  ): BinaryNode {
+    const sender: Record<string, string> =
+      addressing === 'lid'
+        ? { from: this.lidJid, sender_pn: this.pnJid, addressing_mode: 'lid' }
+        : { from: this.pnJid, sender_lid: this.lidJid, addressing_mode: 'pn' };
+    return {
+      tag: 'message',
+      attrs: { ...sender, id, t: `${Math.floor(Date.now() / 1000)}`, type, notify: this.pushName },
+      content: [{ tag: 'enc', attrs: { v: '2', type: encType }, content: ciphertext }],
+    };
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.signalWork.then(work);
+    this.signalWork = result.catch(() => undefined);
+    return result;
+  }
+}
+
+const stanzaType = (message: proto.IMessage): string =>
+  message.conversation || message.extendedTextMessage ? 'text' : 'media';
+
+function toSessionBundle(bundle: PreKeyBundle) {
+  const withType = (key: Buffer) => Buffer.from(generateSignalPubKey(key));
+  return {
+    registrationId: bundle.registrationId,
+    identityKey: withType(bundle.identityPublic),
+    signedPreKey: {
+      keyId: bundle.signedPreKey.id,
+      publicKey: withType(bundle.signedPreKey.public),
+      signature: bundle.signedPreKey.signature,
+    },
+    preKey: bundle.preKey ? { keyId: bundle.preKey.id, publicKey: withType(bundle.preKey.public) } : undefined,
+  };
+}

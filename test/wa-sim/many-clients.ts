@@ -1,0 +1,40 @@
+/**
+ * Child-process half of the scale test: runs N bare Baileys clients against a simulator and
+ * reports over stdout (one JSON object per line) so the test process can scan their QRs.
+ *
+ * Baileys' curve25519 code runs 4–7× slower inside jest's vm sandbox, so many clients in the jest
+ * process would measure jest, not the simulator. Usage:
+ *   tsx test/wa-sim/many-clients.ts <url> <rootPublicKeyBase64> <count>
+ * Prints {"qr":i,"value":…} per client, {"open":i} once linked and logged in, then
+ * {"allOpen":n,"violations":[…]}; stays connected until stdin closes.
+ */
+import { trustSimulatorRoot } from './cert-chain.js';
+import { installLoopbackGuard } from './loopback-guard.js';
+import { TestClient } from './test-client.js';
+
+const [url, rootKey, countText] = process.argv.slice(2);
+if (!url || !rootKey || !countText) throw new Error('usage: many-clients.ts <url> <rootKey> <count>');
+const guard = installLoopbackGuard();
+trustSimulatorRoot(rootKey);
+const report = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
+const LONG = { timeoutMs: 120_000 };
+const config = { connectTimeoutMs: 60_000 };
+
+async function linkOne(index: number): Promise<TestClient> {
+  const registering = new TestClient(url!, undefined, config);
+  report({ qr: index, value: await registering.waitForQr(LONG) });
+  const code = await registering.waitForClose(LONG);
+  if (code !== 515) throw new Error(`client ${index} closed with ${code} instead of 515`);
+  const client = new TestClient(url!, registering.auth, config);
+  await client.waitForOpen(LONG);
+  report({ open: index });
+  return client;
+}
+
+const clients = await Promise.all(Array.from({ length: Number(countText) }, (_, i) => linkOne(i)));
+report({ allOpen: clients.length, violations: guard.violations });
+process.stdin.resume();
+process.stdin.on('end', () => {
+  for (const client of clients) client.end();
+  process.exit(0);
+});

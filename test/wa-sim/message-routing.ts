@@ -1,0 +1,46 @@
+import { getBinaryNodeChild, getBinaryNodeChildren, type BinaryNode } from '@whiskeysockets/baileys';
+import type { SimConnection } from './connection.js';
+import type { Phone } from './phone.js';
+
+const nowSeconds = () => `${Math.floor(Date.now() / 1000)}`;
+
+/** Every `<enc>` of a client message with the jid it is meant for. */
+function encryptedCopies(message: BinaryNode): { jid: string; enc: BinaryNode }[] {
+  const participants = getBinaryNodeChildren(getBinaryNodeChild(message, 'participants'), 'to');
+  const copies = participants.flatMap((to) => {
+    const enc = getBinaryNodeChild(to, 'enc');
+    return enc && to.attrs.jid ? [{ jid: to.attrs.jid, enc }] : [];
+  });
+  const direct = getBinaryNodeChild(message, 'enc');
+  if (direct && message.attrs.to) copies.push({ jid: message.attrs.to, enc: direct });
+  return copies;
+}
+
+/**
+ * A message the client sends: the server acks it, and each fake contact it is addressed to
+ * decrypts its copy. Copies for jids the simulator does not speak for are dropped.
+ */
+export function routeClientMessage(message: BinaryNode, connection: SimConnection, phone: Phone): void {
+  const id = message.attrs.id ?? '';
+  const to = message.attrs.to ?? '';
+  connection.sendNode({ tag: 'ack', attrs: { class: 'message', id, from: to, t: nowSeconds() } });
+  const fromDevice = phone.account.deviceLidJid(connection.device!.id);
+  for (const { jid, enc } of encryptedCopies(message)) {
+    const contact = phone.findContact(jid);
+    if (!contact || !(enc.content instanceof Uint8Array)) continue;
+    contact
+      .receiveFromClient({ id, to, fromDevice }, enc.attrs.type ?? 'msg', enc.content)
+      .catch((error: unknown) => connection.log.warn({ err: error, id, jid }, 'contact could not decrypt'));
+  }
+}
+
+/** A receipt the client sends for a contact's message (delivery, read…): ack it and record it. */
+export function routeClientReceipt(receipt: BinaryNode, connection: SimConnection, phone: Phone): void {
+  const { id = '', to = '', type } = receipt.attrs;
+  connection.sendNode({ tag: 'ack', attrs: { class: 'receipt', id, from: to, ...(type ? { type } : {}) } });
+  const contact = phone.findContact(to);
+  const ids = [id, ...getBinaryNodeChildren(getBinaryNodeChild(receipt, 'list'), 'item').map((i) => i.attrs.id)];
+  for (const messageId of ids) {
+    if (messageId) contact?.recordClientReceipt({ id: messageId, type: type ?? 'delivery' });
+  }
+}

@@ -1,0 +1,194 @@
+import { randomInt } from 'node:crypto';
+import type { BinaryNode } from '@whiskeysockets/baileys';
+import type { Logger } from 'pino';
+import { digitsOnly, type Account, type AccountRegistry } from './accounts.js';
+import type { SimConnection } from './connection.js';
+import { DEFAULT_WAIT_MS, pollUntil } from './deadline.js';
+import { FakeContact, type ContactTransport } from './fake-contact.js';
+import { dropAll, endWithStreamError, silenceAll, startFlapping, STREAM_ERRORS, type Flapping } from './failures.js';
+import { takeDeviceBundle, type PreKeyBundle } from './prekey-bundles.js';
+
+export interface PhoneContext {
+  registry: AccountRegistry;
+  log: Logger;
+  enterPairingCode(phone: Phone, code: string, timeoutMs: number): Promise<void>;
+}
+
+/**
+ * A simulated phone at run time: its account, the connections of its linked devices, what waits
+ * for devices that are offline, and the fake contacts it chats with. This is the handle tests get
+ * from `sim.phone(number)`.
+ */
+export class Phone implements ContactTransport {
+  private readonly live = new Map<number, SimConnection>();
+  private readonly outboxes = new Map<number, BinaryNode[]>();
+  private readonly contactsByPn = new Map<string, FakeContact>();
+  private readonly contactsByLid = new Map<string, FakeContact>();
+  private flapping?: Flapping;
+
+  constructor(
+    readonly account: Account,
+    private readonly context: PhoneContext,
+  ) {}
+
+  get number(): string {
+    return this.account.pn;
+  }
+
+  get pnJid(): string {
+    return this.account.pnJid;
+  }
+
+  get lidJid(): string {
+    return this.account.lidJid;
+  }
+
+  /**
+   * The contact with this phone number or LID jid (`…@lid`), created on first use with a fresh
+   * Signal identity; without an argument, a new contact with a random number.
+   */
+  contact(pnOrLid?: string, { pushName }: { pushName?: string } = {}): FakeContact {
+    const existing = pnOrLid ? this.findContact(pnOrLid) : undefined;
+    if (existing) return existing;
+    const isLid = pnOrLid?.endsWith('@lid') ?? false;
+    const pn = pnOrLid && !isLid ? digitsOnly(pnOrLid) : `1555${randomInt(1_000_000, 9_999_999)}`;
+    const lid = isLid ? digitsOnly(pnOrLid!) : this.context.registry.newLid();
+    const contact = new FakeContact(pn, lid, this, this.context.log.child({ contact: pn }), pushName);
+    this.contactsByPn.set(pn, contact);
+    this.contactsByLid.set(lid, contact);
+    return contact;
+  }
+
+  /** The contact a jid (PN or LID, with or without device) points at, if any. */
+  findContact(jid: string): FakeContact | undefined {
+    const user = digitsOnly(jid);
+    if (jid.endsWith('@lid')) return this.contactsByLid.get(user);
+    return this.contactsByPn.get(user) ?? (jid.includes('@') ? undefined : this.contactsByLid.get(user));
+  }
+
+  /** Live, logged-in connections of this phone's linked devices. */
+  connections(): SimConnection[] {
+    return [...this.live.values()].filter((c) => c.isOpen);
+  }
+
+  connectionCount(): number {
+    return this.connections().length;
+  }
+
+  /** Resolves once a linked device is logged in and has received its offline backlog. */
+  async waitForOnline({ timeoutMs = DEFAULT_WAIT_MS } = {}): Promise<void> {
+    await pollUntil(() => (this.connections().some((c) => c.ready) ? true : undefined), `phone ${this.number} online`, {
+      timeoutMs,
+    });
+  }
+
+  /** The user types the code the client shows (requestPairingCode); resolves once linked. */
+  enterPairingCode(code: string, { timeoutMs = DEFAULT_WAIT_MS } = {}): Promise<void> {
+    return this.context.enterPairingCode(this, code, timeoutMs);
+  }
+
+  /** Unlinks every device (or one): live connections close with 401 and cannot log in again. */
+  async logout({ deviceId }: { deviceId?: number } = {}): Promise<number> {
+    const ids = deviceId === undefined ? [...this.account.devices.keys()] : [deviceId];
+    const ending = ids.map((id) => this.live.get(id)).filter((c): c is SimConnection => !!c?.isOpen);
+    for (const id of ids) this.unlink(id);
+    return endWithStreamError(ending, STREAM_ERRORS.loggedOut);
+  }
+
+  /** 440: as if another client had logged in as the same device. */
+  replace(): Promise<number> {
+    return endWithStreamError(this.connections(), STREAM_ERRORS.replaced);
+  }
+
+  /** 515: the client must reconnect at once (creds unchanged). */
+  restartRequired(): Promise<number> {
+    return endWithStreamError(this.connections(), STREAM_ERRORS.restartRequired);
+  }
+
+  /** 428: the socket disappears. */
+  drop(): number {
+    return dropAll(this.connections());
+  }
+
+  /** 408: the server goes quiet until the client's keepalive gives up. */
+  silence(): number {
+    return silenceAll(this.connections());
+  }
+
+  /** Drops this phone's connections every `everyMs` until `stopFlapping()`. */
+  flap({ everyMs }: { everyMs: number }): Flapping {
+    this.stopFlapping();
+    const flapping = startFlapping(() => this.connections(), everyMs);
+    this.flapping = flapping;
+    return { stop: () => (this.flapping === flapping ? this.stopFlapping() : flapping.stop()) };
+  }
+
+  stopFlapping(): void {
+    this.flapping?.stop();
+    this.flapping = undefined;
+  }
+
+  // ---- used by the simulator and by fake contacts ----
+
+  /** A device logged in; an older connection of the same device is replaced (440). */
+  attach(connection: SimConnection): void {
+    const deviceId = connection.device!.id;
+    const previous = this.live.get(deviceId);
+    this.live.set(deviceId, connection);
+    if (previous?.isOpen) void previous.endWithStreamError(STREAM_ERRORS.replaced);
+  }
+
+  detach(connection: SimConnection): void {
+    const deviceId = connection.device?.id;
+    if (deviceId !== undefined && this.live.get(deviceId) === connection) this.live.delete(deviceId);
+  }
+
+  /** Delivers what waited while the device was away, then tells the client the backlog is done. */
+  markReady(connection: SimConnection): void {
+    if (connection.ready) return;
+    const deviceId = connection.device!.id;
+    const backlog = this.outboxes.get(deviceId) ?? [];
+    this.outboxes.delete(deviceId);
+    for (const stanza of backlog) connection.sendNode({ ...stanza, attrs: { ...stanza.attrs, offline: '1' } });
+    connection.ready = true;
+    connection.sendNode({
+      tag: 'ib',
+      attrs: { from: 's.whatsapp.net' },
+      content: [{ tag: 'offline', attrs: { count: `${backlog.length}` } }],
+    });
+  }
+
+  /** Pre-keys or signed pre-key of a device changed: persist them. */
+  devicesChanged(): void {
+    this.context.registry.changed();
+  }
+
+  unlink(deviceId: number): void {
+    this.account.devices.delete(deviceId);
+    this.outboxes.delete(deviceId);
+    this.context.registry.changed();
+  }
+
+  recipients(): { deviceId: number; address: string }[] {
+    return [...this.account.devices.keys()].map((id) => ({ deviceId: id, address: this.account.deviceLidJid(id) }));
+  }
+
+  takeBundle(deviceId: number): PreKeyBundle | undefined {
+    const device = this.account.devices.get(deviceId);
+    if (!device) return undefined;
+    const bundle = takeDeviceBundle(device);
+    this.context.registry.changed();
+    return bundle;
+  }
+
+  deliver(deviceId: number, stanza: BinaryNode): void {
+    const connection = this.live.get(deviceId);
+    if (connection?.ready && connection.isOpen && !connection.silenced) {
+      connection.sendNode(stanza);
+      return;
+    }
+    const outbox = this.outboxes.get(deviceId) ?? [];
+    outbox.push(stanza);
+    this.outboxes.set(deviceId, outbox);
+  }
+}
