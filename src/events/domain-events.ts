@@ -37,6 +37,12 @@ export interface MessageReceivedEvent extends SlotRef {
   text: string | null;
   type: string;
   sentAt: Date;
+  /**
+   * `live` arrived while connected; `offline` was held by WhatsApp while the slot was down and
+   * delivered on reconnect (Baileys' upsert type `append`). Both are real inbound messages:
+   * storage keeps both, the bot may weigh their age.
+   */
+  delivery: 'live' | 'offline';
   /** The Baileys message, for subscribers that need more than the text. */
   raw: unknown;
 }

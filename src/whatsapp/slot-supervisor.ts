@@ -4,7 +4,7 @@
 import { makeWASocket, type ConnectionState, type WASocket } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
-import type { SessionStatusEvent, SlotRef } from '../events/domain-events.js';
+import type { MessageStatusEvent, SessionStatusEvent, SlotRef } from '../events/domain-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import type { PostgresAuthState } from './auth/index.js';
 import { backoffDelay } from './backoff.js';
@@ -12,7 +12,7 @@ import { decideOnClose } from './disconnect-policy.js';
 import type { EngineOptions } from './engine-options.js';
 import type { TSlotStatus } from './slot-status.js';
 import { baileysLogger, socketConfig } from './socket-config.js';
-import { toMessageReceived, toMessageStatus } from './socket-events.js';
+import { toMessageReceived, toMessageStatus, toOwnMessageStatus } from './socket-events.js';
 
 export interface SupervisorDeps {
   ref: SlotRef;
@@ -133,14 +133,32 @@ export class SlotSupervisor {
     return this.sock.requestPairingCode(phone);
   }
 
-  /** Sends a text and watches for the server's ack (a send never acked marks the socket dead). */
+  /**
+   * Sends a text and watches for the server's ack: a send stuck in Baileys (an unanswered query)
+   * or written but never acknowledged both mark the socket dead and rebuild it.
+   */
   async sendText(jid: string, text: string): Promise<string> {
-    if (!this.sock || this.status !== 'connected') throw new Error(`slot is ${this.status}`);
-    const sent = await this.sock.sendMessage(jid, { text });
-    const id = sent?.key.id;
-    if (!id) throw new Error('send returned no message id');
-    this.pendingSends.set(id, Date.now());
-    return id;
+    const sock = this.sock;
+    if (!sock || this.status !== 'connected') throw new Error(`slot is ${this.status}`);
+    const startedAt = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    // Baileys lets a query outlive its socket for defaultQueryTimeoutMs; the caller should not.
+    // A send stuck that long is the same evidence the watchdog looks for: rebuild at once.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        if (this.sock === sock) this.restart(`send stuck for ${this.deps.options.sendAckTimeoutMs} ms`);
+        reject(new Error('send not acknowledged in time'));
+      }, this.deps.options.sendAckTimeoutMs);
+    });
+    try {
+      const sent = await Promise.race([sock.sendMessage(jid, { text }), deadline]);
+      const id = sent?.key.id;
+      if (!id) throw new Error('send returned no message id');
+      this.pendingSends.set(id, startedAt);
+      return id;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async openSocket(): Promise<void> {
@@ -162,19 +180,16 @@ export class SlotSupervisor {
       if (generation === this.generation) void this.onConnectionUpdate(update, current);
     });
     sock.ev.on('messages.upsert', ({ messages, type }) => {
-      if (type !== 'notify') return;
+      // `append` is what WhatsApp held while the slot was offline: inbound all the same.
+      const delivery = type === 'notify' ? 'live' : 'offline';
       for (const m of messages) {
-        const event = toMessageReceived(this.ref, m);
+        const event = toMessageReceived(this.ref, m, delivery);
         if (event) void this.deps.bus.emit('message.received', event);
+        this.reportStatus(toOwnMessageStatus(this.ref, m));
       }
     });
     sock.ev.on('messages.update', (updates) => {
-      for (const u of updates) {
-        const event = toMessageStatus(this.ref, u);
-        if (!event) continue;
-        if (event.status !== 'pending') this.pendingSends.delete(event.waMessageId);
-        void this.deps.bus.emit('message.status', event);
-      }
+      for (const u of updates) this.reportStatus(toMessageStatus(this.ref, u));
     });
     sock.ws.on('frame', () => {
       this.lastFrameAt = Date.now();
@@ -258,6 +273,13 @@ export class SlotSupervisor {
       this.setStatus('connecting', {});
       void this.openSocket();
     }, delay);
+  }
+
+  private reportStatus(event: MessageStatusEvent | null): void {
+    if (!event) return;
+    // Any answer from the server, even an error, shows the socket is alive.
+    if (event.status !== 'pending') this.pendingSends.delete(event.waMessageId);
+    void this.deps.bus.emit('message.status', event);
   }
 
   private checkLiveness(): void {

@@ -30,10 +30,11 @@ function toDate(timestamp: WAMessage['messageTimestamp']): Date {
 }
 
 /** An inbound chat message worth reporting, or null (own messages, status broadcasts, protocol noise). */
-export function toMessageReceived(ref: SlotRef, m: WAMessage): MessageReceivedEvent | null {
+export function toMessageReceived(ref: SlotRef, m: WAMessage, delivery: 'live' | 'offline'): MessageReceivedEvent | null {
   const key = m.key;
   if (!key?.id || !key.remoteJid || key.fromMe) return null;
-  if (key.remoteJid === 'status@broadcast' || m.message?.protocolMessage || m.message?.senderKeyDistributionMessage && !textOf(m.message)) return null;
+  if (key.remoteJid === 'status@broadcast' || key.remoteJid.endsWith('@newsletter')) return null;
+  if (m.message?.protocolMessage || (m.message?.senderKeyDistributionMessage && !textOf(m.message))) return null;
   const alt = (key as { remoteJidAlt?: string }).remoteJidAlt;
   const mode = (key as { addressingMode?: string }).addressingMode;
   return {
@@ -46,6 +47,7 @@ export function toMessageReceived(ref: SlotRef, m: WAMessage): MessageReceivedEv
     text: textOf(m.message),
     type: typeOf(m.message),
     sentAt: toDate(m.messageTimestamp),
+    delivery,
     raw: m,
   };
 }
@@ -56,4 +58,13 @@ export function toMessageStatus(ref: SlotRef, u: WAMessageUpdate): MessageStatus
   const name = STATUS_NAMES[status];
   if (!name) return null;
   return { ...ref, waMessageId: u.key.id, remoteJid: jidNormalizedUser(u.key.remoteJid), status: name, at: new Date() };
+}
+
+/**
+ * Our own message as Baileys upserts it. A receipt that arrives while Baileys still holds the
+ * message back (about 100 ms after sending) lands in the upsert's status, not in messages.update.
+ */
+export function toOwnMessageStatus(ref: SlotRef, m: WAMessage): MessageStatusEvent | null {
+  if (!m.key?.fromMe || m.status === undefined || m.status === null) return null;
+  return toMessageStatus(ref, { key: m.key, update: { status: m.status } });
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import {
-  addTransactionCapability,
   DEFAULT_CONNECTION_CONFIG,
   encodeWAMessage,
   generateSignalPubKey,
@@ -10,6 +9,8 @@ import {
   unpadRandomMax16,
   type AuthenticationCreds,
   type BinaryNode,
+  type SignalKeyStore,
+  type SignalKeyStoreWithTransaction,
   type SignalRepositoryWithLIDStore,
 } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
@@ -75,7 +76,7 @@ export class FakeContact {
     private readonly log: Logger,
     public pushName = `Contact ${pn}`,
   ) {
-    this.keys = addTransactionCapability(makeMemoryKeyStore(), log, { maxCommitRetries: 1, delayBetweenTriesMs: 0 });
+    this.keys = withoutTransactions(makeMemoryKeyStore());
     this.signal = DEFAULT_CONNECTION_CONFIG.makeSignalRepository({ creds: this.creds, keys: this.keys }, log);
   }
 
@@ -205,6 +206,30 @@ export class FakeContact {
     this.signalWork = result.catch(() => undefined);
     return result;
   }
+}
+
+/**
+ * The contact's key store, with `transaction` running the work directly on the store.
+ *
+ * Not Baileys' `addTransactionCapability`: its transactions live in an AsyncLocalStorage, and
+ * libsignal runs every session operation through a process-global job queue keyed by the peer's
+ * address (`libsignal/src/queue_job.js`), whose executor runs each queued job in the async context
+ * of the caller that started it. All fake contacts of a phone address the same device, so in a burst
+ * the executor started by one contact's transaction stays busy with the others' jobs, and that
+ * contact's next encryptions run inside its first, already committed transaction: they read its
+ * cache and write to its dead mutation set, and the session silently falls back to the committed
+ * chain counter (the device then sees message keys it already used: "Key used already or never
+ * filled"). Every Signal operation of a contact already runs one at a time (`serially`), so writes
+ * can go straight to memory.
+ */
+function withoutTransactions(store: SignalKeyStore): SignalKeyStoreWithTransaction {
+  return {
+    get: (type, ids) => store.get(type, ids),
+    set: (data) => store.set(data),
+    clear: () => store.clear?.(),
+    isInTransaction: () => false,
+    transaction: (work) => work(),
+  };
 }
 
 const stanzaType = (message: proto.IMessage): string =>
