@@ -19,6 +19,8 @@ export class SlotLocks {
   private client: pg.Client | undefined;
   private readonly held = new Set<string>();
   private lost = false;
+  /** One connection runs one query at a time: calls queue here rather than inside pg. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly databaseUrl: string,
@@ -53,20 +55,34 @@ export class SlotLocks {
     return this.held.has(slotLockKey(ref));
   }
 
-  /** True when this process now holds (or already held) the slot's lock. */
-  async tryAcquire(ref: SlotRef): Promise<boolean> {
+  /**
+   * True when this process now holds (or already held) the slot's lock. Checked inside the
+   * connection's queue: advisory locks are re-entrant per session, so two racing calls for one
+   * slot must not both take it (one release would then leave it held).
+   */
+  tryAcquire(ref: SlotRef): Promise<boolean> {
     const key = slotLockKey(ref);
-    if (this.held.has(key)) return true;
-    if (!this.client || this.lost) return false;
-    const { rows } = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
-    if (rows[0]?.ok) this.held.add(key);
-    return Boolean(rows[0]?.ok);
+    return this.serially(async () => {
+      if (this.held.has(key)) return true;
+      if (!this.client || this.lost) return false;
+      const { rows } = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
+      if (rows[0]?.ok) this.held.add(key);
+      return Boolean(rows[0]?.ok);
+    });
   }
 
-  async release(ref: SlotRef): Promise<void> {
+  release(ref: SlotRef): Promise<void> {
     const key = slotLockKey(ref);
-    if (!this.held.delete(key) || !this.client || this.lost) return;
-    await this.client.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+    return this.serially(async () => {
+      if (!this.held.delete(key) || !this.client || this.lost) return;
+      await this.client.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+    });
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   /** Closing the session releases every lock this process holds. */

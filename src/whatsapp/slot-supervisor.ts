@@ -118,7 +118,7 @@ export class SlotSupervisor {
   restart(reason: string): void {
     clearTimeout(this.timers.retry);
     // Said before the socket goes, so whoever waits for the slot to settle waits for the new one.
-    this.setStatus('connecting', {});
+    this.setStatus('connecting', { lastError: reason });
     if (!this.sock) {
       void this.openSocket();
       return;

@@ -3,9 +3,8 @@
 // hear about them.
 import type pg from 'pg';
 import type { Db } from '../db/prisma.js';
-import type { SlotRef } from '../events/domain-events.js';
+import type { SessionStatusEvent, SlotRef } from '../events/domain-events.js';
 import { CHANNELS } from './slot-locks.js';
-import type { TSlotStatus } from './slot-status.js';
 
 export interface SlotRow {
   storeId: string;
@@ -24,14 +23,7 @@ export interface SlotRow {
   updatedAt: Date;
 }
 
-export interface StatusPatch {
-  status: TSlotStatus;
-  phone?: string | null;
-  jidPn?: string | null;
-  jidLid?: string | null;
-  pushName?: string | null;
-  lastError?: string | null;
-}
+export type StatusPatch = Pick<SessionStatusEvent, 'status' | 'phone' | 'jidPn' | 'jidLid' | 'pushName' | 'lastError'>;
 
 export function createSlotsRepo(db: Db, pool: pg.Pool) {
   const where = (ref: SlotRef) => ({ storeId_slot: { storeId: ref.storeId, slot: ref.slot } });

@@ -11,7 +11,9 @@ import type { DomainEventName, DomainEvents } from '../../src/events/domain-even
 import { DomainEventBus } from '../../src/events/event-bus.js';
 import type { EngineOptions } from '../../src/whatsapp/index.js';
 import { AsyncQueue } from '../wa-sim/async-queue.js';
-import type { WhatsAppSimulator } from '../wa-sim/index.js';
+import { afterAll, beforeAll } from '@jest/globals';
+import type { SimulatorOptions, WhatsAppSimulator } from '../wa-sim/index.js';
+import { useSimulatorSuite } from '../wa-sim/simulator-suite.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const ADMIN_KEY = 'harness_admin_key_0123456789abcdef';
@@ -148,4 +150,25 @@ export async function openEventStream(url: string, key: string): Promise<{ event
     }
   })();
   return { events, close: () => controller.abort() };
+}
+
+/**
+ * Jest hooks for a test file that runs the daemon against its own simulator: starts both before
+ * the file's tests and closes them after. Use `ctx.h` and `ctx.sim` inside tests.
+ */
+export function useDaemonSuite(opts: { sim?: SimulatorOptions; engine?: Partial<EngineOptions>; env?: Record<string, string> } = {}) {
+  const suite = useSimulatorSuite(opts.sim);
+  const ctx = {
+    h: undefined as unknown as DaemonHarness,
+    get sim(): WhatsAppSimulator {
+      return suite.sim;
+    },
+  };
+  beforeAll(async () => {
+    ctx.h = await createDaemonHarness(suite.sim, { engine: opts.engine, env: opts.env });
+  });
+  afterAll(async () => {
+    await ctx.h?.close();
+  });
+  return ctx;
 }

@@ -1,27 +1,19 @@
 // Acceptance: logout from the phone (401) → logged_out, the slot's auth rows gone, no reconnect;
 // replaced (440) → replaced, no loop; a flapping network → reconnects spaced by backoff, never
 // more than one attempt per backoff window, connected again when it stops.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { SessionStatusEvent } from '../../../src/events/domain-events.js';
-import { useSimulatorSuite } from '../../wa-sim/simulator-suite.js';
-import { createDaemonHarness, waitForEvent, type DaemonHarness } from '../../support/daemon-harness.js';
+import { useDaemonSuite, waitForEvent } from '../../support/daemon-harness.js';
 import { linkSlot } from '../../support/link-slot.js';
 
 const FLAP_FOR_MS = Number(process.env.FLAP_FOR_MS ?? 15_000);
-const suite = useSimulatorSuite();
-let h: DaemonHarness;
-beforeAll(async () => {
-  h = await createDaemonHarness(suite.sim);
-});
-afterAll(async () => {
-  await h?.close();
-});
+const ctx = useDaemonSuite();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function statusLog(storeId: string, slot: number): SessionStatusEvent[] {
   const seen: SessionStatusEvent[] = [];
-  h.daemon.bus.on('session.status', 'test-status-log', (e) => {
+  ctx.h.daemon.bus.on('session.status', 'test-status-log', (e) => {
     if (e.storeId === storeId && e.slot === slot) seen.push(e);
   });
   return seen;
@@ -29,43 +21,43 @@ function statusLog(storeId: string, slot: number): SessionStatusEvent[] {
 
 describe('disconnect policy end to end', () => {
   it('logged out from the phone: logged_out, auth wiped, no reconnect', async () => {
-    const store = await h.createStore();
-    await linkSlot(h, suite.sim, store, 1, '5511911110001');
-    expect(await h.db.prisma.authKey.count({ where: { storeId: store.storeId, slot: 1 } })).toBeGreaterThan(0);
+    const store = await ctx.h.createStore();
+    await linkSlot(ctx.h, ctx.sim, store, 1, '5511911110001');
+    expect(await ctx.h.db.prisma.authKey.count({ where: { storeId: store.storeId, slot: 1 } })).toBeGreaterThan(0);
     const log = statusLog(store.storeId, 1);
 
-    expect(await suite.sim.logout('5511911110001')).toBeGreaterThan(0);
-    await waitForEvent(h, 'session.status', (e) => e.storeId === store.storeId && e.status === 'logged_out');
-    await h.daemon.engine.drainSlotWrites();
-    expect(await h.db.prisma.authKey.count({ where: { storeId: store.storeId, slot: 1 } })).toBe(0);
-    expect(await h.db.prisma.authCreds.count({ where: { storeId: store.storeId, slot: 1 } })).toBe(0);
+    expect(await ctx.sim.logout('5511911110001')).toBeGreaterThan(0);
+    await waitForEvent(ctx.h, 'session.status', (e) => e.storeId === store.storeId && e.status === 'logged_out');
+    await ctx.h.daemon.engine.drainSlotWrites();
+    expect(await ctx.h.db.prisma.authKey.count({ where: { storeId: store.storeId, slot: 1 } })).toBe(0);
+    expect(await ctx.h.db.prisma.authCreds.count({ where: { storeId: store.storeId, slot: 1 } })).toBe(0);
 
     await sleep(2_000);
     expect(log.map((e) => e.status)).toEqual(['logged_out']);
-    expect(suite.sim.phone('5511911110001').connectionCount()).toBe(0);
-    const row = await h.db.prisma.sessionSlot.findFirstOrThrow({ where: { storeId: store.storeId, slot: 1 } });
+    expect(ctx.sim.phone('5511911110001').connectionCount()).toBe(0);
+    const row = await ctx.h.db.prisma.sessionSlot.findFirstOrThrow({ where: { storeId: store.storeId, slot: 1 } });
     expect(row).toMatchObject({ status: 'logged_out', desired: 'stopped' });
-    const view = await h.request('GET', `/api/whatsapp/${store.storeId}/1/status`, { key: store.apiKey });
+    const view = await ctx.h.request('GET', `/api/whatsapp/${store.storeId}/1/status`, { key: store.apiKey });
     expect(view.body).toMatchObject({ status: 'logged_out', isActive: false, lastError: expect.stringContaining('logged out') });
   });
 
   it('replaced by another session: replaced, no reconnect loop, creds kept', async () => {
-    const store = await h.createStore();
-    await linkSlot(h, suite.sim, store, 2, '5511911110002');
+    const store = await ctx.h.createStore();
+    await linkSlot(ctx.h, ctx.sim, store, 2, '5511911110002');
     const log = statusLog(store.storeId, 2);
-    await suite.sim.replace('5511911110002');
-    await waitForEvent(h, 'session.status', (e) => e.storeId === store.storeId && e.status === 'replaced');
+    await ctx.sim.replace('5511911110002');
+    await waitForEvent(ctx.h, 'session.status', (e) => e.storeId === store.storeId && e.status === 'replaced');
     await sleep(2_000);
     expect(log.map((e) => e.status)).toEqual(['replaced']);
-    expect(suite.sim.phone('5511911110002').connectionCount()).toBe(0);
-    expect(await h.db.prisma.authCreds.count({ where: { storeId: store.storeId, slot: 2 } })).toBe(1);
+    expect(ctx.sim.phone('5511911110002').connectionCount()).toBe(0);
+    expect(await ctx.h.db.prisma.authCreds.count({ where: { storeId: store.storeId, slot: 2 } })).toBe(1);
   });
 
   it('a flapping network: reconnects spaced by backoff, then connected again', async () => {
-    const store = await h.createStore();
-    await linkSlot(h, suite.sim, store, 3, '5511911110003');
+    const store = await ctx.h.createStore();
+    await linkSlot(ctx.h, ctx.sim, store, 3, '5511911110003');
     const log = statusLog(store.storeId, 3);
-    const flapping = suite.sim.flap('5511911110003', { everyMs: 1_200 });
+    const flapping = ctx.sim.flap('5511911110003', { everyMs: 1_200 });
     await sleep(FLAP_FOR_MS);
     flapping.stop();
     await settledConnected(store.storeId, 3);
@@ -83,7 +75,7 @@ describe('disconnect policy end to end', () => {
       if (i > 0) expect(drop.retryInMs).toBeGreaterThanOrEqual(150);
     }
     expect(log.at(-1)?.status).toBe('connected');
-    expect(suite.sim.phone('5511911110003').connectionCount()).toBe(1);
+    expect(ctx.sim.phone('5511911110003').connectionCount()).toBe(1);
   }, FLAP_FOR_MS + 40_000);
 });
 
@@ -91,7 +83,7 @@ describe('disconnect policy end to end', () => {
 async function settledConnected(storeId: string, slot: number): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    const supervisor = h.daemon.engine.supervisor({ storeId, slot });
+    const supervisor = ctx.h.daemon.engine.supervisor({ storeId, slot });
     if (supervisor?.status === 'connected') {
       await sleep(1_500);
       if (supervisor.status === 'connected') return;

@@ -1,24 +1,16 @@
 // Acceptance: all three slots of one store open at once, and a second store's slots beside them;
 // no cross-talk between slots or stores.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { MessageReceivedEvent } from '../../../src/events/domain-events.js';
-import { useSimulatorSuite } from '../../wa-sim/simulator-suite.js';
-import { createDaemonHarness, waitForEvent, type DaemonHarness } from '../../support/daemon-harness.js';
+import { useDaemonSuite, waitForEvent } from '../../support/daemon-harness.js';
 import { linkSlot } from '../../support/link-slot.js';
 
-const suite = useSimulatorSuite();
-let h: DaemonHarness;
-beforeAll(async () => {
-  h = await createDaemonHarness(suite.sim);
-});
-afterAll(async () => {
-  await h?.close();
-});
+const ctx = useDaemonSuite();
 
 describe('several slots and stores at once', () => {
   it('runs three slots of one store and two of another, each with its own number and messages', async () => {
-    const a = await h.createStore('Store A');
-    const b = await h.createStore('Store B');
+    const a = await ctx.h.createStore('Store A');
+    const b = await ctx.h.createStore('Store B');
     const slots = [
       { store: a, slot: 1, phone: '5511900000001' },
       { store: a, slot: 2, phone: '5511900000002' },
@@ -26,15 +18,15 @@ describe('several slots and stores at once', () => {
       { store: b, slot: 1, phone: '5521900000001' },
       { store: b, slot: 2, phone: '5521900000002' },
     ];
-    await Promise.all(slots.map((s) => linkSlot(h, suite.sim, s.store, s.slot, s.phone)));
+    await Promise.all(slots.map((s) => linkSlot(ctx.h, ctx.sim, s.store, s.slot, s.phone)));
 
-    const listA = await h.request('GET', `/api/whatsapp/${a.storeId}/sessions`, { key: a.apiKey });
+    const listA = await ctx.h.request('GET', `/api/whatsapp/${a.storeId}/sessions`, { key: a.apiKey });
     expect(listA.body.data.map((s: { status: string; phone?: string }) => [s.status, s.phone])).toEqual([
       ['connected', '5511900000001'],
       ['connected', '5511900000002'],
       ['connected', '5511900000003'],
     ]);
-    const listB = await h.request('GET', `/api/whatsapp/${b.storeId}/sessions`, { key: b.apiKey });
+    const listB = await ctx.h.request('GET', `/api/whatsapp/${b.storeId}/sessions`, { key: b.apiKey });
     expect(listB.body.data.map((s: { status: string; phone?: string }) => [s.status, s.phone ?? null])).toEqual([
       ['connected', '5521900000001'],
       ['connected', '5521900000002'],
@@ -43,19 +35,19 @@ describe('several slots and stores at once', () => {
 
     // One customer writes to each number; each message surfaces on exactly its own slot.
     const received: MessageReceivedEvent[] = [];
-    h.daemon.bus.on('message.received', 'cross-talk-check', (e) => {
+    ctx.h.daemon.bus.on('message.received', 'cross-talk-check', (e) => {
       received.push(e);
     });
     for (const s of slots) {
-      await suite.sim.phone(s.phone).contact(undefined, { pushName: `Customer of ${s.phone}` }).sendText(`hello ${s.phone}`);
+      await ctx.sim.phone(s.phone).contact(undefined, { pushName: `Customer of ${s.phone}` }).sendText(`hello ${s.phone}`);
     }
     for (const s of slots) {
-      const event = await waitForEvent(h, 'message.received', (e) => e.text === `hello ${s.phone}`);
+      const event = await waitForEvent(ctx.h, 'message.received', (e) => e.text === `hello ${s.phone}`);
       expect({ storeId: event.storeId, slot: event.slot }).toEqual({ storeId: s.store.storeId, slot: s.slot });
       expect(event.remoteJid).toMatch(/@lid$/);
       expect(event.remoteJidAlt).toMatch(/@s\.whatsapp\.net$/);
     }
     expect(received).toHaveLength(slots.length);
-    for (const s of slots) expect(suite.sim.phone(s.phone).connectionCount()).toBe(1);
+    for (const s of slots) expect(ctx.sim.phone(s.phone).connectionCount()).toBe(1);
   });
 });

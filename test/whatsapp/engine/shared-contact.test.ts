@@ -1,31 +1,23 @@
 // One customer writing to two numbers of the same daemon at once. libsignal queues decrypts per
 // contact address for the whole process, so the two slots' work on that address shares a queue;
 // each slot's session updates must still land in its own store (no lost writes, no Bad MAC).
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import type { MessageReceivedEvent } from '../../../src/events/domain-events.js';
-import { useSimulatorSuite } from '../../wa-sim/simulator-suite.js';
-import { createDaemonHarness, waitForEvent, type DaemonHarness } from '../../support/daemon-harness.js';
+import { useDaemonSuite, waitForEvent } from '../../support/daemon-harness.js';
 import { linkSlot } from '../../support/link-slot.js';
 
-const suite = useSimulatorSuite();
-let h: DaemonHarness;
-beforeAll(async () => {
-  h = await createDaemonHarness(suite.sim);
-});
-afterAll(async () => {
-  await h?.close();
-});
+const ctx = useDaemonSuite();
 
 it('keeps both slots decrypting when the same contact bursts to both', async () => {
-  const store = await h.createStore();
-  await linkSlot(h, suite.sim, store, 1, '5511988880001');
-  await linkSlot(h, suite.sim, store, 2, '5511988880002');
-  const toA = suite.sim.phone('5511988880001').contact('5511977776666');
-  const toB = suite.sim.phone('5511988880002').contact(toA.lidJid);
+  const store = await ctx.h.createStore();
+  await linkSlot(ctx.h, ctx.sim, store, 1, '5511988880001');
+  await linkSlot(ctx.h, ctx.sim, store, 2, '5511988880002');
+  const toA = ctx.sim.phone('5511988880001').contact('5511977776666');
+  const toB = ctx.sim.phone('5511988880002').contact(toA.lidJid);
   expect(toB.lidJid).toBe(toA.lidJid);
 
   const received: MessageReceivedEvent[] = [];
-  h.daemon.bus.on('message.received', 'shared-contact', (e) => {
+  ctx.h.daemon.bus.on('message.received', 'shared-contact', (e) => {
     received.push(e);
   });
   await Promise.all(
@@ -36,7 +28,7 @@ it('keeps both slots decrypting when the same contact bursts to both', async () 
   for (const [c, slot] of [[toA, 1], [toB, 2]] as const) {
     const id = await c.sendText(`after to slot ${slot}`);
     expect((await c.waitForClientReceipt(id, { timeoutMs: 15_000 })).type).not.toBe('retry');
-    await waitForEvent(h, 'message.received', (e) => e.text === `after to slot ${slot}` && e.slot === slot);
+    await waitForEvent(ctx.h, 'message.received', (e) => e.text === `after to slot ${slot}` && e.slot === slot);
   }
   const retries = [toA, toB].flatMap((c) => c.clientReceipts.peekAll().filter((r) => r.type === 'retry'));
   expect(retries).toEqual([]);
@@ -44,12 +36,12 @@ it('keeps both slots decrypting when the same contact bursts to both', async () 
   expect(received.filter((e) => e.slot === 2 && e.text?.startsWith('burst'))).toHaveLength(25);
 
   // What each slot stored must carry on after a restart (nothing lived only in memory).
-  await h.stop();
-  await h.start();
-  await waitForEvent(h, 'session.status', (e) => e.slot === 2 && e.status === 'connected', 20_000);
+  await ctx.h.stop();
+  await ctx.h.start();
+  await waitForEvent(ctx.h, 'session.status', (e) => e.slot === 2 && e.status === 'connected', 20_000);
   for (const [c, slot] of [[toA, 1], [toB, 2]] as const) {
     const id = await c.sendText(`after restart to slot ${slot}`);
     expect((await c.waitForClientReceipt(id, { timeoutMs: 15_000 })).type).not.toBe('retry');
-    await waitForEvent(h, 'message.received', (e) => e.text === `after restart to slot ${slot}` && e.slot === slot);
+    await waitForEvent(ctx.h, 'message.received', (e) => e.text === `after restart to slot ${slot}` && e.slot === slot);
   }
 }, 90_000);
