@@ -7,6 +7,7 @@ import { withEnvFile } from '../config/env-file.js';
 import { resolveSecrets } from '../config/dev-secrets.js';
 import { openDatabase } from '../db/database.js';
 import { createServices } from '../services.js';
+import { createSlotsRepo } from '../whatsapp/index.js';
 import { createSlotsReport } from './slots-report.js';
 
 const USAGE = `usage: npm run cli -- <command>
@@ -49,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
       }
       await services.stores.remove(arg, ctx);
       out(`deleted ${arg}`);
-    } else if (group === 'slots') out(await createSlotsReport(database.prisma, config.maxSlots)(action));
+    } else if (group === 'slots') out(await createSlotsReport(database.prisma, createSlotsRepo(database.prisma, database.pool), config.maxSlots)(action));
     else {
       out(USAGE);
       return 2;

@@ -1,38 +1,21 @@
 // The slot table an operator wants at a glance: every store's slots 1..MAX_SLOTS, including
-// those never started (they have no row yet and are reported as disconnected).
+// those never started, in the same shape the sessions route reports them.
 import type { Db } from '../db/prisma.js';
+import { toSlotView, type SlotsRepo, type TSlotView } from '../whatsapp/index.js';
 
-export interface SlotLine {
-  storeId: string;
-  storeName: string;
-  slot: number;
-  status: string;
-  phone: string | null;
-  lastError: string | null;
-  updatedAt: string | null;
-}
+export type SlotLine = { storeId: string; storeName: string } & TSlotView;
 
-export function createSlotsReport(db: Db, maxSlots: number) {
+export function createSlotsReport(db: Db, slots: SlotsRepo, maxSlots: number) {
   return async (storeId?: string): Promise<SlotLine[]> => {
-    const stores = await db.store.findMany({
-      where: storeId ? { id: storeId } : {},
-      select: { id: true, name: true, slots: true },
-      orderBy: { createdAt: 'asc' },
-    });
+    const stores = await db.store.findMany({ where: storeId ? { id: storeId } : {}, select: { id: true, name: true }, orderBy: { createdAt: 'asc' } });
     if (storeId && stores.length === 0) throw new Error(`no store ${storeId}`);
-    return stores.flatMap((store) =>
-      Array.from({ length: maxSlots }, (_, i) => {
-        const row = store.slots.find((s) => s.slot === i + 1);
-        return {
-          storeId: store.id,
-          storeName: store.name,
-          slot: i + 1,
-          status: row?.status ?? 'disconnected',
-          phone: row?.phone ?? null,
-          lastError: row?.lastError ?? null,
-          updatedAt: row?.updatedAt.toISOString() ?? null,
-        };
-      }),
-    );
+    const lines: SlotLine[] = [];
+    for (const store of stores) {
+      const rows = await slots.list(store.id);
+      for (let slot = 1; slot <= maxSlots; slot++) {
+        lines.push({ storeId: store.id, storeName: store.name, ...toSlotView(slot, rows.find((r) => r.slot === slot)) });
+      }
+    }
+    return lines;
   };
 }
