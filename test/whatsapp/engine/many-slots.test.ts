@@ -5,7 +5,8 @@ import type { MessageReceivedEvent } from '../../../src/events/domain-events.js'
 import { useDaemonSuite, waitForEvent } from '../../support/daemon-harness.js';
 import { linkSlot } from '../../support/link-slot.js';
 
-const ctx = useDaemonSuite();
+// Two at a time on boot, so the resume test can see the limit at work.
+const ctx = useDaemonSuite({ engine: { resumeConcurrency: 2 } });
 
 describe('several slots and stores at once', () => {
   it('runs three slots of one store and two of another, each with its own number and messages', async () => {
@@ -49,5 +50,23 @@ describe('several slots and stores at once', () => {
     }
     expect(received).toHaveLength(slots.length);
     for (const s of slots) expect(ctx.sim.phone(s.phone).connectionCount()).toBe(1);
+
+    // A restart resumes all five from their saved sessions, never more than two connecting at once.
+    await ctx.h.stop();
+    const connecting = new Set<string>();
+    let most = 0;
+    const boot = await ctx.h.start();
+    for (const { event } of ctx.h.events.peekAll()) {
+      if (!('status' in event)) continue;
+      const key = `${event.storeId}:${event.slot}`;
+      if (event.status === 'connecting') connecting.add(key);
+      else connecting.delete(key);
+      most = Math.max(most, connecting.size);
+    }
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(2);
+    await boot.engine.drainSlotWrites();
+    const resumed = await ctx.h.db.prisma.sessionSlot.findMany({ where: { status: 'connected', storeId: { in: [a.storeId, b.storeId] } } });
+    expect(resumed).toHaveLength(slots.length);
   });
 });

@@ -96,7 +96,8 @@ describe('daemon processes', () => {
     }
     const retries = contacts.flatMap((c) => c.clientReceipts.peekAll().filter((r) => r.type === 'retry'));
     expect(retries).toEqual([]);
-    await second.stop('SIGTERM');
+    // SIGTERM with a live socket: closed without logging out, writes flushed, exit 0.
+    expect(await second.stop('SIGTERM')).toBe(0);
   }, 90_000);
 
   it('two daemons on one database: each slot runs in exactly one, and the survivor takes over', async () => {
@@ -125,6 +126,6 @@ describe('daemon processes', () => {
     expect(Date.now() - killedAt).toBeLessThan(15_000);
     await sleep(1_000);
     for (const n of ['5511966660001', '5511966660002', '5511966660003']) expect(suite.sim.phone(n).connectionCount()).toBe(1);
-    await b.stop('SIGTERM');
+    expect(await b.stop('SIGTERM')).toBe(0);
   }, 120_000);
 });
