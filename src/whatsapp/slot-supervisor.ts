@@ -10,6 +10,7 @@ import type { PostgresAuthState } from './auth/index.js';
 import { backoffDelay } from './backoff.js';
 import { decideOnClose } from './disconnect-policy.js';
 import type { EngineOptions } from './engine-options.js';
+import { LivenessWatch } from './liveness-watch.js';
 import type { TSlotStatus } from './slot-status.js';
 import { baileysLogger, socketConfig } from './socket-config.js';
 import { toMessageReceived, toMessageStatus, toOwnMessageStatus } from './socket-events.js';
@@ -35,8 +36,7 @@ export class SlotSupervisor {
   private failedAttempts = 0;
   private unstableCycles = 0;
   private openedAt: number | undefined;
-  private lastFrameAt = 0;
-  private readonly pendingSends = new Map<string, number>();
+  private readonly liveness: LivenessWatch;
   private planned: Planned | undefined;
   private stopped = false;
   private awaitingQr = false;
@@ -47,6 +47,7 @@ export class SlotSupervisor {
 
   constructor(private readonly deps: SupervisorDeps) {
     this.baileysLog = baileysLogger(deps.log);
+    this.liveness = new LivenessWatch(deps.options);
   }
 
   get ref(): SlotRef {
@@ -154,7 +155,7 @@ export class SlotSupervisor {
       const sent = await Promise.race([sock.sendMessage(jid, { text }), deadline]);
       const id = sent?.key.id;
       if (!id) throw new Error('send returned no message id');
-      this.pendingSends.set(id, startedAt);
+      this.liveness.sent(id, startedAt);
       return id;
     } finally {
       clearTimeout(timer);
@@ -170,7 +171,7 @@ export class SlotSupervisor {
     this.qrCount = 0;
     const sock = makeWASocket(socketConfig(this.deps.options, auth.state, this.baileysLog));
     this.sock = sock;
-    this.lastFrameAt = Date.now();
+    this.liveness.reset();
     const current = () => generation === this.generation && !this.stopped;
 
     sock.ev.on('creds.update', () => {
@@ -191,9 +192,7 @@ export class SlotSupervisor {
     sock.ev.on('messages.update', (updates) => {
       for (const u of updates) this.reportStatus(toMessageStatus(this.ref, u));
     });
-    sock.ws.on('frame', () => {
-      this.lastFrameAt = Date.now();
-    });
+    sock.ws.on('frame', () => this.liveness.frame());
   }
 
   private async onConnectionUpdate(update: Partial<ConnectionState>, current: () => boolean): Promise<void> {
@@ -217,8 +216,7 @@ export class SlotSupervisor {
     this.failedAttempts = 0;
     this.awaitingQr = false;
     this.openedAt = Date.now();
-    this.lastFrameAt = Date.now();
-    this.pendingSends.clear();
+    this.liveness.reset();
     clearTimeout(this.timers.stable);
     this.timers.stable = setTimeout(() => (this.unstableCycles = 0), this.deps.options.stableAfterMs);
     const user = this.sock?.user;
@@ -278,21 +276,14 @@ export class SlotSupervisor {
   private reportStatus(event: MessageStatusEvent | null): void {
     if (!event) return;
     // Any answer from the server, even an error, shows the socket is alive.
-    if (event.status !== 'pending') this.pendingSends.delete(event.waMessageId);
+    if (event.status !== 'pending') this.liveness.answered(event.waMessageId);
     void this.deps.bus.emit('message.status', event);
   }
 
   private checkLiveness(): void {
     if (this.status !== 'connected' || !this.sock) return;
-    const now = Date.now();
-    const { livenessWindowMs, sendAckTimeoutMs } = this.deps.options;
-    if (now - this.lastFrameAt > livenessWindowMs) return this.restart(`no frame received for ${now - this.lastFrameAt} ms`);
-    for (const [id, at] of this.pendingSends) {
-      if (now - at > sendAckTimeoutMs) {
-        this.pendingSends.clear();
-        return this.restart(`send ${id} not acknowledged for ${now - at} ms`);
-      }
-    }
+    const reason = this.liveness.verdict();
+    if (reason) this.restart(reason);
   }
 
   private async park(status: TSlotStatus, reason: string): Promise<void> {
