@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { ensureDatabaseExists } from './database-admin.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { applyMigrations } from './migrator.js';
-import type pg from 'pg';
+import pg from 'pg';
 import { openConnections, type Db } from './prisma.js';
 
 export interface Database {
@@ -32,7 +32,11 @@ export async function openDatabase(
       log.info({ applied }, applied.length ? 'database migrated' : 'database schema is up to date');
     }
     // PGlite is one backend: a pool of one keeps its transactions from interleaving.
-    const connections = openConnections(url, embedded ? 1 : opts.poolMax);
+    // PGlite (ours, or one behind DATABASE_URL) is one backend for every connection: one pooled
+    // connection, no named statements, one daemon process.
+    const singleBackend = Boolean(embedded) || (await isPglite(url));
+    if (singleBackend && !embedded) log.warn('DATABASE_URL points at a PGlite server: one daemon process only');
+    const connections = openConnections(url, singleBackend ? 1 : opts.poolMax, { singleBackend });
     await connections.pool.query('SELECT 1');
     return {
       prisma: connections.prisma,
@@ -47,5 +51,16 @@ export async function openDatabase(
   } catch (err) {
     await embedded?.stop();
     throw err;
+  }
+}
+
+async function isPglite(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ version: string }>('SELECT version()');
+    return /PGlite/.test(rows[0]?.version ?? '');
+  } finally {
+    await client.end();
   }
 }

@@ -45,7 +45,9 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   try {
     db = await PGlite.create(dir);
     // Port 0: the OS picks a free port, so two checkouts on one machine never collide.
-    server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
+    // Connections only queue for the one backend; the limit just has to exceed what a daemon and
+    // its tools open (pool, lock connection, migrations, CLI).
+    server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 32 });
     await server.start();
   } catch (err) {
     await db?.close();

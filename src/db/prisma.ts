@@ -16,9 +16,15 @@ export interface Connections {
   close(): Promise<void>;
 }
 
-/** One node-postgres pool shared by Prisma (through its driver adapter) and raw SQL. */
-export function openConnections(databaseUrl: string, poolMax: number): Connections {
+/**
+ * One node-postgres pool shared by Prisma (through its driver adapter) and raw SQL.
+ * `singleBackend`: the embedded PGlite serves every connection from one backend, so a named
+ * prepared statement made by one connection already exists for the next ("prepared statement …
+ * already exists"). There, queries run unnamed; the hot paths keep their names on a real server.
+ */
+export function openConnections(databaseUrl: string, poolMax: number, opts: { singleBackend?: boolean } = {}): Connections {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolMax });
+  if (opts.singleBackend) withoutStatementNames(pool);
   // An idle client's error (server restart, network blip) must not crash the process; the pool
   // drops that client and the next query opens a new one.
   pool.on('error', () => {});
@@ -31,4 +37,15 @@ export function openConnections(databaseUrl: string, poolMax: number): Connectio
       await pool.end();
     },
   };
+}
+
+function withoutStatementNames(pool: pg.Pool): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  pool.query = ((config: unknown, ...rest: unknown[]) => {
+    if (config && typeof config === 'object' && 'name' in config) {
+      const { name: _name, ...unnamed } = config as pg.QueryConfig;
+      return query(unnamed, ...rest);
+    }
+    return query(config, ...rest);
+  }) as typeof pool.query;
 }

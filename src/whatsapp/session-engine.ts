@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { SlotRef } from '../events/domain-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import { AuthKeyCache, loadPostgresAuthState } from './auth/index.js';
+import { backoffDelay } from './backoff.js';
 import type { EngineOptions } from './engine-options.js';
 import { runCommand, runCommandUnowned } from './slot-command-runner.js';
 import { createSlotCommandQueue, type CommandOutcome, type SlotCommand } from './slot-commands.js';
@@ -37,6 +38,8 @@ export class SessionEngine {
   private readonly locks: SlotLocks;
   private readonly recorder: SlotStateRecorder;
   private readonly authCache = new AuthKeyCache();
+  /** Slots whose start failed (a database error, say): not retried before `until`. */
+  private readonly startFailures = new Map<string, { count: number; until: number }>();
   private scanTimer: NodeJS.Timeout | undefined;
   private scanning: Promise<void> | undefined;
   private closing = false;
@@ -109,11 +112,15 @@ export class SessionEngine {
     });
     this.supervisors.set(keyOf(ref), supervisor);
     await supervisor.start().catch(async (err: unknown) => {
-      this.slotLog(ref).error({ err }, 'slot failed to start');
+      const count = (this.startFailures.get(keyOf(ref))?.count ?? 0) + 1;
+      const retryInMs = backoffDelay(count - 1, this.deps.options.backoff);
+      this.startFailures.set(keyOf(ref), { count, until: Date.now() + retryInMs });
+      this.slotLog(ref).error({ err, retryInMs }, 'slot failed to start');
       this.supervisors.delete(keyOf(ref));
       await this.locks.release(ref);
       throw err;
     });
+    this.startFailures.delete(keyOf(ref));
     return supervisor;
   }
 
@@ -156,7 +163,8 @@ export class SessionEngine {
   }
 
   private async scanOnce(boot: boolean): Promise<void> {
-    const wanted = (await this.deps.slots.listWanted()).filter((ref) => !this.supervisor(ref));
+    const now = Date.now();
+    const wanted = (await this.deps.slots.listWanted()).filter((ref) => !this.supervisor(ref) && (this.startFailures.get(keyOf(ref))?.until ?? 0) <= now);
     const { resumeConcurrency, resumeJitterMs, connectTimeoutMs } = this.deps.options;
     // A restart with hundreds of slots must not be a thundering herd: a few at a time, spread out.
     for (let i = 0; i < wanted.length && !this.closing; i += resumeConcurrency) {

@@ -54,7 +54,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     blank = await createBlankDatabase();
     await applyMigrations(blank.url);
   }
-  const connections = openConnections(blank.url, template ? 5 : 1);
+  const connections = openConnections(blank.url, template ? 5 : 1, { singleBackend: !template });
   return {
     url: blank.url,
     prisma: connections.prisma,
