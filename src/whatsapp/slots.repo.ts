@@ -60,7 +60,7 @@ export function createSlotsRepo(db: Db, pool: pg.Pool) {
       const data = {
         ...patch,
         ...(patch.status === 'qrcode' ? {} : { qrRaw: null, qrDataUrl: null, qrExpiresAt: null }),
-        ...(patch.status === 'connected' ? { lastConnectedAt: now, failureCount: 0 } : {}),
+        ...(patch.status === 'connected' ? { lastConnectedAt: now } : {}),
         ...(patch.status !== 'connected' && patch.status !== 'qrcode' && patch.status !== 'connecting' ? { lastDisconnectedAt: now } : {}),
       };
       await db.sessionSlot.upsert({ where: where(ref), create: { ...keyOf(ref), ...data }, update: data });

@@ -29,10 +29,8 @@ CREATE TABLE "session_slots" (
     "qr_data_url" TEXT,
     "qr_expires_at" TIMESTAMPTZ(3),
     "last_error" TEXT,
-    "failure_count" INTEGER NOT NULL DEFAULT 0,
     "last_connected_at" TIMESTAMPTZ(3),
     "last_disconnected_at" TIMESTAMPTZ(3),
-    "last_frame_at" TIMESTAMPTZ(3),
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL,
 
@@ -464,4 +462,3 @@ ALTER TABLE "mcp_tokens" ADD CONSTRAINT "mcp_tokens_connection_id_fkey" FOREIGN 
 
 -- AddForeignKey
 ALTER TABLE "audit_logs" ADD CONSTRAINT "audit_logs_store_id_fkey" FOREIGN KEY ("store_id") REFERENCES "stores"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
