@@ -49,6 +49,13 @@ describe('linking a number and resuming it', () => {
     expect(after.body).toMatchObject({ status: 'connected', isActive: true, phone: '5511987650001' });
   });
 
+  it('documents the session routes in the OpenAPI document', async () => {
+    const doc = (await ctx.h.request('GET', '/openapi.json')).body;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/whatsapp/{storeId}/sessions', '/api/whatsapp/{storeId}/{slot}/start', '/api/whatsapp/{storeId}/events']));
+    const slot = doc.paths['/api/whatsapp/{storeId}/{slot}/start'].post.parameters.find((p: { name: string }) => p.name === 'slot');
+    expect(slot.schema).toMatchObject({ minimum: 1, maximum: 3 });
+  });
+
   it('refuses a slot outside 1..MAX_SLOTS with 400 and another store key with 403', async () => {
     const a = await ctx.h.createStore('A');
     const b = await ctx.h.createStore('B');
