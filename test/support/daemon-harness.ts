@@ -14,10 +14,8 @@ import { AsyncQueue } from '../wa-sim/async-queue.js';
 import { afterAll, beforeAll } from '@jest/globals';
 import type { SimulatorOptions, WhatsAppSimulator } from '../wa-sim/index.js';
 import { useSimulatorSuite } from '../wa-sim/simulator-suite.js';
+import { daemonEnv } from './daemon-env.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
-
-export const ADMIN_KEY = 'harness_admin_key_0123456789abcdef';
-export const SECRETS_KEY = 'harness_secrets_key_0123456789abcdef012345';
 
 /** Fast clocks for tests: no boot jitter, quick scans, short backoff. */
 export const FAST_ENGINE: Partial<EngineOptions> = {
@@ -28,25 +26,7 @@ export const FAST_ENGINE: Partial<EngineOptions> = {
   commandTimeoutMs: 8_000,
 };
 
-/** Environment for a daemon (in-process or child) pointed at the simulator. */
-export function daemonEnv(sim: WhatsAppSimulator, db: { url: string }, dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    NODE_ENV: 'test',
-    DATABASE_URL: db.url,
-    DATA_DIR: dataDir,
-    DRIN_API_KEY: ADMIN_KEY,
-    SECRETS_KEY,
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    WA_WS_URL: sim.url,
-    WA_SIMULATOR_ROOT_KEY: sim.rootPublicKey.toString('base64'),
-    SLOT_RESUME_JITTER_MS: '0',
-    SLOT_SCAN_INTERVAL_MS: '500',
-    SLOT_BACKOFF_BASE_MS: '300',
-    SLOT_BACKOFF_CAP_MS: '3000',
-    ...extra,
-  };
-}
+export { ADMIN_KEY, SECRETS_KEY, daemonEnv } from './daemon-env.js';
 
 export interface DaemonHarness {
   db: TestDatabase;
