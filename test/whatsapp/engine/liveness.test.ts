@@ -6,8 +6,8 @@ import { useDaemonSuite, waitForEvent } from '../../support/daemon-harness.js';
 import { linkSlot } from '../../support/link-slot.js';
 
 // Pings every second keep a healthy socket talking; Baileys itself would only give up after
-// 1 s + 5 s of silence, so the engine's own watchdog (2.5 s) must act first.
-const ctx = useDaemonSuite({ env: { WA_KEEPALIVE_MS: '1000' }, engine: { livenessWindowMs: 2_500, sendAckTimeoutMs: 60_000 } });
+// 1 s + 5 s of silence, so the engine's own watchdog (4 s, checked every second) acts first.
+const ctx = useDaemonSuite({ env: { WA_KEEPALIVE_MS: '1000' }, engine: { livenessWindowMs: 4_000, sendAckTimeoutMs: 60_000 } });
 
 function statusesOf(storeId: string): SessionStatusEvent[] {
   const seen: SessionStatusEvent[] = [];
@@ -22,7 +22,7 @@ describe('liveness', () => {
     const store = await ctx.h.createStore();
     await linkSlot(ctx.h, ctx.sim, store, 1, '5511933330101');
     const seen = statusesOf(store.storeId);
-    await new Promise((r) => setTimeout(r, 4_000));
+    await new Promise((r) => setTimeout(r, 6_000));
     expect(seen).toEqual([]);
   });
 
