@@ -1,0 +1,100 @@
+// Nginx in front of the daemon with the shipped nginx/drin.conf: health, request ids passed
+// through, the daemon's own JSON errors (Nginx's body limit sits above the daemon's), and the
+// live event stream delivered at once (no proxy buffering).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config/config.js';
+import { startDaemon, type RunningDaemon } from '../../src/daemon.js';
+import { ADMIN_KEY, SECRETS_KEY } from '../support/daemon-env.js';
+import { openEventStream } from '../support/daemon-harness.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+let db: TestDatabase;
+let daemon: RunningDaemon;
+let nginx: ChildProcess;
+let prefix: string;
+let base: string;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  prefix = await mkdtemp(path.join(tmpdir(), 'drin-nginx-'));
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', DATA_DIR: prefix, DRIN_API_KEY: ADMIN_KEY, SECRETS_KEY, LOG_LEVEL: 'silent' });
+  daemon = await startDaemon(config, pino({ level: 'silent' }));
+  const port = await freePort();
+  const site = (await readFile(path.join(ROOT, 'nginx/drin.conf'), 'utf8'))
+    .replace('server 127.0.0.1:3001;', `server 127.0.0.1:${new URL(daemon.url).port};`)
+    .replace('listen 80;', `listen 127.0.0.1:${port};`);
+  await writeFile(path.join(prefix, 'drin.conf'), site);
+  await writeFile(
+    path.join(prefix, 'nginx.conf'),
+    // Workers must write request bodies to the temp folders below (root-owned, mode 0700).
+    `${process.getuid?.() === 0 ? 'user root;' : ''} daemon off; worker_processes 1; pid ${prefix}/nginx.pid; error_log ${prefix}/error.log;
+     events {}
+     http {
+       access_log ${prefix}/access.log;
+       client_body_temp_path ${prefix}/body; proxy_temp_path ${prefix}/proxy;
+       fastcgi_temp_path ${prefix}/fastcgi; uwsgi_temp_path ${prefix}/uwsgi; scgi_temp_path ${prefix}/scgi;
+       include ${prefix}/drin.conf;
+     }`,
+  );
+  nginx = spawn('nginx', ['-p', prefix, '-c', path.join(prefix, 'nginx.conf')], { stdio: 'ignore' });
+  base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (await fetch(`${base}/health`).then(() => true, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nginx did not come up: ${await readFile(path.join(prefix, 'error.log'), 'utf8').catch(() => '')}`);
+});
+
+afterAll(async () => {
+  nginx?.kill('SIGQUIT');
+  await daemon?.stop();
+  await db?.destroy();
+  await rm(prefix, { recursive: true, force: true });
+});
+
+it('proxies health with Nginx request ids and keeps the daemon error shape', async () => {
+  const health = await fetch(`${base}/health`);
+  expect(health.status).toBe(200);
+  // Nginx's $request_id (32 hex characters) is the id the daemon logs and answers with.
+  expect(health.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
+
+  const big = await fetch(`${base}/api/admin/stores`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'x'.repeat(1_500_000) }),
+  });
+  expect(big.status).toBe(413);
+  expect((await big.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
+
+  expect((await fetch(`${base}/somewhere-else`)).status).toBe(404);
+});
+
+it('streams slot events through Nginx as they happen', async () => {
+  const store = await daemon.services.stores.create('Nginx Store', { actor: 'admin' });
+  const stream = await openEventStream(`${base}/api/whatsapp/${store.storeId}/events`, store.apiKey);
+  try {
+    await stream.events.take((e) => e.event === 'snapshot', 'the snapshot through nginx', 5_000);
+    const stopped = await fetch(`${base}/api/whatsapp/${store.storeId}/2/stop`, { method: 'POST', headers: { authorization: `Bearer ${store.apiKey}` } });
+    expect(stopped.status).toBe(200);
+    const event = await stream.events.take((e) => e.event === 'slot', 'a slot event through nginx', 5_000);
+    expect(event.data).toMatchObject({ slot: 2, status: 'stopped' });
+  } finally {
+    stream.close();
+  }
+});
