@@ -80,7 +80,7 @@ it('proxies health with Nginx request ids and keeps the daemon error shape', asy
     body: JSON.stringify({ name: 'x'.repeat(1_500_000) }),
   });
   expect(big.status).toBe(413);
-  expect((await big.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
+  expect(((await big.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
 
   expect((await fetch(`${base}/somewhere-else`)).status).toBe(404);
 });
