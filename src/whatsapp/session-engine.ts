@@ -34,6 +34,8 @@ const keyOf = (ref: SlotRef) => `${ref.storeId}:${ref.slot}`;
 
 export class SessionEngine {
   private readonly supervisors = new Map<string, SlotSupervisor>();
+  /** Slots between parking and giving their lock back: the scan must not restart them. */
+  private readonly releasing = new Set<string>();
   private readonly commands;
   private readonly locks: SlotLocks;
   private readonly recorder: SlotStateRecorder;
@@ -126,10 +128,16 @@ export class SessionEngine {
 
   /** The slot is parked or stopped: nobody should run it until it is started again. */
   async release(ref: SlotRef): Promise<void> {
-    this.supervisors.delete(keyOf(ref));
-    await this.deps.slots.setDesired(ref, 'stopped');
-    await this.recorder.drain();
-    await this.locks.release(ref);
+    this.releasing.add(keyOf(ref));
+    try {
+      this.supervisors.delete(keyOf(ref));
+      // desired=stopped is committed before the lock goes, so whoever takes the lock next sees it.
+      await this.deps.slots.setDesired(ref, 'stopped');
+      await this.recorder.drain();
+      await this.locks.release(ref);
+    } finally {
+      this.releasing.delete(keyOf(ref));
+    }
   }
 
   /** A status decided without a socket (stop or logout of a slot nobody runs). */
@@ -172,7 +180,12 @@ export class SessionEngine {
       await Promise.all(
         batch.map(async (ref) => {
           if (boot && resumeJitterMs > 0) await new Promise((r) => setTimeout(r, Math.random() * resumeJitterMs));
-          if (this.closing || !(await this.locks.tryAcquire(ref))) return;
+          if (this.closing || this.releasing.has(keyOf(ref)) || this.supervisor(ref) || !(await this.locks.tryAcquire(ref))) return;
+          // The list may be stale: the slot may have been stopped (and its lock given back) since.
+          if ((await this.deps.slots.get(ref))?.desired !== 'running') {
+            if (!this.supervisor(ref)) await this.locks.release(ref);
+            return;
+          }
           this.slotLog(ref).info({ boot }, boot ? 'resuming slot' : 'taking over orphaned slot');
           const supervisor = await this.runHere(ref).catch(() => undefined);
           await supervisor?.whenSettled(connectTimeoutMs);
