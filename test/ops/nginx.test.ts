@@ -62,7 +62,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  nginx?.kill('SIGQUIT');
+  if (nginx && nginx.exitCode === null) {
+    const exited = new Promise((resolve) => nginx.once('exit', resolve));
+    nginx.kill('SIGQUIT');
+    await exited;
+  }
   await daemon?.stop();
   await db?.destroy();
   await rm(prefix, { recursive: true, force: true });
