@@ -151,10 +151,6 @@ export class SessionEngine {
     return this.recorder.drain();
   }
 
-  get slotsRepo(): SlotsRepo {
-    return this.deps.slots;
-  }
-
   // ─── internals ───
 
   private slotLog(ref: SlotRef): Logger {

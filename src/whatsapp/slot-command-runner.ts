@@ -49,8 +49,10 @@ export async function runCommandUnowned(ref: SlotRef, command: SlotCommand, engi
     }
     case 'restart':
     case 'pairing-code': {
-      await engine.slotsRepo.setDesired(ref, 'running');
-      const supervisor = await engine.runHere(ref);
+      // The lock is ours already, so starting runs the slot here.
+      await engine.startSlot(ref);
+      const supervisor = engine.supervisor(ref);
+      if (!supervisor) return { ok: false, error: 'the slot could not be started' };
       if (command.command === 'pairing-code') return pairingCode(supervisor, command.phone);
       return { ok: true, result: { status: await supervisor.whenSettled(WAIT_MS) } };
     }
