@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { dropDatabase, ensureDatabaseExists, withDatabaseName } from '../src/db/database-admin.js';
 import { ADMIN_KEY, daemonEnv } from '../test/support/daemon-env.js';
 import { spawnDaemon } from '../test/support/daemon-process.js';
+import { jsonRequest } from '../test/support/json-request.js';
 import { startSimulator } from '../test/wa-sim/index.js';
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -28,8 +29,7 @@ await ensureDatabaseExists(db);
 const dataDir = await mkdtemp(path.join(tmpdir(), 'drin-bench-mem-'));
 const daemon = await spawnDaemon(daemonEnv(sim, { url: db }, dataDir, { LOG_LEVEL: 'info', SLOT_RESUME_CONCURRENCY: '8' }));
 const pid = daemon.child.pid!;
-const call = async (method: string, p: string, key: string, body?: unknown) =>
-  (await fetch(daemon.url + p, { method, headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined })).json() as Promise<any>;
+const call = async (method: string, p: string, key: string, body?: unknown) => (await jsonRequest(daemon.url, method, p, { key, body })).body;
 
 try {
   await sleep(3_000);

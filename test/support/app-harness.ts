@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { buildApp } from '../../src/app.js';
 import { createServices, type Services } from '../../src/services.js';
+import { jsonRequest, type JsonRequestOptions } from './json-request.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const ADMIN_KEY = 'test_admin_key_0123456789abcdef';
@@ -13,7 +14,7 @@ export interface AppHarness {
   baseUrl: string;
   db: TestDatabase;
   services: Services;
-  request(method: string, path: string, opts?: { key?: string; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  request(method: string, path: string, opts?: JsonRequestOptions): ReturnType<typeof jsonRequest>;
   close(): Promise<void>;
 }
 
@@ -41,26 +42,7 @@ export async function startAppHarness(opts: { logger?: Logger; corsOrigins?: str
     baseUrl,
     db,
     services,
-    async request(method, path, { key, body, rawBody, headers = {} } = {}) {
-      const h: Record<string, string> = { ...headers };
-      if (key) h.authorization = `Bearer ${key}`;
-      let payload: string | Buffer | undefined = rawBody;
-      if (body !== undefined) {
-        payload = JSON.stringify(body);
-        h['content-type'] ??= 'application/json';
-      } else if (rawBody !== undefined) {
-        h['content-type'] ??= 'application/json';
-      }
-      const res = await fetch(baseUrl + path, { method, headers: h, body: payload });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        /* not JSON: keep the text */
-      }
-      return { status: res.status, body: parsed, headers: res.headers };
-    },
+    request: (method, path, opts) => jsonRequest(baseUrl, method, path, opts),
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -15,6 +15,7 @@ import { afterAll, beforeAll } from '@jest/globals';
 import type { SimulatorOptions, WhatsAppSimulator } from '../wa-sim/index.js';
 import { useSimulatorSuite } from '../wa-sim/simulator-suite.js';
 import { daemonEnv } from './daemon-env.js';
+import { jsonRequest, type JsonRequestOptions } from './json-request.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 /** Fast clocks for tests: no boot jitter, quick scans, short backoff. */
@@ -36,7 +37,7 @@ export interface DaemonHarness {
   start(): Promise<RunningDaemon>;
   stop(): Promise<void>;
   createStore(name?: string): Promise<{ storeId: string; apiKey: string }>;
-  request(method: string, path: string, opts?: { key?: string; body?: unknown }): Promise<{ status: number; body: any }>;
+  request(method: string, path: string, opts?: JsonRequestOptions): ReturnType<typeof jsonRequest>;
   close(): Promise<void>;
 }
 
@@ -67,21 +68,7 @@ export async function createDaemonHarness(sim: WhatsAppSimulator, opts: { engine
       const store = await harness.daemon.services.stores.create(name, { actor: 'admin' });
       return { storeId: store.storeId, apiKey: store.apiKey };
     },
-    async request(method, urlPath, { key, body } = {}) {
-      const res = await fetch(harness.daemon.url + urlPath, {
-        method,
-        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        /* keep text */
-      }
-      return { status: res.status, body: parsed };
-    },
+    request: (method, urlPath, opts) => jsonRequest(harness.daemon.url, method, urlPath, opts),
     async close() {
       await harness.stop().catch(() => {});
       await db.destroy();

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useSimulatorSuite } from '../../wa-sim/simulator-suite.js';
 import { ADMIN_KEY, daemonEnv } from '../../support/daemon-harness.js';
 import { spawnDaemon, type DaemonProcess } from '../../support/daemon-process.js';
+import { jsonRequest } from '../../support/json-request.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 
 const suite = useSimulatorSuite();
@@ -33,13 +34,8 @@ async function daemon(): Promise<DaemonProcess> {
   return child;
 }
 
-async function call(d: DaemonProcess, method: string, urlPath: string, key: string, body?: unknown) {
-  const res = await fetch(d.url + urlPath, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as any };
+function call(d: DaemonProcess, method: string, urlPath: string, key: string, body?: unknown) {
+  return jsonRequest(d.url, method, urlPath, { key, body });
 }
 
 async function createStore(d: DaemonProcess, name: string): Promise<{ storeId: string; apiKey: string }> {
