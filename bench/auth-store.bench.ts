@@ -15,7 +15,7 @@ import { Curve, useMultiFileAuthState, type KeyPair, type SignalKeyStore } from 
 import { dropDatabase, ensureDatabaseExists, withDatabaseName } from '../src/db/database-admin.js';
 import { applyMigrations } from '../src/db/migrator.js';
 import { openConnections } from '../src/db/prisma.js';
-import { AuthKeyCache, loadPostgresAuthState } from '../src/whatsapp/auth/index.js';
+import { AuthKeyCache, loadPostgresAuthState } from '../src/whatsapp/engine/auth/index.js';
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const PREKEY_UPLOADS = 20;

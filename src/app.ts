@@ -11,7 +11,8 @@ import { errorMiddleware, notFoundHandler } from './http/error-middleware.js';
 import { OpenApiRegistry } from './http/openapi.js';
 import { redactUrl } from './logging/logger.js';
 import { storesRouter, type StoresService } from './stores/index.js';
-import { sessionsRouter, type SessionsService, type SlotChangeFeed } from './whatsapp/index.js';
+import type { SlotChangeFeed } from './whatsapp/engine/index.js';
+import { sessionsRouter, type SessionsService } from './whatsapp/sessions/index.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -67,7 +68,7 @@ export function buildApp(deps: AppDeps): Express {
   const openapi = new OpenApiRegistry();
   app.use(healthRouter({ version: deps.version, pingDatabase: deps.pingDatabase, openapi }));
   app.use(storesRouter({ stores: deps.stores, adminApiKey: deps.adminApiKey, openapi }));
-  if (deps.whatsapp) app.use(sessionsRouter({ ...deps.whatsapp, stores: deps.stores, openapi }));
+  if (deps.whatsapp) app.use(sessionsRouter({ ...deps.whatsapp, authorizeStore: deps.stores.authorize, openapi }));
 
   const document = openapi.document({ title: 'Drin WhatsApp session engine', version: deps.version });
   app.get('/openapi.json', (_req, res) => {

@@ -10,15 +10,15 @@ import { resolveSecrets } from './config/dev-secrets.js';
 import { openDatabase, type Database } from './db/database.js';
 import { DomainEventBus } from './events/event-bus.js';
 import { createServices, type Services } from './services.js';
+import { createSessionsService } from './whatsapp/sessions/index.js';
 import {
-  createSessionsService,
   createSlotsRepo,
   DEFAULT_ENGINE_OPTIONS,
   SessionEngine,
   SlotChangeFeed,
   trustWhatsAppRoot,
   type EngineOptions,
-} from './whatsapp/index.js';
+} from './whatsapp/engine/index.js';
 
 /** The package version (package.json sits one level above both src/ and dist/). */
 export function readVersion(): string {

@@ -7,7 +7,7 @@ import { withEnvFile } from '../config/env-file.js';
 import { resolveSecrets } from '../config/dev-secrets.js';
 import { openDatabase } from '../db/database.js';
 import { createServices } from '../services.js';
-import { createSlotsRepo } from '../whatsapp/index.js';
+import { createSlotsRepo } from '../whatsapp/engine/index.js';
 import { createSlotsReport } from './slots-report.js';
 
 const USAGE = `usage: npm run cli -- <command>

@@ -1,7 +1,8 @@
 // The slot table an operator wants at a glance: every store's slots 1..MAX_SLOTS, including
 // those never started, in the same shape the sessions route reports them.
 import type { Db } from '../db/prisma.js';
-import { toSlotView, type SlotsRepo, type TSlotView } from '../whatsapp/index.js';
+import type { SlotsRepo } from '../whatsapp/engine/index.js';
+import { toSlotView, type TSlotView } from '../whatsapp/sessions/index.js';
 
 export type SlotLine = { storeId: string; storeName: string } & TSlotView;
 

@@ -1,11 +1,8 @@
 // The typed events the WhatsApp side emits. Socket handlers only translate Baileys events into
 // these; storage, the bot, webhooks, metrics and live streams subscribe.
-import type { TSlotStatus } from '../whatsapp/slot-status.js';
+import type { SlotRef, TSlotStatus } from '../kernel/index.js';
 
-export interface SlotRef {
-  storeId: string;
-  slot: number;
-}
+export type { SlotRef };
 
 export interface SessionStatusEvent extends SlotRef {
   status: TSlotStatus;

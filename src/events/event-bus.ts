@@ -1,39 +1,84 @@
-// An in-process, typed publish/subscribe bus. Subscribers fail independently: one that throws or
-// rejects is logged and never stops the others or the emitter (a broken webhook must not lose a
-// stored message). Handlers run concurrently; emit() resolves when all have settled, so a caller
-// that must know its event was handled (tests, shutdown) can await it.
+// The in-process, typed domain-event bus. Two promises it keeps:
+//
+// - In order per slot: events of one slot are delivered one after another, in the order they were
+//   emitted, even when the emitter does not wait (socket handlers cannot). Slots do not wait for
+//   each other.
+// - Durable subscribers first: an event reaches every durable subscriber (storage, the slot state
+//   recorder) — awaited, one after another, in subscription order — before the others (live
+//   streams, metrics, later the bot and webhooks) are fed. Those run concurrently and are not
+//   awaited, so a slow webhook never holds the slot's next message back.
+//
+// Every subscriber fails on its own: a throw or rejection is logged with the event and the
+// subscriber's name, and the others still get the event. emit() resolves once the durable
+// subscribers have handled the event (or failed, which they log themselves here).
+import PQueue from 'p-queue';
 import type { Logger } from 'pino';
+import { slotKey, type SlotRef } from '../kernel/index.js';
 import type { DomainEventName, DomainEvents } from './domain-events.js';
 
 type Handler<K extends DomainEventName> = (event: DomainEvents[K]) => void | Promise<void>;
 
+interface Subscription {
+  name: string;
+  fn: Handler<never>;
+  durable: boolean;
+}
+
+export interface SubscribeOptions {
+  /** Awaited, in order, before any non-durable subscriber sees the event. */
+  durable?: boolean;
+}
+
 export class DomainEventBus {
-  private readonly handlers = new Map<DomainEventName, Array<{ name: string; fn: Handler<never> }>>();
+  private readonly handlers = new Map<DomainEventName, Subscription[]>();
+  /** One serial queue per slot with events in flight; dropped when it empties. */
+  private readonly queues = new Map<string, PQueue>();
 
   constructor(private readonly log: Logger) {}
 
   /** Subscribes; `name` identifies the subscriber in logs. Returns the unsubscribe function. */
-  on<K extends DomainEventName>(type: K, name: string, fn: Handler<K>): () => void {
-    const list = this.handlers.get(type) ?? [];
-    const entry = { name, fn: fn as Handler<never> };
-    list.push(entry);
-    this.handlers.set(type, list);
-    return () => {
-      const current = this.handlers.get(type) ?? [];
-      this.handlers.set(type, current.filter((h) => h !== entry));
-    };
+  on<K extends DomainEventName>(type: K, name: string, fn: Handler<K>, options: SubscribeOptions = {}): () => void {
+    const entry: Subscription = { name, fn: fn as Handler<never>, durable: options.durable ?? false };
+    this.handlers.set(type, [...(this.handlers.get(type) ?? []), entry]);
+    return () => this.handlers.set(type, (this.handlers.get(type) ?? []).filter((h) => h !== entry));
   }
 
-  async emit<K extends DomainEventName>(type: K, event: DomainEvents[K]): Promise<void> {
+  /** Queues the event behind the slot's earlier ones; resolves when its durable subscribers are done. */
+  emit<K extends DomainEventName>(type: K, event: DomainEvents[K]): Promise<void> {
+    const key = slotKey(event as SlotRef);
+    let queue = this.queues.get(key);
+    if (!queue) {
+      queue = new PQueue({ concurrency: 1 });
+      this.queues.set(key, queue);
+      const created = queue;
+      created.on('idle', () => {
+        if (this.queues.get(key) === created) this.queues.delete(key);
+      });
+    }
+    return queue.add(() => this.deliver(type, event));
+  }
+
+  /** Resolves when every event emitted so far for the slot (or for every slot) has been delivered. */
+  async drain(ref?: SlotRef): Promise<void> {
+    if (ref) {
+      await this.queues.get(slotKey(ref))?.onIdle();
+      return;
+    }
+    while (this.queues.size) await Promise.all([...this.queues.values()].map((q) => q.onIdle()));
+  }
+
+  private async deliver<K extends DomainEventName>(type: K, event: DomainEvents[K]): Promise<void> {
     const list = this.handlers.get(type) ?? [];
-    await Promise.all(
-      list.map(async ({ name, fn }) => {
-        try {
-          await (fn as Handler<K>)(event);
-        } catch (err) {
-          this.log.error({ err, event: type, subscriber: name }, 'event subscriber failed');
-        }
-      }),
-    );
+    for (const sub of list) if (sub.durable) await this.call(type, sub, event);
+    for (const sub of list) if (!sub.durable) void this.call(type, sub, event);
+  }
+
+  private async call<K extends DomainEventName>(type: K, sub: Subscription, event: DomainEvents[K]): Promise<void> {
+    try {
+      await (sub.fn as Handler<K>)(event);
+    } catch (err) {
+      const { storeId, slot } = event as SlotRef;
+      this.log.error({ err, event: type, subscriber: sub.name, durable: sub.durable, storeId, slot }, 'event subscriber failed');
+    }
   }
 }

@@ -2,7 +2,7 @@
 // (the database answers). A database outage must not make PM2 restart a healthy process.
 import { Router } from 'express';
 import { z } from 'zod';
-import { AppError, ErrorCode } from '../http/errors.js';
+import { AppError, ErrorCode } from '../kernel/index.js';
 import type { OpenApiRegistry } from '../http/openapi.js';
 
 export const ZHealth = z.object({ status: z.literal('ok'), version: z.string(), uptimeSeconds: z.number() });

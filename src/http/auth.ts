@@ -1,12 +1,13 @@
 // Two kinds of caller: the operator (DRIN_API_KEY, /api/admin) and a store (its own apiKey, only
-// on paths with its :storeId). Route files put these in front of their handlers.
+// on paths with its :storeId). Route files put these in front of their handlers; what a store
+// key means is the stores domain's business, passed in as `authorize`.
 import type { RequestHandler, Response } from 'express';
-import type { StoresService } from '../stores/stores.service.js';
-import type { TStoreView } from '../stores/stores.schemas.js';
-import { ZStoreId } from '../stores/stores.schemas.js';
+import { AppError, ErrorCode, ZStoreId } from '../kernel/index.js';
 import { constantTimeEqual } from '../security/secrets.js';
 import { bearerToken } from './bearer.js';
-import { AppError, ErrorCode } from './errors.js';
+
+/** Resolves the caller of a store path, or throws 401 (no such key) / 403 (another store's key). */
+export type AuthorizeStore<TStore> = (storeId: string, token: string | undefined) => Promise<TStore>;
 
 export function requireAdmin(adminApiKey: string): RequestHandler {
   return (req, _res, next) => {
@@ -19,19 +20,19 @@ export function requireAdmin(adminApiKey: string): RequestHandler {
   };
 }
 
-/** Authorizes the bearer key for the :storeId in the path and leaves the store in res.locals. */
-export function requireStoreKey(stores: StoresService): RequestHandler {
+/** Authorizes the bearer key for the :storeId in the path and leaves the caller in res.locals. */
+export function requireStoreKey<TStore>(authorize: AuthorizeStore<TStore>): RequestHandler {
   return async (req, res, next) => {
     const storeId = ZStoreId.parse(req.params.storeId);
-    const store = await stores.authorize(storeId, bearerToken(req));
-    res.locals.store = store;
+    res.locals.store = await authorize(storeId, bearerToken(req));
     req.log = req.log.child({ storeId });
     next();
   };
 }
 
-export function storeOf(res: Response): TStoreView {
-  const store = res.locals.store as TStoreView | undefined;
+/** What requireStoreKey left for this request. */
+export function storeOf<TStore>(res: Response): TStore {
+  const store = res.locals.store as TStore | undefined;
   if (!store) throw new AppError(ErrorCode.INTERNAL, 'Route is missing requireStoreKey');
   return store;
 }

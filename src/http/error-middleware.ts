@@ -4,7 +4,7 @@
 // requestId points to the log line that has them.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { AppError, ErrorCode } from './errors.js';
+import { AppError, ErrorCode } from '../kernel/index.js';
 
 interface BodyParserError {
   type: string;

@@ -4,13 +4,13 @@ import { auditContext, requireAdmin, requireStoreKey, storeOf } from '../http/au
 import type { OpenApiRegistry } from '../http/openapi.js';
 import { parseBody, parseParams, parseQuery } from '../http/validate.js';
 import type { StoresService } from './stores.service.js';
-import { ZCreateStoreBody, ZListStoresQuery, ZStoreList, ZStoreParams, ZStoreView, ZStoreWithKey } from './stores.schemas.js';
+import { ZCreateStoreBody, ZListStoresQuery, ZStoreList, ZStoreParams, ZStoreView, ZStoreWithKey, type TStoreView } from './stores.schemas.js';
 
 export function storesRouter(deps: { stores: StoresService; adminApiKey: string; openapi: OpenApiRegistry }): Router {
   const { stores, openapi } = deps;
   const router = Router();
   const admin = requireAdmin(deps.adminApiKey);
-  const storeKey = requireStoreKey(stores);
+  const storeKey = requireStoreKey(stores.authorize);
   const tag = 'stores';
 
   openapi.add({ method: 'post', path: '/api/admin/stores', summary: 'Create a store; its apiKey is shown once', tag, auth: 'admin', body: ZCreateStoreBody, responses: { 201: ZStoreWithKey } });
@@ -46,7 +46,7 @@ export function storesRouter(deps: { stores: StoresService; adminApiKey: string;
 
   openapi.add({ method: 'get', path: '/api/stores/:storeId', summary: 'The store as its own key sees it', tag, auth: 'store', params: ZStoreParams, responses: { 200: ZStoreView } });
   router.get('/api/stores/:storeId', storeKey, (_req, res) => {
-    res.json(storeOf(res));
+    res.json(storeOf<TStoreView>(res));
   });
 
   return router;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { ZStoreId } from '../kernel/index.js';
 
-export const ZStoreId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a store id');
+export { ZStoreId };
 
 export const ZStoreParams = z.object({ storeId: ZStoreId }).strict();
 export type TStoreParams = z.infer<typeof ZStoreParams>;

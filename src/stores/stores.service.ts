@@ -1,7 +1,7 @@
 // Stores and their API keys. A key is shown once (at creation or rotation) and stored only as
 // HMAC-SHA256(pepper, key) plus its last four characters.
 import type { AuditEntry, AuditRepo } from '../audit/audit.repo.js';
-import { AppError, ErrorCode } from '../http/errors.js';
+import { AppError, ErrorCode } from '../kernel/index.js';
 import { constantTimeEqual, generateCredential, hmacHex, lastFour } from '../security/secrets.js';
 import type { StoreRow, StoresRepo } from './stores.repo.js';
 import type { TStoreView, TStoreWithKey } from './stores.schemas.js';

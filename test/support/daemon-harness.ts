@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { startDaemon, type RunningDaemon } from '../../src/daemon.js';
 import type { DomainEventName, DomainEvents } from '../../src/events/domain-events.js';
 import { DomainEventBus } from '../../src/events/event-bus.js';
-import type { EngineOptions } from '../../src/whatsapp/index.js';
+import type { EngineOptions } from '../../src/whatsapp/engine/index.js';
 import { AsyncQueue } from '../wa-sim/async-queue.js';
 import { afterAll, beforeAll } from '@jest/globals';
 import type { SimulatorOptions, WhatsAppSimulator } from '../wa-sim/index.js';

@@ -1,6 +1,6 @@
 // The LRU on its own, and the one race the store guards: a read that overlaps a write.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AuthKeyCache, loadPostgresAuthState } from '../../../src/whatsapp/auth/index.js';
+import { AuthKeyCache, loadPostgresAuthState } from '../../../src/whatsapp/engine/auth/index.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { makeStoreRow, observePool } from './auth-test-support.js';
 

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import type pg from 'pg';
 import type { Db } from '../../../src/db/prisma.js';
-import type { AuthPool } from '../../../src/whatsapp/auth/index.js';
+import type { AuthPool } from '../../../src/whatsapp/engine/auth/index.js';
 
 export async function makeStoreRow(prisma: Db): Promise<string> {
   const store = await prisma.store.create({ data: { name: 's', apiKeyHash: randomBytes(16).toString('hex'), apiKeyLast4: 'abcd' } });

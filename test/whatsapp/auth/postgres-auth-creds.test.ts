@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BufferJSON, initAuthCreds } from '@whiskeysockets/baileys';
 import pg from 'pg';
-import { loadPostgresAuthState } from '../../../src/whatsapp/auth/index.js';
+import { loadPostgresAuthState } from '../../../src/whatsapp/engine/auth/index.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { failingPool, makeStoreRow, observePool } from './auth-test-support.js';
 

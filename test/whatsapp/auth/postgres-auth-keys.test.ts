@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { addTransactionCapability, Curve, proto, type SignalDataSet } from '@whiskeysockets/baileys';
 import { pino } from 'pino';
 import { randomBytes } from 'node:crypto';
-import { AuthKeyCache, loadPostgresAuthState } from '../../../src/whatsapp/auth/index.js';
+import { AuthKeyCache, loadPostgresAuthState } from '../../../src/whatsapp/engine/auth/index.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { captureLogger, makeStoreRow, observePool } from './auth-test-support.js';
 

@@ -1,10 +1,9 @@
 // HTTP for the /connections page: slots, QR, pairing code, commands, and a live event stream.
 import { Router, type Response } from 'express';
-import { requireStoreKey } from '../http/auth.js';
-import type { OpenApiRegistry } from '../http/openapi.js';
-import { parseBody, parseParams, parseQuery } from '../http/validate.js';
-import type { StoresService } from '../stores/index.js';
-import type { SlotChangeFeed } from './slot-change-feed.js';
+import { requireStoreKey, type AuthorizeStore } from '../../http/auth.js';
+import type { OpenApiRegistry } from '../../http/openapi.js';
+import { parseBody, parseParams, parseQuery } from '../../http/validate.js';
+import type { SlotChangeFeed } from '../engine/index.js';
 import type { SessionsService } from './sessions.service.js';
 import {
   makeZSlotParams,
@@ -21,10 +20,10 @@ import {
 
 const HEARTBEAT_MS = 15_000;
 
-export function sessionsRouter(deps: { sessions: SessionsService; stores: StoresService; feed: SlotChangeFeed; maxSlots: number; openapi: OpenApiRegistry }): Router {
+export function sessionsRouter(deps: { sessions: SessionsService; authorizeStore: AuthorizeStore<unknown>; feed: SlotChangeFeed; maxSlots: number; openapi: OpenApiRegistry }): Router {
   const { sessions, openapi } = deps;
   const router = Router();
-  const storeKey = requireStoreKey(deps.stores);
+  const storeKey = requireStoreKey(deps.authorizeStore);
   const ZSlotParams = makeZSlotParams(deps.maxSlots);
   const tag = 'whatsapp sessions';
   const base = '/api/whatsapp/:storeId';

@@ -1,11 +1,11 @@
 // The session use-cases behind the routes. Any process can serve them: reads come from
 // session_slots, and commands reach whichever process owns the slot.
-import type { SlotRef } from '../events/domain-events.js';
-import { AppError, ErrorCode } from '../http/errors.js';
-import type { SessionEngine } from './session-engine.js';
-import type { SlotCommand } from './slot-commands.js';
-import { isActive, PARKED_STATUSES, type TSlotStatus } from './slot-status.js';
-import type { SlotRow, SlotsRepo } from './slots.repo.js';
+import type { SlotRef } from '../../events/domain-events.js';
+import { AppError, ErrorCode } from '../../kernel/index.js';
+import type { SessionEngine } from '../engine/index.js';
+import type { SlotCommand } from '../engine/index.js';
+import { isActive, PARKED_STATUSES, type TSlotStatus } from '../../kernel/index.js';
+import type { SlotRow, SlotsRepo } from '../engine/index.js';
 import type { TSlotView, TStartResult } from './sessions.schemas.js';
 
 export function toSlotView(slot: number, row: SlotRow | undefined | null): TSlotView {

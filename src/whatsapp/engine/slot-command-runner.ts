@@ -1,6 +1,6 @@
 // What each slot command does, on the process that owns the slot (runCommand) or, when no
 // process runs it, on whichever process took its lock to act on it (runCommandUnowned).
-import type { SlotRef } from '../events/domain-events.js';
+import type { SlotRef } from '../../events/domain-events.js';
 import type { CommandOutcome, SlotCommand } from './slot-commands.js';
 import type { SessionEngine } from './session-engine.js';
 import type { SlotSupervisor } from './slot-supervisor.js';

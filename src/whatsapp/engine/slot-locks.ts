@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { SlotRef } from '../events/domain-events.js';
+import type { SlotRef } from '../../events/domain-events.js';
 
 /** A stable signed 64-bit key per slot (collisions across stores would only delay a takeover). */
 export function slotLockKey({ storeId, slot }: SlotRef): string {

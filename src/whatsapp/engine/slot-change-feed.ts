@@ -1,7 +1,7 @@
 // In-process fan-out of "this slot changed" to live streams. The engine feeds it from its own
 // writes and from other processes' NOTIFYs; SSE connections of a store listen to that store.
 import { EventEmitter } from 'node:events';
-import type { SlotRef } from '../events/domain-events.js';
+import type { SlotRef } from '../../events/domain-events.js';
 
 export class SlotChangeFeed {
   private readonly emitter = new EventEmitter();

@@ -2,7 +2,7 @@
 // NOTIFYs, the owner claims the row (status pending → running, so exactly one consumer), runs it
 // and writes the result, which the requester polls for.
 import type pg from 'pg';
-import type { SlotRef } from '../events/domain-events.js';
+import type { SlotRef } from '../../events/domain-events.js';
 import { CHANNELS } from './slot-locks.js';
 
 export type SlotCommand = { command: 'stop' } | { command: 'restart' } | { command: 'logout' } | { command: 'pairing-code'; phone: string };

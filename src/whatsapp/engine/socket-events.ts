@@ -1,7 +1,7 @@
 // Translation only: Baileys' event shapes in, Drin's domain events out. Nothing here stores,
 // answers or decides; subscribers of the bus do.
 import { jidNormalizedUser, proto, type WAMessage, type WAMessageUpdate } from '@whiskeysockets/baileys';
-import type { MessageReceivedEvent, MessageStatusEvent, SlotRef } from '../events/domain-events.js';
+import type { MessageReceivedEvent, MessageStatusEvent, SlotRef } from '../../events/domain-events.js';
 
 const STATUS_NAMES: Record<number, MessageStatusEvent['status']> = {
   [proto.WebMessageInfo.Status.ERROR]: 'error',

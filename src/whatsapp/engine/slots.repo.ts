@@ -2,8 +2,8 @@
 // can serve the API. The owning process writes; writes NOTIFY so other processes' live streams
 // hear about them.
 import type pg from 'pg';
-import type { Db } from '../db/prisma.js';
-import type { SessionStatusEvent, SlotRef } from '../events/domain-events.js';
+import type { Db } from '../../db/prisma.js';
+import type { SessionStatusEvent, SlotRef } from '../../events/domain-events.js';
 import { CHANNELS } from './slot-locks.js';
 
 export interface SlotRow {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ZStoreId } from '../stores/index.js';
-import { ZSlotStatus } from './slot-status.js';
+import { ZStoreId } from '../../stores/index.js';
+import { ZSlotStatus } from '../../kernel/index.js';
 
 export function makeZSlotParams(maxSlots: number) {
   return z.object({ storeId: ZStoreId, slot: z.coerce.number().int().min(1).max(maxSlots) }).strict();

@@ -4,14 +4,14 @@
 import { makeWASocket, type ConnectionState, type WASocket } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
-import type { MessageStatusEvent, SessionStatusEvent, SlotRef } from '../events/domain-events.js';
-import type { DomainEventBus } from '../events/event-bus.js';
+import type { MessageStatusEvent, SessionStatusEvent, SlotRef } from '../../events/domain-events.js';
+import type { DomainEventBus } from '../../events/event-bus.js';
 import type { PostgresAuthState } from './auth/index.js';
 import { backoffDelay } from './backoff.js';
 import { decideOnClose } from './disconnect-policy.js';
 import type { EngineOptions } from './engine-options.js';
 import { LivenessWatch } from './liveness-watch.js';
-import type { TSlotStatus } from './slot-status.js';
+import type { TSlotStatus } from '../../kernel/index.js';
 import { baileysLogger, socketConfig } from './socket-config.js';
 import { toMessageReceived, toMessageStatus, toOwnMessageStatus } from './socket-events.js';
 

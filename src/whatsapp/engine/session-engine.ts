@@ -4,8 +4,8 @@
 // slot_commands rows.
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { SlotRef } from '../events/domain-events.js';
-import type { DomainEventBus } from '../events/event-bus.js';
+import type { SlotRef } from '../../events/domain-events.js';
+import type { DomainEventBus } from '../../events/event-bus.js';
 import { AuthKeyCache, loadPostgresAuthState } from './auth/index.js';
 import { backoffDelay } from './backoff.js';
 import type { EngineOptions } from './engine-options.js';
@@ -14,7 +14,7 @@ import { createSlotCommandQueue, type CommandOutcome, type SlotCommand } from '.
 import { CHANNELS, SlotLocks } from './slot-locks.js';
 import { SlotStateRecorder } from './slot-state-recorder.js';
 import { SlotSupervisor } from './slot-supervisor.js';
-import type { TSlotStatus } from './slot-status.js';
+import type { TSlotStatus } from '../../kernel/index.js';
 import type { SlotsRepo } from './slots.repo.js';
 
 export type StartOutcome = 'started' | 'already-running' | 'running-elsewhere';

@@ -1,7 +1,7 @@
 // What a slot does when its socket closes, by WhatsApp's reason. The peers' worst failures are
 // reconnect storms and loops on "replaced"; every branch here ends or waits.
 import { DisconnectReason } from '@whiskeysockets/baileys';
-import type { TSlotStatus } from './slot-status.js';
+import type { TSlotStatus } from '../../kernel/index.js';
 
 export type DisconnectAction =
   /** Reconnect now from the saved creds (515 after pairing, or a planned rebuild). */

@@ -3,8 +3,8 @@
 // (the live feed) directly, so a process hears its own changes even where NOTIFY does not
 // reach it (the embedded database).
 import type { Logger } from 'pino';
-import type { SlotRef } from '../events/domain-events.js';
-import type { DomainEventBus } from '../events/event-bus.js';
+import type { SlotRef } from '../../events/domain-events.js';
+import type { DomainEventBus } from '../../events/event-bus.js';
 import type { SlotsRepo } from './slots.repo.js';
 
 export class SlotStateRecorder {
@@ -22,9 +22,10 @@ export class SlotStateRecorder {
         if (e.status === 'qrcode') return undefined; // the QR event carries it, with the code itself
         const patch = { status: e.status, phone: e.phone, jidPn: e.jidPn, jidLid: e.jidLid, pushName: e.pushName, lastError: e.lastError };
         return this.inOrder(e, () => repo.recordStatus(e, patch));
-      }),
+      }, { durable: true }),
       bus.on('session.qr', 'slot-state', (e) =>
         this.inOrder({ storeId: e.storeId, slot: e.slot }, () => repo.recordQr(e, { raw: e.qr, dataUrl: e.qrDataUrl, expiresAt: e.expiresAt })),
+        { durable: true },
       ),
     ];
   }

@@ -11,7 +11,7 @@
 // - This process is the slot's only writer (the daemon's slot ownership); the cache relies on it.
 import { BufferJSON, initAuthCreds, type AuthenticationCreds, type SignalDataSet, type SignalDataTypeMap } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
-import { AppError, ErrorCode } from '../../http/errors.js';
+import { AppError, ErrorCode } from '../../../kernel/index.js';
 import type { AuthKeyCache, CachedKey } from './auth-key-cache.js';
 import { selectCreds, selectKeys, upsertCreds, wipeSlot, writeKeys, type AuthPool, type KeyWrite } from './auth-queries.js';
 import { cloneRevivedValue, reviveAuthValue, serializeAuthValue } from './auth-serialization.js';

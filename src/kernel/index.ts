@@ -1,0 +1,5 @@
+// The shared kernel: the few words every layer speaks. It imports nothing of Drin's.
+export { AppError, ErrorCode, type TErrorCode } from './errors.js';
+export { slotKey, toSlotRef, type SlotRef } from './slot-ref.js';
+export { isActive, PARKED_STATUSES, SLOT_STATUSES, ZSlotStatus, type TSlotStatus } from './slot-status.js';
+export { ZStoreId } from './ids.js';

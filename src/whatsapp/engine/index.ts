@@ -1,0 +1,8 @@
+// The session engine's public face. The sessions domain, the CLI and the composition root import
+// this file only.
+export { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './engine-options.js';
+export { SessionEngine } from './session-engine.js';
+export { SlotChangeFeed } from './slot-change-feed.js';
+export { createSlotsRepo, type SlotRow, type SlotsRepo } from './slots.repo.js';
+export type { CommandOutcome, SlotCommand } from './slot-commands.js';
+export { trustWhatsAppRoot } from './simulator-trust.js';
