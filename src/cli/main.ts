@@ -4,10 +4,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { loadConfig } from '../config/config.js';
 import { withEnvFile } from '../config/env-file.js';
-import { resolveSecrets } from '../config/dev-secrets.js';
-import { openDatabase } from '../db/database.js';
-import { createServices } from '../services.js';
-import { createSlotsRepo } from '../whatsapp/engine/index.js';
+import { compose } from '../composition.js';
 import { createSlotsReport } from './slots-report.js';
 
 const USAGE = `usage: npm run cli -- <command>
@@ -32,12 +29,10 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const config = loadConfig(withEnvFile(process.env, process.env.ENV_FILE ?? '.env'));
-  const secrets = await resolveSecrets(config);
-  const database = await openDatabase(
-    { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 2, migrate: config.migrateOnStart },
-    pino({ level: 'warn' }),
-  );
-  const services = createServices(database.prisma, secrets.secretsKey);
+  const { services, engine, database } = await compose({ ...config, dbPoolMax: 2 }, pino({ level: 'warn' }));
+  // Commands only: deleting a store unlinks its slots through whichever daemon runs them (or here,
+  // when none does); the CLI itself resumes and takes over nothing.
+  await engine.start({ runSlots: false });
   const ctx = { actor: 'cli' as const };
   try {
     if (group === 'stores' && action === 'create' && arg) out(await services.stores.create(arg, ctx));
@@ -50,13 +45,14 @@ async function main(argv: string[]): Promise<number> {
       }
       await services.stores.remove(arg, ctx);
       out(`deleted ${arg}`);
-    } else if (group === 'slots') out(await createSlotsReport(database.prisma, createSlotsRepo(database.prisma, database.pool), config.maxSlots)(action));
+    } else if (group === 'slots') out(await createSlotsReport(services.stores, services.sessions)(action));
     else {
       out(USAGE);
       return 2;
     }
     return 0;
   } finally {
+    await engine.stop();
     await database.close();
   }
 }

@@ -11,9 +11,8 @@
 // Every subscriber fails on its own: a throw or rejection is logged with the event and the
 // subscriber's name, and the others still get the event. emit() resolves once the durable
 // subscribers have handled the event (or failed, which they log themselves here).
-import PQueue from 'p-queue';
 import type { Logger } from 'pino';
-import { slotKey, type SlotRef } from '../kernel/index.js';
+import { KeyedSerialQueue, slotKey, type SlotRef } from '../kernel/index.js';
 import type { DomainEventName, DomainEvents } from './domain-events.js';
 
 type Handler<K extends DomainEventName> = (event: DomainEvents[K]) => void | Promise<void>;
@@ -31,8 +30,7 @@ export interface SubscribeOptions {
 
 export class DomainEventBus {
   private readonly handlers = new Map<DomainEventName, Subscription[]>();
-  /** One serial queue per slot with events in flight; dropped when it empties. */
-  private readonly queues = new Map<string, PQueue>();
+  private readonly perSlot = new KeyedSerialQueue();
 
   constructor(private readonly log: Logger) {}
 
@@ -45,26 +43,12 @@ export class DomainEventBus {
 
   /** Queues the event behind the slot's earlier ones; resolves when its durable subscribers are done. */
   emit<K extends DomainEventName>(type: K, event: DomainEvents[K]): Promise<void> {
-    const key = slotKey(event as SlotRef);
-    let queue = this.queues.get(key);
-    if (!queue) {
-      queue = new PQueue({ concurrency: 1 });
-      this.queues.set(key, queue);
-      const created = queue;
-      created.on('idle', () => {
-        if (this.queues.get(key) === created) this.queues.delete(key);
-      });
-    }
-    return queue.add(() => this.deliver(type, event));
+    return this.perSlot.run(slotKey(event as SlotRef), () => this.deliver(type, event));
   }
 
   /** Resolves when every event emitted so far for the slot (or for every slot) has been delivered. */
-  async drain(ref?: SlotRef): Promise<void> {
-    if (ref) {
-      await this.queues.get(slotKey(ref))?.onIdle();
-      return;
-    }
-    while (this.queues.size) await Promise.all([...this.queues.values()].map((q) => q.onIdle()));
+  drain(ref?: SlotRef): Promise<void> {
+    return this.perSlot.idle(ref && slotKey(ref));
   }
 
   private async deliver<K extends DomainEventName>(type: K, event: DomainEvents[K]): Promise<void> {

@@ -3,3 +3,4 @@ export { AppError, ErrorCode, type TErrorCode } from './errors.js';
 export { slotKey, toSlotRef, type SlotRef } from './slot-ref.js';
 export { isActive, PARKED_STATUSES, SLOT_STATUSES, ZSlotStatus, type TSlotStatus } from './slot-status.js';
 export { ZStoreId } from './ids.js';
+export { KeyedSerialQueue } from './keyed-serial-queue.js';

@@ -18,8 +18,19 @@ function toView(row: StoreRow): TStoreView {
   };
 }
 
-export function createStoresService(deps: { repo: StoresRepo; audit: AuditRepo; apiKeyPepper: Buffer }) {
+/**
+ * What other domains must do around a store's life, without the stores domain knowing them:
+ * before a store is deleted its WhatsApp slots are unlinked; after its key changes or it is gone,
+ * the live streams opened with the old key end.
+ */
+export interface StoreLifecycleHooks {
+  beforeRemove?(storeId: string): Promise<void>;
+  afterKeyChange?(change: { storeId: string; kind: 'key_rotated' | 'deleted'; at: Date }): Promise<void>;
+}
+
+export function createStoresService(deps: { repo: StoresRepo; audit: AuditRepo; apiKeyPepper: Buffer; hooks?: StoreLifecycleHooks }) {
   const { repo, audit, apiKeyPepper } = deps;
+  const hooks = deps.hooks ?? {};
 
   function newKey() {
     const apiKey = generateCredential('drin_sk');
@@ -55,11 +66,16 @@ export function createStoresService(deps: { repo: StoresRepo; audit: AuditRepo; 
       const row = await repo.replaceKey(storeId, stored);
       if (!row) throw new AppError(ErrorCode.NOT_FOUND, 'Store not found');
       await audit.record({ ...ctx, storeId, action: 'store.key_rotated', resourceType: 'store', resourceId: storeId });
+      await hooks.afterKeyChange?.({ storeId, kind: 'key_rotated', at: row.keyRotatedAt });
       return { ...toView(row), apiKey };
     },
 
+    /** Unlinks the store's WhatsApp slots first, then deletes it and everything it owns. */
     async remove(storeId: string, ctx: AuditContext): Promise<void> {
+      await mustFind(storeId);
+      await hooks.beforeRemove?.(storeId);
       if (!(await repo.delete(storeId))) throw new AppError(ErrorCode.NOT_FOUND, 'Store not found');
+      await hooks.afterKeyChange?.({ storeId, kind: 'deleted', at: new Date() });
       // storeId null: the store's own audit rows are gone with it, this one must outlive it.
       await audit.record({ ...ctx, storeId: null, action: 'store.deleted', resourceType: 'store', resourceId: storeId });
     },

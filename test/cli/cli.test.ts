@@ -60,11 +60,12 @@ describe('ops CLI', () => {
     expect(await db.prisma.store.count({ where: { id: store.storeId } })).toBe(1);
     expect((await cli('stores', 'delete', store.storeId, '--yes')).code).toBe(0);
     expect(await db.prisma.store.count({ where: { id: store.storeId } })).toBe(0);
-  });
+    // Six cold starts of the CLI (each loads Baileys through the composition root): room for a busy machine.
+  }, 180_000);
 
   it('exits non-zero with usage on an unknown command', async () => {
     const res = await cli('stores', 'explode');
     expect(res.code).toBe(2);
     expect(res.stdout).toContain('usage:');
-  });
+  }, 60_000);
 });

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
-import { openDatabase } from '../../src/db/database.js';
-import { createServices } from '../../src/services.js';
+import { compose } from '../../src/composition.js';
+import { loadConfig } from '../../src/config/config.js';
 
 const log = pino({ level: 'silent' });
 const dirs: string[] = [];
@@ -18,16 +18,16 @@ describe('embedded Postgres', () => {
   it('migrates on first open and keeps data across a restart', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'drin-embedded-'));
     dirs.push(dataDir);
-    const opts = { databaseUrl: undefined, dataDir, poolMax: 5, migrate: true };
+    // No DATABASE_URL: the composition root opens the embedded database, as `npm start` does.
+    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DRIN_API_KEY: 'a'.repeat(24), SECRETS_KEY: 's'.repeat(32) });
 
-    const first = await openDatabase(opts, log);
-    expect(first.embedded).toBe(true);
-    const created = await createServices(first.prisma, 's'.repeat(32)).stores.create('Persisted', { actor: 'admin' });
-    await first.close();
+    const first = await compose(config, log);
+    expect(first.database.embedded).toBe(true);
+    const created = await first.services.stores.create('Persisted', { actor: 'admin' });
+    await first.database.close();
 
-    const second = await openDatabase(opts, log);
+    const { database: second, services } = await compose(config, log);
     try {
-      const services = createServices(second.prisma, 's'.repeat(32));
       expect((await services.stores.get(created.storeId)).name).toBe('Persisted');
       expect((await services.stores.authorize(created.storeId, created.apiKey)).storeId).toBe(created.storeId);
       const migrations = await second.pool.query('SELECT count(*)::int AS n FROM _prisma_migrations');
@@ -35,5 +35,6 @@ describe('embedded Postgres', () => {
     } finally {
       await second.close();
     }
-  });
+    // Two cold starts of PGlite: seconds each on a quiet machine, many more on a busy one.
+  }, 120_000);
 });

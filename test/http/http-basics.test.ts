@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ADMIN_KEY, startAppHarness, type AppHarness } from '../support/app-harness.js';
+import { readVersion } from '../../src/composition.js';
 
 let h: AppHarness;
 beforeAll(async () => {
@@ -78,7 +79,7 @@ describe('HTTP basics', () => {
   it('reports liveness and readiness', async () => {
     const health = await h.request('GET', '/health');
     expect(health.status).toBe(200);
-    expect(health.body).toEqual({ status: 'ok', version: 'test', uptimeSeconds: expect.any(Number) });
+    expect(health.body).toEqual({ status: 'ok', version: readVersion(), uptimeSeconds: expect.any(Number) });
     const ready = await h.request('GET', '/ready');
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({ status: 'ready', database: 'ok' });

@@ -18,13 +18,17 @@ import { daemonEnv } from './daemon-env.js';
 import { jsonRequest, type JsonRequestOptions } from './json-request.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
-/** Fast clocks for tests: no boot jitter, quick scans, short backoff. */
+/**
+ * Fast clocks for tests: no boot jitter, quick scans, short backoff. The waits that end on an
+ * event (a start's first QR, a command's answer) are long: they cost nothing on a quiet machine
+ * and keep a busy one from answering before the event.
+ */
 export const FAST_ENGINE: Partial<EngineOptions> = {
   resumeJitterMs: 0,
   scanIntervalMs: 500,
   backoff: { baseMs: 300, capMs: 3_000 },
-  startWaitMs: 5_000,
-  commandTimeoutMs: 8_000,
+  startWaitMs: 30_000,
+  commandTimeoutMs: 30_000,
 };
 
 export { ADMIN_KEY, SECRETS_KEY, daemonEnv } from './daemon-env.js';

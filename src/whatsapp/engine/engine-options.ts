@@ -24,8 +24,15 @@ export interface EngineOptions {
   resumeJitterMs: number;
   /** How often the engine looks for orphaned slots to take over and for missed commands. */
   scanIntervalMs: number;
-  /** How long a command sent to another process may wait for its answer. */
+  /**
+   * How long a command may take: the owner's wait for the slot to settle and the caller's wait
+   * for the owner's answer are both this bound.
+   */
   commandTimeoutMs: number;
+  /** slot_commands rows older than this are deleted. */
+  commandRetentionMs: number;
+  /** The lock connection must answer a heartbeat this often, or the process gives up its slots. */
+  lockHeartbeatMs: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'maxSlots'> = {
@@ -41,4 +48,6 @@ export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'maxSlots'> = {
   resumeJitterMs: 5_000,
   scanIntervalMs: 5_000,
   commandTimeoutMs: 15_000,
+  commandRetentionMs: 7 * 24 * 60 * 60_000,
+  lockHeartbeatMs: 5_000,
 };

@@ -2,7 +2,10 @@
 // this file only.
 export { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './engine-options.js';
 export { SessionEngine } from './session-engine.js';
-export { SlotChangeFeed } from './slot-change-feed.js';
+export { SlotChangeFeed, type StreamEnd } from './slot-change-feed.js';
 export { createSlotsRepo, type SlotRow, type SlotsRepo } from './slots.repo.js';
-export type { CommandOutcome, SlotCommand } from './slot-commands.js';
+export type { CommandOutcome, SlotCommand } from './slot-commands.repo.js';
+export { CHANNELS, type TStoreChangeNotice } from './slot-channels.js';
+export { isSettledStatus } from './slot-command-runner.js';
+export type { SlotEngine } from './session-engine.js';
 export { trustWhatsAppRoot } from './simulator-trust.js';

@@ -1,23 +1,26 @@
 // The process-level owner of WhatsApp slots. It runs a SlotSupervisor for each slot whose
 // advisory lock it holds, resumes wanted slots on boot (bounded concurrency, jitter), takes over
-// slots whose owner died, and runs commands — its own directly, other processes' through
-// slot_commands rows.
+// slots whose owner died, and executes slot commands — here when the slot is ours or nobody's,
+// else through a slot_commands row that the owner consumes.
+//
+// One code path owns a slot at a time: everything that changes who runs a slot (a command, the
+// scan's takeover, a supervisor parking) runs in that slot's exclusive section, so a stop racing
+// a start or the boot scan can never leave a socket that no lock covers and no command reaches.
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { SlotRef } from '../../events/domain-events.js';
 import type { DomainEventBus } from '../../events/event-bus.js';
+import { KeyedSerialQueue, slotKey, type SlotRef, type TSlotStatus } from '../../kernel/index.js';
 import { AuthKeyCache, loadPostgresAuthState } from './auth/index.js';
 import { backoffDelay } from './backoff.js';
 import type { EngineOptions } from './engine-options.js';
-import { runCommand, runCommandUnowned } from './slot-command-runner.js';
-import { createSlotCommandQueue, type CommandOutcome, type SlotCommand } from './slot-commands.js';
-import { CHANNELS, SlotLocks } from './slot-locks.js';
+import { CHANNELS, ZCommandNotice, ZSlotChangeNotice, ZStoreChangeNotice, type TStoreChangeNotice } from './slot-channels.js';
+import { runOwned, runUnowned, type CommandHost } from './slot-command-runner.js';
+import { createSlotCommandQueue, type CommandOutcome, type SlotCommand } from './slot-commands.repo.js';
+import { SlotLocks } from './slot-locks.js';
 import { SlotStateRecorder } from './slot-state-recorder.js';
 import { SlotSupervisor } from './slot-supervisor.js';
-import type { TSlotStatus } from '../../kernel/index.js';
 import type { SlotsRepo } from './slots.repo.js';
-
-export type StartOutcome = 'started' | 'already-running' | 'running-elsewhere';
 
 export interface EngineDeps {
   databaseUrl: string;
@@ -26,37 +29,63 @@ export interface EngineDeps {
   bus: DomainEventBus;
   log: Logger;
   options: EngineOptions;
-  /** Told after every slot change this process records or hears of (live streams). */
+  /** This process's id in NOTIFY payloads and command claims. */
+  processId?: string;
+  /** Told after every slot change this process records or hears of from another (live streams). */
   onSlotChanged: (ref: SlotRef) => void;
+  /** Told when another process rotated a store's key or deleted it. */
+  onStoreChanged?: (notice: TStoreChangeNotice) => void;
 }
 
-const keyOf = (ref: SlotRef) => `${ref.storeId}:${ref.slot}`;
+/** What the sessions domain (and later sends) may ask of the engine: nothing else. */
+export interface SlotEngine {
+  /** Marks the slot wanted and starts it wherever it runs; answers once it settled (QR, connected, parked). */
+  startSlot(ref: SlotRef): Promise<CommandOutcome | null>;
+  /** Runs a command wherever the slot lives; null when its owner did not answer in time. */
+  execute(ref: SlotRef, command: SlotCommand): Promise<CommandOutcome | null>;
+}
 
-export class SessionEngine {
+const SWEEP_EVERY_MS = 60_000;
+
+export class SessionEngine implements SlotEngine {
+  readonly processId: string;
   private readonly supervisors = new Map<string, SlotSupervisor>();
-  /** Slots between parking and giving their lock back: the scan must not restart them. */
-  private readonly releasing = new Set<string>();
+  private readonly exclusive = new KeyedSerialQueue();
   private readonly commands;
   private readonly locks: SlotLocks;
   private readonly recorder: SlotStateRecorder;
   private readonly authCache = new AuthKeyCache();
   /** Slots whose start failed (a database error, say): not retried before `until`. */
   private readonly startFailures = new Map<string, { count: number; until: number }>();
+  private readonly host: CommandHost;
   private scanTimer: NodeJS.Timeout | undefined;
   private scanning: Promise<void> | undefined;
+  private lastSweep = 0;
   private closing = false;
 
   constructor(private readonly deps: EngineDeps) {
-    this.commands = createSlotCommandQueue(deps.pool);
+    this.processId = deps.processId ?? randomUUID();
+    this.commands = createSlotCommandQueue(deps.pool, this.processId);
     this.recorder = new SlotStateRecorder(deps.bus, deps.slots, deps.log.child({ component: 'slot-state' }), deps.onSlotChanged);
-    this.locks = new SlotLocks(deps.databaseUrl, deps.log.child({ component: 'slot-locks' }), {
+    this.locks = new SlotLocks(deps.databaseUrl, deps.log.child({ component: 'slot-locks' }), { heartbeatMs: deps.options.lockHeartbeatMs }, {
       onLost: () => this.onLocksLost(),
       onNotification: (channel, payload) => this.onNotification(channel, payload),
     });
+    this.host = {
+      commandTimeoutMs: deps.options.commandTimeoutMs,
+      startWaitMs: deps.options.startWaitMs,
+      runHere: (ref) => this.runHere(ref),
+      releaseSlot: (ref) => this.releaseSlot(ref, 'stopped'),
+      reportStatus: (ref, status, lastError) => this.reportStatus(ref, status, lastError),
+      settleWrites: (ref) => deps.bus.drain(ref),
+      loadAuth: (ref) => this.loadAuth(ref),
+    };
   }
 
-  async start(): Promise<void> {
+  /** `runSlots: false` (the CLI): commands work, but this process resumes and takes over nothing. */
+  async start(opts: { runSlots?: boolean } = {}): Promise<void> {
     await this.locks.open();
+    if (opts.runSlots === false) return;
     await this.scan(true);
     this.scanTimer = setInterval(() => void this.scan(false), this.deps.options.scanIntervalMs);
   }
@@ -68,90 +97,117 @@ export class SessionEngine {
     await this.scanning;
     await Promise.all([...this.supervisors.values()].map((s) => s.stop('disconnected')));
     this.supervisors.clear();
-    await this.recorder.drain();
+    await this.deps.bus.drain();
     this.recorder.close();
     await this.locks.close();
   }
 
-  supervisor(ref: SlotRef): SlotSupervisor | undefined {
-    return this.supervisors.get(keyOf(ref));
+
+  startSlot(ref: SlotRef): Promise<CommandOutcome | null> {
+    return this.execute(ref, { command: 'start' });
   }
 
-  /** Marks the slot wanted and runs it here unless another process already does. */
-  async startSlot(ref: SlotRef): Promise<StartOutcome> {
-    await this.deps.slots.setDesired(ref, 'running');
-    if (this.supervisor(ref)) return 'already-running';
-    if (!(await this.locks.tryAcquire(ref))) return 'running-elsewhere';
-    await this.runHere(ref);
-    return 'started';
-  }
-
-  /** Runs a command wherever the slot lives; null when its owner did not answer in time. */
   async execute(ref: SlotRef, command: SlotCommand): Promise<CommandOutcome | null> {
-    const local = this.supervisor(ref);
-    if (local) return runCommand(local, command, this);
-    if (await this.locks.tryAcquire(ref)) return runCommandUnowned(ref, command, this);
+    if (command.command === 'start') await this.deps.slots.setDesired(ref, 'running');
+    const here = await this.exclusive.run(slotKey(ref), () => this.executeHere(ref, command));
+    if (here) return here;
     const id = await this.commands.submit(ref, command);
     return this.commands.awaitOutcome(id, this.deps.options.commandTimeoutMs);
   }
 
-  // ─── used by the command runner ───
-
-  loadAuth(ref: SlotRef) {
-    return loadPostgresAuthState({ pool: this.deps.pool, ...ref, cache: this.authCache, logger: this.slotLog(ref) });
+  /**
+   * The store is gone: whatever of its slots still runs here (a start that raced the deletion)
+   * closes now, so a deleted store's sockets never receive or answer again.
+   */
+  async forgetStore(storeId: string): Promise<void> {
+    const mine = [...this.supervisors.values()].filter((s) => s.ref.storeId === storeId);
+    await Promise.all(mine.map((s) => this.exclusive.run(slotKey(s.ref), () => this.releaseSlot(s.ref, null))));
   }
 
-  async runHere(ref: SlotRef): Promise<SlotSupervisor> {
-    const existing = this.supervisor(ref);
+  /** The supervisor of a slot run here (tests, and later the send path). */
+  supervisor(ref: SlotRef): SlotSupervisor | undefined {
+    return this.supervisors.get(slotKey(ref));
+  }
+
+  /** Resolves when every slot event emitted so far has reached its durable subscribers. */
+  drainSlotWrites(): Promise<void> {
+    return this.deps.bus.drain();
+  }
+
+  // ─── inside a slot's exclusive section ───
+
+  /** Runs the command here when the slot is ours or nobody's; null when another process holds it. */
+  private async executeHere(ref: SlotRef, command: SlotCommand): Promise<CommandOutcome | null> {
+    const local = this.supervisor(ref);
+    if (local) return runOwned(this.host, local, command);
+    if ((await this.locks.acquire(ref)) === 'taken') return null;
+    try {
+      return await runUnowned(this.host, ref, command);
+    } finally {
+      // A lock taken for a command that opened no socket (or threw) goes back at once.
+      if (!this.supervisor(ref)) await this.locks.release(ref);
+    }
+  }
+
+  private async runHere(ref: SlotRef): Promise<SlotSupervisor> {
+    const key = slotKey(ref);
+    const existing = this.supervisors.get(key);
     if (existing) return existing;
-    const supervisor = new SlotSupervisor({
+    const supervisor: SlotSupervisor = new SlotSupervisor({
       ref,
       log: this.slotLog(ref),
       bus: this.deps.bus,
       options: this.deps.options,
       loadAuth: () => this.loadAuth(ref),
-      onParked: () => this.release(ref),
+      onParked: () => this.exclusive.run(key, () => (this.supervisors.get(key) === supervisor ? this.releaseSlot(ref, null) : Promise.resolve())),
     });
-    this.supervisors.set(keyOf(ref), supervisor);
-    await supervisor.start().catch(async (err: unknown) => {
-      const count = (this.startFailures.get(keyOf(ref))?.count ?? 0) + 1;
+    this.supervisors.set(key, supervisor);
+    try {
+      await supervisor.start();
+    } catch (err) {
+      const count = (this.startFailures.get(key)?.count ?? 0) + 1;
       const retryInMs = backoffDelay(count - 1, this.deps.options.backoff);
-      this.startFailures.set(keyOf(ref), { count, until: Date.now() + retryInMs });
+      this.startFailures.set(key, { count, until: Date.now() + retryInMs });
       this.slotLog(ref).error({ err, retryInMs }, 'slot failed to start');
-      this.supervisors.delete(keyOf(ref));
+      this.supervisors.delete(key);
+      await supervisor.stop(null).catch(() => {});
       await this.locks.release(ref);
       throw err;
-    });
-    this.startFailures.delete(keyOf(ref));
+    }
+    this.startFailures.delete(key);
     return supervisor;
   }
 
-  /** The slot is parked or stopped: nobody should run it until it is started again. */
-  async release(ref: SlotRef): Promise<void> {
-    this.releasing.add(keyOf(ref));
+  /**
+   * The slot stops here and nobody should run it until it is started again: its socket closes
+   * (reporting `status`, or nothing when it parked itself), desired=stopped is committed, and
+   * only then the lock goes, so whoever takes the lock next sees it.
+   */
+  private async releaseSlot(ref: SlotRef, status: TSlotStatus | null): Promise<void> {
+    const supervisor = this.supervisor(ref);
+    this.supervisors.delete(slotKey(ref));
     try {
-      this.supervisors.delete(keyOf(ref));
-      // desired=stopped is committed before the lock goes, so whoever takes the lock next sees it.
+      await supervisor?.stop(status);
       await this.deps.slots.setDesired(ref, 'stopped');
-      await this.recorder.drain();
-      await this.locks.release(ref);
+      await this.deps.bus.drain(ref);
+    } catch (err) {
+      // The store may be gone (deleted while its slot parked): the lock must go all the same.
+      this.slotLog(ref).warn({ err }, 'releasing the slot: could not record it stopped');
     } finally {
-      this.releasing.delete(keyOf(ref));
+      await this.locks.release(ref);
     }
   }
 
-  /** A status decided without a socket (stop or logout of a slot nobody runs). */
-  async reportStatus(ref: SlotRef, status: TSlotStatus, lastError: string | null): Promise<void> {
-    await this.deps.bus.emit('session.status', { ...ref, status, lastError, at: new Date() });
-    await this.recorder.drain();
-  }
-
-  /** Resolves when every slot status recorded so far is in the database. */
-  drainSlotWrites(): Promise<void> {
-    return this.recorder.drain();
-  }
-
   // ─── internals ───
+
+  private loadAuth(ref: SlotRef) {
+    return loadPostgresAuthState({ pool: this.deps.pool, ...ref, cache: this.authCache, logger: this.slotLog(ref) });
+  }
+
+  /** A status decided without a socket (stop or logout of a slot nobody runs). */
+  private async reportStatus(ref: SlotRef, status: TSlotStatus, lastError: string | null): Promise<void> {
+    await this.deps.bus.emit('session.status', { ...ref, status, lastError, at: new Date() });
+  }
 
   private slotLog(ref: SlotRef): Logger {
     return this.deps.log.child({ storeId: ref.storeId, slot: ref.slot });
@@ -168,7 +224,7 @@ export class SessionEngine {
 
   private async scanOnce(boot: boolean): Promise<void> {
     const now = Date.now();
-    const wanted = (await this.deps.slots.listWanted()).filter((ref) => !this.supervisor(ref) && (this.startFailures.get(keyOf(ref))?.until ?? 0) <= now);
+    const wanted = (await this.deps.slots.listWanted()).filter((ref) => !this.supervisor(ref) && (this.startFailures.get(slotKey(ref))?.until ?? 0) <= now);
     const { resumeConcurrency, resumeJitterMs, connectTimeoutMs } = this.deps.options;
     // A restart with hundreds of slots must not be a thundering herd: a few at a time, spread out.
     for (let i = 0; i < wanted.length && !this.closing; i += resumeConcurrency) {
@@ -176,43 +232,67 @@ export class SessionEngine {
       await Promise.all(
         batch.map(async (ref) => {
           if (boot && resumeJitterMs > 0) await new Promise((r) => setTimeout(r, Math.random() * resumeJitterMs));
-          if (this.closing || this.releasing.has(keyOf(ref)) || this.supervisor(ref) || !(await this.locks.tryAcquire(ref))) return;
-          // The list may be stale: the slot may have been stopped (and its lock given back) since.
-          if ((await this.deps.slots.get(ref))?.desired !== 'running') {
-            if (!this.supervisor(ref)) await this.locks.release(ref);
-            return;
-          }
-          this.slotLog(ref).info({ boot }, boot ? 'resuming slot' : 'taking over orphaned slot');
-          const supervisor = await this.runHere(ref).catch(() => undefined);
+          const supervisor = await this.exclusive.run(slotKey(ref), () => this.takeOver(ref, boot)).catch(() => undefined);
           await supervisor?.whenSettled(connectTimeoutMs);
         }),
       );
     }
     const owned = [...this.supervisors.values()].map((s) => s.ref);
     for (const id of await this.commands.pendingFor(owned)) await this.consumeCommand(id);
+    if (Date.now() - this.lastSweep >= SWEEP_EVERY_MS) {
+      this.lastSweep = Date.now();
+      const swept = await this.commands.sweep(3 * this.deps.options.commandTimeoutMs, this.deps.options.commandRetentionMs);
+      if (swept.failed || swept.purged) this.deps.log.info(swept, 'slot commands swept');
+    }
+  }
+
+  private async takeOver(ref: SlotRef, boot: boolean): Promise<SlotSupervisor | undefined> {
+    if (this.closing || this.supervisor(ref)) return undefined;
+    if ((await this.locks.acquire(ref)) === 'taken') return undefined;
+    // The list may be stale: the slot may have been stopped (and its lock given back) since.
+    if ((await this.deps.slots.get(ref))?.desired !== 'running') {
+      await this.locks.release(ref);
+      return undefined;
+    }
+    this.slotLog(ref).info({ boot }, boot ? 'resuming slot' : 'taking over orphaned slot');
+    return this.runHere(ref);
   }
 
   private onNotification(channel: string, payload: string): void {
-    let ref: SlotRef & { id?: string };
+    let json: unknown;
     try {
-      ref = JSON.parse(payload);
+      json = JSON.parse(payload);
     } catch {
+      this.deps.log.warn({ channel, length: payload.length }, 'dropped a notification that is not JSON');
       return;
     }
-    if (channel === CHANNELS.changes) this.deps.onSlotChanged({ storeId: ref.storeId, slot: ref.slot });
-    if (channel === CHANNELS.commands && ref.id && this.supervisor(ref)) void this.consumeCommand(ref.id);
+    const parsed =
+      channel === CHANNELS.commands ? ZCommandNotice.safeParse(json) : channel === CHANNELS.changes ? ZSlotChangeNotice.safeParse(json) : ZStoreChangeNotice.safeParse(json);
+    if (!parsed.success) {
+      this.deps.log.warn({ channel, issues: parsed.error.issues.map((i) => i.message) }, 'dropped a malformed notification');
+      return;
+    }
+    const notice = parsed.data;
+    if (channel === CHANNELS.changes && 'origin' in notice && notice.origin !== this.processId) this.deps.onSlotChanged({ storeId: notice.storeId, slot: notice.slot });
+    if (channel === CHANNELS.commands && 'id' in notice && this.supervisor(notice)) void this.consumeCommand(notice.id);
+    if (channel === CHANNELS.stores && 'kind' in notice) {
+      if (notice.kind === 'deleted') void this.forgetStore(notice.storeId);
+      this.deps.onStoreChanged?.(notice);
+    }
   }
 
   private async consumeCommand(id: string): Promise<void> {
     try {
       const row = await this.commands.claim(id);
       if (!row) return;
-      const local = this.supervisor(row);
-      const outcome = local ? await runCommand(local, row.command, this) : { ok: false, error: 'slot is no longer run by this process' };
+      const outcome = (await this.exclusive.run(slotKey(row), () => this.executeHere(row, row.command))) ?? {
+        ok: false,
+        error: 'the slot is run by another process',
+      };
       await this.commands.finish(id, outcome);
     } catch (err) {
       this.deps.log.error({ err, commandId: id }, 'slot command failed');
-      await this.commands.finish(id, { ok: false, error: 'command failed' }).catch(() => {});
+      await this.commands.finish(id, { ok: false, error: 'command failed' }).catch((e: unknown) => this.deps.log.error({ err: e, commandId: id }, 'recording a failed command failed'));
     }
   }
 
@@ -220,7 +300,7 @@ export class SessionEngine {
   private onLocksLost(): void {
     const running = [...this.supervisors.values()];
     this.supervisors.clear();
-    for (const s of running) void s.stop(null);
+    for (const s of running) void s.stop(null).catch((err: unknown) => this.slotLog(s.ref).error({ err }, 'closing a slot after losing its lock failed'));
     if (this.closing) return;
     const retry = () =>
       this.locks.open().then(

@@ -1,7 +1,15 @@
-// In-process fan-out of "this slot changed" to live streams. The engine feeds it from its own
-// writes and from other processes' NOTIFYs; SSE connections of a store listen to that store.
+// In-process fan-out to live streams: "this slot changed" (from this process's own writes and
+// from other processes' NOTIFYs) and "this store's streams must end" (its key was rotated or the
+// store deleted, here or in another process).
 import { EventEmitter } from 'node:events';
-import type { SlotRef } from '../../events/domain-events.js';
+import type { SlotRef } from '../../kernel/index.js';
+
+export interface StreamEnd {
+  storeId: string;
+  /** Streams opened with a key issued before this instant end. */
+  keysIssuedBefore: Date;
+  reason: 'key_rotated' | 'deleted';
+}
 
 export class SlotChangeFeed {
   private readonly emitter = new EventEmitter();
@@ -12,11 +20,19 @@ export class SlotChangeFeed {
   }
 
   publish(ref: SlotRef): void {
-    this.emitter.emit(ref.storeId, ref.slot);
+    this.emitter.emit(`slot:${ref.storeId}`, ref.slot);
   }
 
-  subscribe(storeId: string, onSlot: (slot: number) => void): () => void {
-    this.emitter.on(storeId, onSlot);
-    return () => this.emitter.off(storeId, onSlot);
+  endStreams(end: StreamEnd): void {
+    this.emitter.emit(`end:${end.storeId}`, end);
+  }
+
+  subscribe(storeId: string, onSlot: (slot: number) => void, onEnd: (end: StreamEnd) => void): () => void {
+    this.emitter.on(`slot:${storeId}`, onSlot);
+    this.emitter.on(`end:${storeId}`, onEnd);
+    return () => {
+      this.emitter.off(`slot:${storeId}`, onSlot);
+      this.emitter.off(`end:${storeId}`, onEnd);
+    };
   }
 }

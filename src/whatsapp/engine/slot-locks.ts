@@ -1,50 +1,71 @@
 // Exactly one process runs a slot: it holds a Postgres advisory lock for (store, slot) while the
 // slot's socket lives. All of a process's slot locks live on one dedicated connection (advisory
-// locks belong to a session), which also LISTENs for commands and slot changes. If that
-// connection dies, Postgres releases every lock at once, so the process must stop its sockets
-// before another process takes them over: `onLost` tells the engine to do exactly that.
+// locks belong to a session), which also LISTENs for commands and changes. If that connection
+// dies, Postgres releases every lock at once, so the process must stop its sockets before another
+// process takes them over: `onLost` tells the engine to do exactly that.
+//
+// Loss is detected within seconds, not at the next query: TCP keepalive on the socket, and a
+// heartbeat query every `heartbeatMs` that must answer within the same bound. A backend
+// terminated from Postgres (pg_terminate_backend) is seen at once ('error' / 'end').
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { SlotRef } from '../../events/domain-events.js';
+import type { SlotRef } from '../../kernel/index.js';
+import { CHANNELS } from './slot-channels.js';
 
 /** A stable signed 64-bit key per slot (collisions across stores would only delay a takeover). */
 export function slotLockKey({ storeId, slot }: SlotRef): string {
   return createHash('sha256').update(`drin-slot:${storeId}:${slot}`).digest().readBigInt64BE(0).toString();
 }
 
-export const CHANNELS = { commands: 'drin_slot_commands', changes: 'drin_slot_changes' } as const;
+/** `acquired`: taken just now; `held`: this process already held it; `taken`: another process holds it. */
+export type AcquireResult = 'acquired' | 'held' | 'taken';
+
+export interface SlotLocksOptions {
+  heartbeatMs: number;
+}
 
 export class SlotLocks {
   private client: pg.Client | undefined;
   private readonly held = new Set<string>();
   private lost = false;
+  private heartbeat: NodeJS.Timeout | undefined;
   /** One connection runs one query at a time: calls queue here rather than inside pg. */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly databaseUrl: string,
     private readonly log: Logger,
+    private readonly options: SlotLocksOptions,
     private readonly handlers: { onLost: () => void; onNotification: (channel: string, payload: string) => void },
   ) {}
 
   async open(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl, keepAlive: true });
-    await client.connect();
-    client.on('notification', (n) => this.handlers.onNotification(n.channel, n.payload ?? ''));
+    const client = new pg.Client({
+      connectionString: this.databaseUrl,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: Math.max(1_000, this.options.heartbeatMs),
+      connectionTimeoutMillis: Math.max(5_000, this.options.heartbeatMs * 2),
+    });
     const fail = (err?: Error) => {
       if (this.lost || this.client !== client) return;
       this.lost = true;
+      clearInterval(this.heartbeat);
       this.log.error({ err, heldLocks: this.held.size }, 'lost the lock connection: every slot lock of this process is gone');
       this.held.clear();
+      client.end().catch(() => {});
       this.handlers.onLost();
     };
-    client.on('error', fail);
+    // An error before `connect` resolves is thrown by connect itself; after, it is a loss.
+    client.on('error', (err) => fail(err));
     client.on('end', () => fail());
-    await client.query(`LISTEN ${CHANNELS.commands}`);
-    await client.query(`LISTEN ${CHANNELS.changes}`);
+    await client.connect();
+    client.on('notification', (n) => this.handlers.onNotification(n.channel, n.payload ?? ''));
+    for (const channel of Object.values(CHANNELS)) await client.query(`LISTEN ${channel}`);
     this.client = client;
     this.lost = false;
+    this.heartbeat = setInterval(() => void this.beat(client, fail), this.options.heartbeatMs);
+    this.heartbeat.unref();
   }
 
   get isOpen(): boolean {
@@ -56,18 +77,19 @@ export class SlotLocks {
   }
 
   /**
-   * True when this process now holds (or already held) the slot's lock. Checked inside the
-   * connection's queue: advisory locks are re-entrant per session, so two racing calls for one
-   * slot must not both take it (one release would then leave it held).
+   * Takes the slot's lock if nobody holds it. Checked inside the connection's queue: advisory
+   * locks are re-entrant per session, so two racing calls must not both take it (one release
+   * would then leave it held) — the second one hears `held`.
    */
-  tryAcquire(ref: SlotRef): Promise<boolean> {
+  acquire(ref: SlotRef): Promise<AcquireResult> {
     const key = slotLockKey(ref);
     return this.serially(async () => {
-      if (this.held.has(key)) return true;
-      if (!this.client || this.lost) return false;
+      if (this.held.has(key)) return 'held';
+      if (!this.client || this.lost) return 'taken';
       const { rows } = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
-      if (rows[0]?.ok) this.held.add(key);
-      return Boolean(rows[0]?.ok);
+      if (!rows[0]?.ok) return 'taken';
+      this.held.add(key);
+      return 'acquired';
     });
   }
 
@@ -79,17 +101,32 @@ export class SlotLocks {
     });
   }
 
-  private serially<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(work);
-    this.queue = result.catch(() => undefined);
-    return result;
-  }
-
   /** Closing the session releases every lock this process holds. */
   async close(): Promise<void> {
+    clearInterval(this.heartbeat);
     const client = this.client;
     this.client = undefined;
     this.held.clear();
     await client?.end().catch(() => {});
+  }
+
+  private async beat(client: pg.Client, fail: (err?: Error) => void): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const silent = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`lock connection silent for ${this.options.heartbeatMs} ms`)), this.options.heartbeatMs);
+    });
+    try {
+      await Promise.race([this.serially(() => client.query('SELECT 1')), silent]);
+    } catch (err) {
+      if (this.client === client) fail(err as Error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 }

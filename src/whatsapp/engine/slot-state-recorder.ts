@@ -1,14 +1,14 @@
-// Subscriber: keeps session_slots in step with the session events, one write at a time per slot
-// so a late write can never overwrite a newer status. After each write it tells `onChanged`
-// (the live feed) directly, so a process hears its own changes even where NOTIFY does not
-// reach it (the embedded database).
+// Durable subscriber: keeps session_slots in step with the session events. The bus delivers a
+// slot's events one at a time, in order, so a late write can never overwrite a newer status.
+// After each write it tells `onChanged` (the live feed) directly: a process hears its own
+// changes once, from here, and other processes' from their NOTIFY (which names its origin, so
+// the feed never hears one change twice).
 import type { Logger } from 'pino';
-import type { SlotRef } from '../../events/domain-events.js';
 import type { DomainEventBus } from '../../events/event-bus.js';
+import { toSlotRef, type SlotRef } from '../../kernel/index.js';
 import type { SlotsRepo } from './slots.repo.js';
 
 export class SlotStateRecorder {
-  private readonly chains = new Map<string, Promise<void>>();
   private readonly unsubscribe: Array<() => void>;
 
   constructor(
@@ -18,37 +18,31 @@ export class SlotStateRecorder {
     private readonly onChanged: (ref: SlotRef) => void,
   ) {
     this.unsubscribe = [
-      bus.on('session.status', 'slot-state', (e) => {
-        if (e.status === 'qrcode') return undefined; // the QR event carries it, with the code itself
-        const patch = { status: e.status, phone: e.phone, jidPn: e.jidPn, jidLid: e.jidLid, pushName: e.pushName, lastError: e.lastError };
-        return this.inOrder(e, () => repo.recordStatus(e, patch));
-      }, { durable: true }),
-      bus.on('session.qr', 'slot-state', (e) =>
-        this.inOrder({ storeId: e.storeId, slot: e.slot }, () => repo.recordQr(e, { raw: e.qr, dataUrl: e.qrDataUrl, expiresAt: e.expiresAt })),
+      bus.on(
+        'session.status',
+        'slot-state',
+        async (e) => {
+          if (e.status === 'qrcode') return; // the QR event carries it, with the code itself
+          const patch = { status: e.status, phone: e.phone, jidPn: e.jidPn, jidLid: e.jidLid, pushName: e.pushName, lastError: e.lastError };
+          await this.record(e, () => repo.recordStatus(e, patch));
+        },
         { durable: true },
       ),
+      bus.on('session.qr', 'slot-state', (e) => this.record(e, () => repo.recordQr(e, { raw: e.qr, dataUrl: e.qrDataUrl, expiresAt: e.expiresAt })), { durable: true }),
     ];
-  }
-
-  /** Resolves when every write queued so far has landed (shutdown, tests). */
-  async drain(): Promise<void> {
-    while (this.chains.size) await Promise.all([...this.chains.values()]);
   }
 
   close(): void {
     for (const off of this.unsubscribe) off();
   }
 
-  private inOrder(ref: SlotRef, write: () => Promise<void>): Promise<void> {
-    const key = `${ref.storeId}:${ref.slot}`;
-    const next = (this.chains.get(key) ?? Promise.resolve())
-      .then(write)
-      .then(() => this.onChanged({ storeId: ref.storeId, slot: ref.slot }))
-      .catch((err: unknown) => this.log.error({ err, ...ref }, 'recording slot state failed'));
-    this.chains.set(key, next);
-    void next.finally(() => {
-      if (this.chains.get(key) === next) this.chains.delete(key);
-    });
-    return next;
+  private async record(ref: SlotRef, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      this.log.error({ err, ...toSlotRef(ref) }, 'recording slot state failed');
+      return;
+    }
+    this.onChanged(toSlotRef(ref));
   }
 }

@@ -3,8 +3,9 @@
 // hear about them.
 import type pg from 'pg';
 import type { Db } from '../../db/prisma.js';
-import type { SessionStatusEvent, SlotRef } from '../../events/domain-events.js';
-import { CHANNELS } from './slot-locks.js';
+import type { SessionStatusEvent } from '../../events/domain-events.js';
+import type { SlotRef } from '../../kernel/index.js';
+import { CHANNELS, type TSlotChangeNotice, type TStoreChangeNotice } from './slot-channels.js';
 
 export interface SlotRow {
   storeId: string;
@@ -25,17 +26,24 @@ export interface SlotRow {
 
 export type StatusPatch = Pick<SessionStatusEvent, 'status' | 'phone' | 'jidPn' | 'jidLid' | 'pushName' | 'lastError'>;
 
-export function createSlotsRepo(db: Db, pool: pg.Pool) {
+/** `processId` goes into every change notice, so this process can skip its own. */
+export function createSlotsRepo(db: Db, pool: pg.Pool, processId: string) {
   const where = (ref: SlotRef) => ({ storeId_slot: { storeId: ref.storeId, slot: ref.slot } });
   // Callers often pass a whole event as the ref; only these two fields may reach a row.
   const keyOf = (ref: SlotRef) => ({ storeId: ref.storeId, slot: ref.slot });
 
   async function notifyChanged(ref: SlotRef): Promise<void> {
-    await pool.query('SELECT pg_notify($1, $2)', [CHANNELS.changes, JSON.stringify(keyOf(ref))]);
+    const notice: TSlotChangeNotice = { ...keyOf(ref), origin: processId };
+    await pool.query('SELECT pg_notify($1, $2)', [CHANNELS.changes, JSON.stringify(notice)]);
   }
 
   return {
     notifyChanged,
+
+    /** Tells every process (this one included, where NOTIFY reaches it) that a store's key or life changed. */
+    async notifyStoreChanged(notice: TStoreChangeNotice): Promise<void> {
+      await pool.query('SELECT pg_notify($1, $2)', [CHANNELS.stores, JSON.stringify(notice)]);
+    },
 
     list(storeId: string): Promise<SlotRow[]> {
       return db.sessionSlot.findMany({ where: { storeId }, orderBy: { slot: 'asc' } });

@@ -1,10 +1,11 @@
 // HTTP for the /connections page: slots, QR, pairing code, commands, and a live event stream.
-import { Router, type Response } from 'express';
-import { requireStoreKey, type AuthorizeStore } from '../../http/auth.js';
+import { Router } from 'express';
+import { requireStoreKey, storeOf, type AuthorizeStore } from '../../http/auth.js';
 import type { OpenApiRegistry } from '../../http/openapi.js';
 import { parseBody, parseParams, parseQuery } from '../../http/validate.js';
 import type { SlotChangeFeed } from '../engine/index.js';
 import type { SessionsService } from './sessions.service.js';
+import { streamSlotEvents } from './slot-event-stream.js';
 import {
   makeZSlotParams,
   ZCommandResult,
@@ -18,9 +19,13 @@ import {
   ZStoreParamsOnly,
 } from './sessions.schemas.js';
 
-const HEARTBEAT_MS = 15_000;
+/** What the sessions routes need to know of the calling store. */
+export interface StoreCaller {
+  /** ISO instant the store's current key was issued (streams end when a newer one is). */
+  keyRotatedAt: string;
+}
 
-export function sessionsRouter(deps: { sessions: SessionsService; authorizeStore: AuthorizeStore<unknown>; feed: SlotChangeFeed; maxSlots: number; openapi: OpenApiRegistry }): Router {
+export function sessionsRouter(deps: { sessions: SessionsService; authorizeStore: AuthorizeStore<StoreCaller>; feed: SlotChangeFeed; maxSlots: number; openapi: OpenApiRegistry }): Router {
   const { sessions, openapi } = deps;
   const router = Router();
   const storeKey = requireStoreKey(deps.authorizeStore);
@@ -37,7 +42,8 @@ export function sessionsRouter(deps: { sessions: SessionsService; authorizeStore
   openapi.add({ method: 'get', path: `${base}/events`, summary: 'Server-Sent Events: a `snapshot`, then a `slot` event on every status or QR change', tag, auth: 'store', params: ZStoreParamsOnly, responses: { 200: undefined } });
   router.get(`${base}/events`, storeKey, async (req, res) => {
     const { storeId } = parseParams(ZStoreParamsOnly, req);
-    streamEvents(res, storeId, deps, () => req.log.debug('event stream closed'));
+    const { keyRotatedAt } = storeOf<StoreCaller>(res);
+    streamSlotEvents(res, { storeId, keyIssuedAt: new Date(keyRotatedAt), sessions, feed: deps.feed, log: req.log });
   });
 
   openapi.add({ method: 'post', path: `${base}/:slot/start`, summary: 'Start the slot; waits briefly for the first QR (or says it is already connected)', tag, auth: 'store', params: ZSlotParams, responses: { 200: ZStartResult } });
@@ -82,39 +88,4 @@ export function sessionsRouter(deps: { sessions: SessionsService; authorizeStore
   }
 
   return router;
-}
-
-function streamEvents(res: Response, storeId: string, deps: { sessions: SessionsService; feed: SlotChangeFeed }, onClose: () => void): void {
-  res.status(200).set({
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-store',
-    Connection: 'keep-alive',
-    // Nginx: deliver each event at once.
-    'X-Accel-Buffering': 'no',
-  });
-  res.flushHeaders();
-  const lastSent = new Map<number, string>();
-  const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  // Reads are serialized so events leave in the order the changes happened.
-  let queue = Promise.resolve();
-  const pushSlot = (slot: number) => {
-    queue = queue.then(async () => {
-      const view = await deps.sessions.get({ storeId, slot });
-      const json = JSON.stringify(view);
-      if (lastSent.get(slot) === json) return;
-      lastSent.set(slot, json);
-      send('slot', view);
-    }).catch(() => {});
-  };
-  const unsubscribe = deps.feed.subscribe(storeId, pushSlot);
-  queue = deps.sessions.list(storeId).then((slots) => {
-    for (const s of slots) lastSent.set(s.slot, JSON.stringify(s));
-    send('snapshot', { data: slots });
-  }).catch(() => {});
-  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-  res.on('close', () => {
-    clearInterval(heartbeat);
-    unsubscribe();
-    onClose();
-  });
 }

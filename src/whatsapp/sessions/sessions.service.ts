@@ -1,11 +1,7 @@
 // The session use-cases behind the routes. Any process can serve them: reads come from
 // session_slots, and commands reach whichever process owns the slot.
-import type { SlotRef } from '../../events/domain-events.js';
-import { AppError, ErrorCode } from '../../kernel/index.js';
-import type { SessionEngine } from '../engine/index.js';
-import type { SlotCommand } from '../engine/index.js';
-import { isActive, PARKED_STATUSES, type TSlotStatus } from '../../kernel/index.js';
-import type { SlotRow, SlotsRepo } from '../engine/index.js';
+import { AppError, ErrorCode, isActive, type SlotRef, type TSlotStatus } from '../../kernel/index.js';
+import type { SlotCommand, SlotEngine, SlotRow, SlotsRepo } from '../engine/index.js';
 import type { TSlotView, TStartResult } from './sessions.schemas.js';
 
 export function toSlotView(slot: number, row: SlotRow | undefined | null): TSlotView {
@@ -23,28 +19,8 @@ export function toSlotView(slot: number, row: SlotRow | undefined | null): TSlot
   };
 }
 
-/** A status a caller can act on: a QR to show, connected, or stopped for a reason. */
-function isSettledStatus(status: TSlotStatus): boolean {
-  return status === 'qrcode' || status === 'connected' || (PARKED_STATUSES.has(status) && status !== 'disconnected');
-}
-
-function isSettled(row: SlotRow | null): boolean {
-  if (!row) return false;
-  if (row.status === 'qrcode') return Boolean(row.qrDataUrl);
-  return isSettledStatus(row.status as TSlotStatus);
-}
-
-export function createSessionsService(deps: { engine: SessionEngine; slots: SlotsRepo; maxSlots: number; startWaitMs: number }) {
+export function createSessionsService(deps: { engine: SlotEngine; slots: SlotsRepo; maxSlots: number }) {
   const { engine, slots } = deps;
-
-  async function waitForRow(ref: SlotRef, until: (row: SlotRow | null) => boolean, timeoutMs: number): Promise<SlotRow | null> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const row = await slots.get(ref);
-      if (until(row) || Date.now() >= deadline) return row;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 
   async function command(ref: SlotRef, cmd: SlotCommand): Promise<Record<string, unknown>> {
     const outcome = await engine.execute(ref, cmd);
@@ -63,19 +39,18 @@ export function createSessionsService(deps: { engine: SessionEngine; slots: Slot
       return toSlotView(ref.slot, await slots.get(ref));
     },
 
-    /** Starts the slot (here or wherever it runs) and waits briefly for a QR or the open socket. */
+    /**
+     * Starts the slot (here or wherever it runs: the same command path as stop) and answers once
+     * it settled — a QR to show, connected, or parked — or when the start wait ran out.
+     */
     async start(ref: SlotRef): Promise<TStartResult> {
-      const outcome = await engine.startSlot(ref);
-      // Run here: wait on the supervisor itself, then for its writes; run elsewhere: poll the row.
-      const local = engine.supervisor(ref);
-      if (local) {
-        await local.whenStatus(isSettledStatus, deps.startWaitMs);
-        await engine.drainSlotWrites();
-      }
-      const row = await waitForRow(ref, isSettled, local ? 0 : deps.startWaitMs);
-      const view = toSlotView(ref.slot, row);
+      const result = await command(ref, { command: 'start' });
+      // Whoever ran the command waited for its status writes: the row is at least that fresh.
+      const view = toSlotView(ref.slot, await slots.get(ref));
       const message =
-        view.status === 'connected' ? (outcome === 'started' ? 'connected from saved session' : 'already connected') : view.status === 'qrcode' ? 'scan the QR code with WhatsApp' : undefined;
+        view.status === 'connected'
+          ? result.outcome === 'started' ? 'connected from saved session' : 'already connected'
+          : view.status === 'qrcode' ? 'scan the QR code with WhatsApp' : undefined;
       return { success: true, status: view.status, ...(view.qrCode ? { qrCode: view.qrCode } : {}), ...(message ? { message } : {}) };
     },
 
@@ -87,10 +62,10 @@ export function createSessionsService(deps: { engine: SessionEngine; slots: Slot
       return { slot: ref.slot, qrCode: row.qrDataUrl, qr: row.qrRaw, expiresAt: row.qrExpiresAt?.toISOString() ?? null };
     },
 
+    /** `phone`: digits with country code (the route's schema normalizes it). */
     async pairingCode(ref: SlotRef, phone: string): Promise<{ code: string; status: TSlotStatus }> {
-      const digits = phone.replace(/\D/g, '');
-      await engine.startSlot(ref);
-      const result = await command(ref, { command: 'pairing-code', phone: digits });
+      await command(ref, { command: 'start' });
+      const result = await command(ref, { command: 'pairing-code', phone: phone.replace(/\D/g, '') });
       return { code: String(result.code), status: result.status as TSlotStatus };
     },
 
@@ -104,6 +79,14 @@ export function createSessionsService(deps: { engine: SessionEngine; slots: Slot
 
     async logout(ref: SlotRef): Promise<TSlotStatus> {
       return (await command(ref, { command: 'logout' })).status as TSlotStatus;
+    },
+
+    /**
+     * Before a store is deleted: every slot it ever used is logged out (unlinked from the phone
+     * where connected, its auth state wiped) and stops, wherever it runs.
+     */
+    async unlinkStore(storeId: string): Promise<void> {
+      for (const row of await slots.list(storeId)) await command({ storeId, slot: row.slot }, { command: 'logout' });
     },
   };
 }

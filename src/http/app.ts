@@ -1,30 +1,25 @@
-// Builds the Express app from its dependencies without listening, so tests drive it in-process
-// and main.ts owns the server's lifetime.
+// Builds the Express app without listening, so tests drive it in-process and daemon.ts owns the
+// server's lifetime. It knows no domain: the composition root hands it the domain routers.
 import { randomUUID } from 'node:crypto';
 import cors from 'cors';
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { healthRouter } from './health/health.routes.js';
-import { errorMiddleware, notFoundHandler } from './http/error-middleware.js';
-import { OpenApiRegistry } from './http/openapi.js';
-import { redactUrl } from './logging/logger.js';
-import { storesRouter, type StoresService } from './stores/index.js';
-import type { SlotChangeFeed } from './whatsapp/engine/index.js';
-import { sessionsRouter, type SessionsService } from './whatsapp/sessions/index.js';
+import { redactUrl } from '../logging/logger.js';
+import { errorMiddleware, notFoundHandler } from './error-middleware.js';
+import { OpenApiRegistry } from './openapi.js';
+
+/** A domain's routes; it registers each route's contract in the OpenAPI registry it is given. */
+export type MountRoutes = (openapi: OpenApiRegistry) => Router;
 
 export interface AppDeps {
   logger: Logger;
   version: string;
-  adminApiKey: string;
   corsOrigins: string[];
   bodyLimit: string;
   trustProxy: string;
-  stores: StoresService;
-  /** The WhatsApp routes; absent in tests of the HTTP basics, which need no engine. */
-  whatsapp?: { sessions: SessionsService; feed: SlotChangeFeed; maxSlots: number };
-  pingDatabase: () => Promise<void>;
+  routes: MountRoutes[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -66,9 +61,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(express.json({ limit: deps.bodyLimit, strict: true }));
 
   const openapi = new OpenApiRegistry();
-  app.use(healthRouter({ version: deps.version, pingDatabase: deps.pingDatabase, openapi }));
-  app.use(storesRouter({ stores: deps.stores, adminApiKey: deps.adminApiKey, openapi }));
-  if (deps.whatsapp) app.use(sessionsRouter({ ...deps.whatsapp, authorizeStore: deps.stores.authorize, openapi }));
+  for (const mount of deps.routes) app.use(mount(openapi));
 
   const document = openapi.document({ title: 'Drin WhatsApp session engine', version: deps.version });
   app.get('/openapi.json', (_req, res) => {

@@ -1,0 +1,130 @@
+// The composition root: builds every object of the daemon once — database, repositories,
+// services, event bus, session engine, HTTP app — for main.ts (through daemon.ts), the CLI and
+// the tests alike, so a test exercises exactly the production wiring. Nothing here listens or
+// connects sockets; `engine.start()` and the HTTP server are the caller's (daemon.ts) to run.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { createAuditRepo } from './audit/audit.repo.js';
+import type { Config } from './config/config.js';
+import { resolveSecrets, type ResolvedSecrets } from './config/dev-secrets.js';
+import { openDatabase, type Database } from './db/database.js';
+import { DomainEventBus } from './events/event-bus.js';
+import { createHealthRepo, healthRouter } from './health/index.js';
+import { buildApp } from './http/app.js';
+import { deriveKey } from './security/secrets.js';
+import { createStoresRepo, createStoresService, storesRouter, type StoresService } from './stores/index.js';
+import {
+  createSlotsRepo,
+  DEFAULT_ENGINE_OPTIONS,
+  SessionEngine,
+  SlotChangeFeed,
+  trustWhatsAppRoot,
+  type EngineOptions,
+  type SlotsRepo,
+} from './whatsapp/engine/index.js';
+import { createSessionsService, sessionsRouter, type SessionsService } from './whatsapp/sessions/index.js';
+
+export interface CompositionOverrides {
+  /** Tests shorten the engine's clocks. */
+  engine?: Partial<EngineOptions>;
+  /** Tests subscribe before the engine resumes slots. */
+  bus?: DomainEventBus;
+}
+
+export interface Composition {
+  config: Config;
+  secrets: ResolvedSecrets;
+  database: Database;
+  bus: DomainEventBus;
+  feed: SlotChangeFeed;
+  engine: SessionEngine;
+  services: { stores: StoresService; sessions: SessionsService };
+  repos: { slots: SlotsRepo };
+  app: Express;
+}
+
+/** The package version (package.json sits one level above both src/ and dist/). */
+export function readVersion(): string {
+  return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+}
+
+export function engineOptions(config: Config, overrides: Partial<EngineOptions> = {}): EngineOptions {
+  return {
+    ...DEFAULT_ENGINE_OPTIONS,
+    maxSlots: config.maxSlots,
+    wsUrl: config.whatsapp.wsUrl,
+    backoff: { baseMs: config.slots.backoffBaseMs, capMs: config.slots.backoffCapMs },
+    maxConsecutiveFailures: config.slots.maxFailures,
+    resumeConcurrency: config.slots.resumeConcurrency,
+    resumeJitterMs: config.slots.resumeJitterMs,
+    scanIntervalMs: config.slots.scanIntervalMs,
+    keepAliveIntervalMs: config.slots.keepAliveMs,
+    qrTimeoutMs: config.slots.qrTimeoutMs,
+    ...overrides,
+  };
+}
+
+export async function compose(config: Config, logger: Logger, overrides: CompositionOverrides = {}): Promise<Composition> {
+  const secrets = await resolveSecrets(config);
+  if (secrets.file) logger.warn({ file: secrets.file }, 'DRIN_API_KEY or SECRETS_KEY unset: using development secrets kept in the data folder');
+  if (config.whatsapp.simulatorRootKey) {
+    trustWhatsAppRoot(config.whatsapp.simulatorRootKey);
+    logger.warn({ wsUrl: config.whatsapp.wsUrl }, 'trusting the local WhatsApp simulator (test setting)');
+  }
+  const database = await openDatabase(
+    { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax, migrate: config.migrateOnStart },
+    logger.child({ component: 'database' }),
+  );
+
+  const processId = randomUUID();
+  const slots = createSlotsRepo(database.prisma, database.pool, processId);
+  const bus = overrides.bus ?? new DomainEventBus(logger.child({ component: 'event-bus' }));
+  const feed = new SlotChangeFeed();
+  const options = engineOptions(config, overrides.engine);
+  const engine = new SessionEngine({
+    databaseUrl: database.url,
+    pool: database.pool,
+    slots,
+    bus,
+    log: logger.child({ component: 'session-engine' }),
+    options,
+    processId,
+    onSlotChanged: (ref) => feed.publish(ref),
+    onStoreChanged: (notice) => feed.endStreams({ storeId: notice.storeId, keysIssuedBefore: new Date(notice.at), reason: notice.kind }),
+  });
+  const sessions = createSessionsService({ engine, slots, maxSlots: config.maxSlots });
+
+  const storesLog = logger.child({ component: 'stores' });
+  const stores = createStoresService({
+    repo: createStoresRepo(database.prisma),
+    audit: createAuditRepo(database.prisma),
+    apiKeyPepper: deriveKey(secrets.secretsKey, 'api-key-pepper'),
+    hooks: {
+      beforeRemove: (storeId) => sessions.unlinkStore(storeId),
+      // The key change is committed: a failed announcement must not lose the new key's answer.
+      async afterKeyChange({ storeId, kind, at }) {
+        feed.endStreams({ storeId, keysIssuedBefore: at, reason: kind });
+        if (kind === 'deleted') await engine.forgetStore(storeId);
+        await slots.notifyStoreChanged({ storeId, kind, at: at.toISOString() }).catch((err: unknown) => storesLog.error({ err, storeId, kind }, 'could not tell other processes to end the store streams'));
+      },
+    },
+  });
+
+  const health = createHealthRepo(database.prisma);
+  const app = buildApp({
+    logger,
+    corsOrigins: config.corsOrigins,
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    version: readVersion(),
+    routes: [
+      (openapi) => healthRouter({ version: readVersion(), pingDatabase: health.ping, openapi }),
+      (openapi) => storesRouter({ stores, adminApiKey: secrets.adminApiKey, openapi }),
+      (openapi) => sessionsRouter({ sessions, authorizeStore: stores.authorize, feed, maxSlots: config.maxSlots, openapi }),
+    ],
+  });
+
+  return { config, secrets, database, bus, feed, engine, services: { stores, sessions }, repos: { slots }, app };
+}

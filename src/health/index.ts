@@ -1,0 +1,2 @@
+export { createHealthRepo } from './health.repo.js';
+export { healthRouter } from './health.routes.js';
