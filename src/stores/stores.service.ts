@@ -76,8 +76,8 @@ export function createStoresService(deps: { repo: StoresRepo; audit: AuditRepo; 
       await hooks.beforeRemove?.(storeId);
       if (!(await repo.delete(storeId))) throw new AppError(ErrorCode.NOT_FOUND, 'Store not found');
       await hooks.afterKeyChange?.({ storeId, kind: 'deleted', at: new Date() });
-      // storeId null: the store's own audit rows are gone with it, this one must outlive it.
-      await audit.record({ ...ctx, storeId: null, action: 'store.deleted', resourceType: 'store', resourceId: storeId });
+      // audit_logs.store_id is no foreign key: the store's trail, this row included, outlives it.
+      await audit.record({ ...ctx, storeId, action: 'store.deleted', resourceType: 'store', resourceId: storeId });
     },
 
     /**

@@ -69,6 +69,9 @@ describe('admin store routes', () => {
     expect((await h.request('DELETE', `/api/admin/stores/${store.storeId}`, { key: ADMIN_KEY })).status).toBe(404);
     const audit = await h.db.prisma.auditLog.findFirst({ where: { action: 'store.deleted', resourceId: store.storeId } });
     expect(audit?.actor).toBe('admin');
+    // The trail outlives the store and still names it.
+    expect(audit?.storeId).toBe(store.storeId);
+    expect(await h.db.prisma.auditLog.count({ where: { storeId: store.storeId, action: 'store.created' } })).toBe(1);
   });
 });
 
