@@ -9,6 +9,7 @@ import { pinoHttp } from 'pino-http';
 import { healthRouter } from './health/health.routes.js';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware.js';
 import { OpenApiRegistry } from './http/openapi.js';
+import type { RateLimits } from './http/rate-limits.js';
 import { redactUrl } from './logging/logger.js';
 import { storesRouter, type StoresService } from './stores/index.js';
 import type { SlotChangeFeed } from './whatsapp/engine/index.js';
@@ -25,6 +26,8 @@ export interface AppDeps {
   /** The WhatsApp routes; absent in tests of the HTTP basics, which need no engine. */
   whatsapp?: { sessions: SessionsService; feed: SlotChangeFeed; maxSlots: number };
   pingDatabase: () => Promise<void>;
+  /** createRateLimits(…); absent in tests that are not about limits. */
+  rateLimits?: RateLimits;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -65,10 +68,18 @@ export function buildApp(deps: AppDeps): Express {
   );
   app.use(express.json({ limit: deps.bodyLimit, strict: true }));
 
+  const limits = deps.rateLimits;
+  if (limits) {
+    // An address that guessed keys is refused before its next key is even looked at.
+    app.use('/api', limits.failedAuth);
+    app.use('/api/admin', limits.admin);
+    app.use(['/api/stores', '/api/whatsapp'], limits.perIp);
+  }
+
   const openapi = new OpenApiRegistry();
   app.use(healthRouter({ version: deps.version, pingDatabase: deps.pingDatabase, openapi }));
-  app.use(storesRouter({ stores: deps.stores, adminApiKey: deps.adminApiKey, openapi }));
-  if (deps.whatsapp) app.use(sessionsRouter({ ...deps.whatsapp, authorizeStore: deps.stores.authorize, openapi }));
+  app.use(storesRouter({ stores: deps.stores, adminApiKey: deps.adminApiKey, openapi, limits }));
+  if (deps.whatsapp) app.use(sessionsRouter({ ...deps.whatsapp, authorizeStore: deps.stores.authorize, openapi, limits }));
 
   const document = openapi.document({ title: 'Drin WhatsApp session engine', version: deps.version });
   app.get('/openapi.json', (_req, res) => {
@@ -76,6 +87,7 @@ export function buildApp(deps: AppDeps): Express {
   });
 
   app.use(notFoundHandler);
+  if (limits) app.use(limits.recordFailedAuth);
   app.use(errorMiddleware);
   return app;
 }

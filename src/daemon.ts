@@ -9,6 +9,7 @@ import type { Config } from './config/config.js';
 import { resolveSecrets } from './config/dev-secrets.js';
 import { openDatabase, type Database } from './db/database.js';
 import { DomainEventBus } from './events/event-bus.js';
+import { createRateLimits } from './http/rate-limits.js';
 import { createServices, type Services } from './services.js';
 import { createSessionsService } from './whatsapp/sessions/index.js';
 import {
@@ -52,7 +53,14 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
   }
 
   const database = await openDatabase(
-    { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax, migrate: config.migrateOnStart },
+    {
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolMax: config.dbPoolMax,
+      migrate: config.migrateOnStart,
+      statementTimeoutMs: config.dbStatementTimeoutMs,
+      connectTimeoutMs: config.dbConnectTimeoutMs,
+    },
     logger.child({ component: 'database' }),
   );
   const services = createServices(database.prisma, secrets.secretsKey);
@@ -92,6 +100,7 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
     trustProxy: config.trustProxy,
     stores: services.stores,
     whatsapp: { sessions, feed, maxSlots: config.maxSlots },
+    rateLimits: createRateLimits({ pool: database.pool, config: config.rateLimits, logger }),
     pingDatabase: async () => {
       await database.prisma.$queryRaw`SELECT 1`;
     },
