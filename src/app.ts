@@ -62,7 +62,8 @@ export function buildApp(deps: AppDeps): Express {
   app.use(
     cors({
       origin: deps.corsOrigins.length ? deps.corsOrigins : false,
-      exposedHeaders: ['x-request-id'],
+      // Retry-After is not CORS-safelisted: the dashboard could not read a 429's wait otherwise.
+      exposedHeaders: ['x-request-id', 'retry-after'],
       maxAge: 600,
     }),
   );

@@ -37,6 +37,8 @@ export function openConnections(databaseUrl: string, poolMax: number, opts: { si
   // enforces statement_timeout, so the connection stays usable after a cancel — unlike pg's
   // client-side query_timeout, which gives up on the answer but leaves the query running on that
   // connection. The advisory-lock connection (slot-locks) is its own pg.Client, not bounded here.
+  // The embedded PGlite neither takes the startup parameter nor enforces a SET statement_timeout
+  // (one wasm backend, no timer interrupt): there only the acquire timeout holds.
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: poolMax,

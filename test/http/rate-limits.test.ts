@@ -145,9 +145,8 @@ describe('limits shared by two daemon processes', () => {
   it('QR and pairing-code starts: 2 per slot, counted on both daemons together', async () => {
     const store = await createStore('Starts');
     const base = `/api/whatsapp/${store.storeId}/1`;
-    const first = await hit(0, 'POST', `${base}/start`, { key: store.apiKey });
-    expect(first.status).toBe(200);
-    expect(first.body.status).toBe('qrcode');
+    // Whether a QR is already up when start answers depends on the machine's load, not the limit.
+    expect((await hit(0, 'POST', `${base}/start`, { key: store.apiKey })).status).toBe(200);
     expect((await hit(1, 'POST', `${base}/start`, { key: store.apiKey })).status).toBe(200);
     expectRateLimited(await hit(0, 'POST', `${base}/pairing-code`, { key: store.apiKey, body: { phone: '+55 11 93333-0009' } }), /starts/);
     expectRateLimited(await hit(1, 'POST', `${base}/start`, { key: store.apiKey }), /starts/);
@@ -247,7 +246,7 @@ describe('when the limiter\'s database is down', () => {
 
 describe('pool timeouts', () => {
   it('a statement past DB_STATEMENT_TIMEOUT_MS is cancelled and answered 503', async () => {
-    const connections = openConnections(db.url, 2, { statementTimeoutMs: 300 });
+    const connections = openConnections(db.url, 2, { statementTimeoutMs: 1_000 });
     const locker = new pg.Client({ connectionString: db.url });
     await locker.connect();
     const server = await listen(appOver(connections.prisma));
