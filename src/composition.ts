@@ -13,6 +13,7 @@ import { openDatabase, type Database } from './db/database.js';
 import { DomainEventBus } from './events/event-bus.js';
 import { createHealthRepo, healthRouter } from './health/index.js';
 import { buildApp } from './http/app.js';
+import { createRateLimits } from './http/rate-limits.js';
 import { deriveKey } from './security/secrets.js';
 import { createStoresRepo, createStoresService, storesRouter, type StoresService } from './stores/index.js';
 import {
@@ -74,7 +75,14 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     logger.warn({ wsUrl: config.whatsapp.wsUrl }, 'trusting the local WhatsApp simulator (test setting)');
   }
   const database = await openDatabase(
-    { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax, migrate: config.migrateOnStart },
+    {
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolMax: config.dbPoolMax,
+      migrate: config.migrateOnStart,
+      statementTimeoutMs: config.dbStatementTimeoutMs,
+      connectTimeoutMs: config.dbConnectTimeoutMs,
+    },
     logger.child({ component: 'database' }),
   );
 
@@ -113,16 +121,18 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   });
 
   const health = createHealthRepo(database.prisma);
+  const limits = createRateLimits({ pool: database.pool, config: config.rateLimits, logger: logger.child({ component: 'rate-limits' }) });
   const app = buildApp({
     logger,
     corsOrigins: config.corsOrigins,
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     version: readVersion(),
+    rateLimits: limits,
     routes: [
       (openapi) => healthRouter({ version: readVersion(), pingDatabase: health.ping, openapi }),
-      (openapi) => storesRouter({ stores, adminApiKey: secrets.adminApiKey, openapi }),
-      (openapi) => sessionsRouter({ sessions, authorizeStore: stores.authorize, feed, maxSlots: config.maxSlots, openapi }),
+      (openapi) => storesRouter({ stores, adminApiKey: secrets.adminApiKey, openapi, limits }),
+      (openapi) => sessionsRouter({ sessions, authorizeStore: stores.authorize, feed, maxSlots: config.maxSlots, openapi, limits }),
     ],
   });
 

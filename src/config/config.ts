@@ -15,6 +15,10 @@ const commaList = z
   .default('')
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
+/** A rate limit's allowance; 0 turns that limit off. */
+const limit = z.coerce.number().int().min(0).max(1_000_000);
+const seconds = z.coerce.number().int().min(1).max(86_400);
+
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const ZEnv = z
@@ -25,6 +29,8 @@ export const ZEnv = z
     DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
     DB_MIGRATE_ON_START: booleanFlag.default(true),
+    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
     DATA_DIR: z.string().default('sessions'),
     DRIN_API_KEY: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
     SECRETS_KEY: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
@@ -45,6 +51,15 @@ export const ZEnv = z
     SLOT_SCAN_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
     WA_KEEPALIVE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
     WA_QR_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
+    RATE_LIMIT_IP_PER_MIN: limit.default(600),
+    RATE_LIMIT_STORE_KEY_PER_MIN: limit.default(300),
+    RATE_LIMIT_ADMIN_PER_MIN: limit.default(60),
+    RATE_LIMIT_AUTH_FAILURES: limit.default(10),
+    RATE_LIMIT_AUTH_WINDOW_SEC: seconds.default(900),
+    RATE_LIMIT_AUTH_BLOCK_SEC: seconds.default(900),
+    RATE_LIMIT_SESSION_STARTS: limit.default(10),
+    RATE_LIMIT_SESSION_START_WINDOW_SEC: seconds.default(600),
+    SSE_MAX_STREAMS_PER_STORE: limit.default(10),
     WA_WS_URL: optionalString.pipe(z.url({ protocol: /^wss?$/ }).optional()),
     WA_SIMULATOR_ROOT_KEY: optionalString.pipe(z.base64().optional()),
   })
@@ -70,6 +85,10 @@ export interface Config {
   databaseUrl: string | undefined;
   dbPoolMax: number;
   migrateOnStart: boolean;
+  /** Longest a statement may run on the pool (server-side statement_timeout). */
+  dbStatementTimeoutMs: number;
+  /** Longest a query may wait for a pooled connection (acquire, or connect when the pool grows). */
+  dbConnectTimeoutMs: number;
   dataDir: string;
   adminApiKey: string | undefined;
   secretsKey: string | undefined;
@@ -80,6 +99,7 @@ export interface Config {
   trustProxy: string;
   maxSlots: number;
   shutdownTimeoutMs: number;
+  rateLimits: RateLimitSettings;
   whatsapp: { wsUrl: string | undefined; simulatorRootKey: string | undefined };
   slots: {
     backoffBaseMs: number;
@@ -91,6 +111,25 @@ export interface Config {
     keepAliveMs: number;
     qrTimeoutMs: number;
   };
+}
+
+/** Allowances shared by every daemon process (counted in Postgres); 0 turns a limit off. */
+export interface RateLimitSettings {
+  /** Requests per minute from one IP on store routes. */
+  ipPerMin: number;
+  /** Requests per minute under one store's key. */
+  storeKeyPerMin: number;
+  /** Requests per minute from one IP on admin routes. */
+  adminPerMin: number;
+  /** Failed authentications (401) from one IP per window before that IP is blocked. */
+  authFailures: number;
+  authWindowSec: number;
+  authBlockSec: number;
+  /** QR / pairing-code starts per slot per window. */
+  sessionStarts: number;
+  sessionStartWindowSec: number;
+  /** Event streams (SSE) open at once per store, across processes. */
+  streamsPerStore: number;
 }
 
 export class ConfigError extends Error {
@@ -114,6 +153,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     databaseUrl: e.DATABASE_URL,
     dbPoolMax: e.DB_POOL_MAX,
     migrateOnStart: e.DB_MIGRATE_ON_START,
+    dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
     dataDir: e.DATA_DIR,
     adminApiKey: e.DRIN_API_KEY,
     secretsKey: e.SECRETS_KEY,
@@ -124,6 +165,17 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     trustProxy: e.TRUST_PROXY,
     maxSlots: e.MAX_SLOTS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    rateLimits: {
+      ipPerMin: e.RATE_LIMIT_IP_PER_MIN,
+      storeKeyPerMin: e.RATE_LIMIT_STORE_KEY_PER_MIN,
+      adminPerMin: e.RATE_LIMIT_ADMIN_PER_MIN,
+      authFailures: e.RATE_LIMIT_AUTH_FAILURES,
+      authWindowSec: e.RATE_LIMIT_AUTH_WINDOW_SEC,
+      authBlockSec: e.RATE_LIMIT_AUTH_BLOCK_SEC,
+      sessionStarts: e.RATE_LIMIT_SESSION_STARTS,
+      sessionStartWindowSec: e.RATE_LIMIT_SESSION_START_WINDOW_SEC,
+      streamsPerStore: e.SSE_MAX_STREAMS_PER_STORE,
+    },
     whatsapp: { wsUrl: e.WA_WS_URL, simulatorRootKey: e.WA_SIMULATOR_ROOT_KEY },
     slots: {
       backoffBaseMs: e.SLOT_BACKOFF_BASE_MS,

@@ -5,7 +5,7 @@ import { ensureDatabaseExists } from './database-admin.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { applyMigrations } from './migrator.js';
 import pg from 'pg';
-import { openConnections, type Db } from './prisma.js';
+import { openConnections, type Db, type PoolTimeouts } from './prisma.js';
 
 export interface Database {
   prisma: Db;
@@ -16,7 +16,7 @@ export interface Database {
 }
 
 export async function openDatabase(
-  opts: { databaseUrl: string | undefined; dataDir: string; poolMax: number; migrate: boolean },
+  opts: { databaseUrl: string | undefined; dataDir: string; poolMax: number; migrate: boolean } & PoolTimeouts,
   log: Logger,
 ): Promise<Database> {
   const embedded = opts.databaseUrl ? undefined : await startEmbeddedPostgres(opts.dataDir);
@@ -36,7 +36,11 @@ export async function openDatabase(
     // connection, no named statements, one daemon process.
     const singleBackend = Boolean(embedded) || (await isPglite(url));
     if (singleBackend && !embedded) log.warn('DATABASE_URL points at a PGlite server: one daemon process only');
-    const connections = openConnections(url, singleBackend ? 1 : opts.poolMax, { singleBackend });
+    const connections = openConnections(url, singleBackend ? 1 : opts.poolMax, {
+      singleBackend,
+      statementTimeoutMs: opts.statementTimeoutMs,
+      connectTimeoutMs: opts.connectTimeoutMs,
+    });
     await connections.pool.query('SELECT 1');
     return {
       prisma: connections.prisma,

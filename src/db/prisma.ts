@@ -16,14 +16,35 @@ export interface Connections {
   close(): Promise<void>;
 }
 
+export interface PoolTimeouts {
+  /** Server-side statement_timeout of every pooled connection (Postgres cancels with 57014). */
+  statementTimeoutMs?: number;
+  /** Longest wait for a pooled connection: the pool is exhausted, or a new connection does not open. */
+  connectTimeoutMs?: number;
+}
+
+export const DEFAULT_POOL_TIMEOUTS = { statementTimeoutMs: 30_000, connectTimeoutMs: 5_000 } as const;
+
 /**
  * One node-postgres pool shared by Prisma (through its driver adapter) and raw SQL.
  * `singleBackend`: the embedded PGlite serves every connection from one backend, so a named
  * prepared statement made by one connection already exists for the next ("prepared statement …
  * already exists"). There, queries run unnamed; the hot paths keep their names on a real server.
  */
-export function openConnections(databaseUrl: string, poolMax: number, opts: { singleBackend?: boolean } = {}): Connections {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolMax });
+export function openConnections(databaseUrl: string, poolMax: number, opts: { singleBackend?: boolean } & PoolTimeouts = {}): Connections {
+  // Both bounds keep a stuck query or a starved pool from holding a request (and the process) for
+  // ever; what they throw maps to 503 in the error middleware (src/db/db-errors.ts). The server
+  // enforces statement_timeout, so the connection stays usable after a cancel — unlike pg's
+  // client-side query_timeout, which gives up on the answer but leaves the query running on that
+  // connection. The advisory-lock connection (slot-locks) is its own pg.Client, not bounded here.
+  // The embedded PGlite neither takes the startup parameter nor enforces a SET statement_timeout
+  // (one wasm backend, no timer interrupt): there only the acquire timeout holds.
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolMax,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? DEFAULT_POOL_TIMEOUTS.connectTimeoutMs,
+    statement_timeout: opts.statementTimeoutMs ?? DEFAULT_POOL_TIMEOUTS.statementTimeoutMs,
+  });
   if (opts.singleBackend) withoutStatementNames(pool);
   // An idle client's error (server restart, network blip) must not crash the process; the pool
   // drops that client and the next query opens a new one.

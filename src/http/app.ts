@@ -9,6 +9,7 @@ import { pinoHttp } from 'pino-http';
 import { redactUrl } from '../logging/logger.js';
 import { errorMiddleware, notFoundHandler } from './error-middleware.js';
 import { OpenApiRegistry } from './openapi.js';
+import type { RateLimits } from './rate-limits.js';
 
 /** A domain's routes; it registers each route's contract in the OpenAPI registry it is given. */
 export type MountRoutes = (openapi: OpenApiRegistry) => Router;
@@ -20,6 +21,8 @@ export interface AppDeps {
   bodyLimit: string;
   trustProxy: string;
   routes: MountRoutes[];
+  /** createRateLimits(…); absent in tests that are not about limits. */
+  rateLimits?: RateLimits;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -54,11 +57,20 @@ export function buildApp(deps: AppDeps): Express {
   app.use(
     cors({
       origin: deps.corsOrigins.length ? deps.corsOrigins : false,
-      exposedHeaders: ['x-request-id'],
+      // Retry-After is not CORS-safelisted: the dashboard could not read a 429's wait otherwise.
+      exposedHeaders: ['x-request-id', 'retry-after'],
       maxAge: 600,
     }),
   );
   app.use(express.json({ limit: deps.bodyLimit, strict: true }));
+
+  const limits = deps.rateLimits;
+  if (limits) {
+    // An address that guessed keys is refused before its next key is even looked at.
+    app.use('/api', limits.failedAuth);
+    app.use('/api/admin', limits.admin);
+    app.use(['/api/stores', '/api/whatsapp'], limits.perIp);
+  }
 
   const openapi = new OpenApiRegistry();
   for (const mount of deps.routes) app.use(mount(openapi));
@@ -69,6 +81,7 @@ export function buildApp(deps: AppDeps): Express {
   });
 
   app.use(notFoundHandler);
+  if (limits) app.use(limits.recordFailedAuth);
   app.use(errorMiddleware);
   return app;
 }

@@ -1,9 +1,11 @@
 // Maps every error to the one response shape. AppErrors keep their code; zod failures become
 // 400 with the issues; body-parser errors become 400/413/415; Prisma's unique and not-found
-// errors become 409/404; anything else is a 500 whose message hides internals and whose
+// errors become 409/404; a database that timed out (statement or pool acquire) becomes 503;
+// anything else is a 500 whose message hides internals and whose
 // requestId points to the log line that has them.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { isDatabaseTimeout } from '../db/db-errors.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
 
 interface BodyParserError {
@@ -33,6 +35,9 @@ export function toAppError(err: unknown): AppError {
       return new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'The body encoding is not supported');
     }
     if (err.status && err.status < 500) return new AppError(ErrorCode.BAD_REQUEST, 'The request body could not be read');
+  }
+  if (isDatabaseTimeout(err)) {
+    return new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The database did not answer in time; retry later', undefined, { cause: err });
   }
   switch (prismaCode(err)) {
     case 'P2002':

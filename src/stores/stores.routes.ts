@@ -2,15 +2,16 @@
 import { Router } from 'express';
 import { auditContext, requireAdmin, requireStoreKey, storeOf } from '../http/auth.js';
 import type { OpenApiRegistry } from '../http/openapi.js';
+import { withLimit, type RateLimits } from '../http/rate-limits.js';
 import { parseBody, parseParams, parseQuery } from '../http/validate.js';
 import type { StoresService } from './stores.service.js';
 import { ZCreateStoreBody, ZListStoresQuery, ZStoreList, ZStoreParams, ZStoreView, ZStoreWithKey, type TStoreView } from './stores.schemas.js';
 
-export function storesRouter(deps: { stores: StoresService; adminApiKey: string; openapi: OpenApiRegistry }): Router {
+export function storesRouter(deps: { stores: StoresService; adminApiKey: string; openapi: OpenApiRegistry; limits?: Pick<RateLimits, 'perStoreKey'> }): Router {
   const { stores, openapi } = deps;
   const router = Router();
   const admin = requireAdmin(deps.adminApiKey);
-  const storeKey = requireStoreKey(stores.authorize);
+  const storeKey = withLimit(requireStoreKey(stores.authorize), deps.limits?.perStoreKey);
   const tag = 'stores';
 
   openapi.add({ method: 'post', path: '/api/admin/stores', summary: 'Create a store; its apiKey is shown once', tag, auth: 'admin', body: ZCreateStoreBody, responses: { 201: ZStoreWithKey } });

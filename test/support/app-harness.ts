@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pino, type Logger } from 'pino';
 import { compose, type Composition } from '../../src/composition.js';
 import { loadConfig } from '../../src/config/config.js';
+import { RATE_LIMITS_OFF } from './daemon-env.js';
 import { jsonRequest, type JsonRequestOptions } from './json-request.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -35,6 +36,8 @@ export async function startAppHarness(opts: { logger?: Logger; corsOrigins?: str
     SECRETS_KEY,
     CORS_ORIGINS: (opts.corsOrigins ?? ['http://dashboard.test']).join(','),
     BODY_LIMIT: opts.bodyLimit ?? '1mb',
+    // Tests of limits set their own (test/http/rate-limits); the rest must not trip them.
+    ...RATE_LIMITS_OFF,
     ...opts.env,
   });
   const parts = await compose(config, opts.logger ?? pino({ level: 'silent' }));

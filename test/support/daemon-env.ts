@@ -5,6 +5,15 @@ import type { WhatsAppSimulator } from '../wa-sim/index.js';
 export const ADMIN_KEY = 'harness_admin_key_0123456789abcdef';
 export const SECRETS_KEY = 'harness_secrets_key_0123456789abcdef012345';
 
+export const RATE_LIMITS_OFF = {
+  RATE_LIMIT_IP_PER_MIN: '0',
+  RATE_LIMIT_STORE_KEY_PER_MIN: '0',
+  RATE_LIMIT_ADMIN_PER_MIN: '0',
+  RATE_LIMIT_AUTH_FAILURES: '0',
+  RATE_LIMIT_SESSION_STARTS: '0',
+  SSE_MAX_STREAMS_PER_STORE: '0',
+} as const;
+
 /** Environment for a daemon (in-process or child) pointed at the simulator. */
 export function daemonEnv(sim: WhatsAppSimulator, db: { url: string }, dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -21,6 +30,9 @@ export function daemonEnv(sim: WhatsAppSimulator, db: { url: string }, dataDir: 
     SLOT_SCAN_INTERVAL_MS: '500',
     SLOT_BACKOFF_BASE_MS: '300',
     SLOT_BACKOFF_CAP_MS: '3000',
+    // Engine tests start slots and poll far more often than a store owner would; the limits have
+    // a test of their own (test/http/rate-limits.test.ts), which sets them through `extra`.
+    ...RATE_LIMITS_OFF,
     ...extra,
   };
 }

@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { requireStoreKey, storeOf, type AuthorizeStore } from '../../http/auth.js';
 import type { OpenApiRegistry } from '../../http/openapi.js';
+import { withLimit, type RateLimits } from '../../http/rate-limits.js';
 import { parseBody, parseParams, parseQuery } from '../../http/validate.js';
 import type { SlotChangeFeed } from '../engine/index.js';
 import type { SessionsService } from './sessions.service.js';
@@ -25,10 +26,20 @@ export interface StoreCaller {
   keyRotatedAt: string;
 }
 
-export function sessionsRouter(deps: { sessions: SessionsService; authorizeStore: AuthorizeStore<StoreCaller>; feed: SlotChangeFeed; maxSlots: number; openapi: OpenApiRegistry }): Router {
+export function sessionsRouter(deps: {
+  sessions: SessionsService;
+  authorizeStore: AuthorizeStore<StoreCaller>;
+  feed: SlotChangeFeed;
+  maxSlots: number;
+  openapi: OpenApiRegistry;
+  limits?: Pick<RateLimits, 'perStoreKey' | 'sessionStart' | 'eventStream'>;
+}): Router {
   const { sessions, openapi } = deps;
   const router = Router();
-  const storeKey = requireStoreKey(deps.authorizeStore);
+  const storeKey = withLimit(requireStoreKey(deps.authorizeStore), deps.limits?.perStoreKey);
+  // QR / pairing starts and event streams have limits of their own on top of the key's.
+  const startKey = withLimit(storeKey, deps.limits?.sessionStart);
+  const streamKey = withLimit(storeKey, deps.limits?.eventStream);
   const ZSlotParams = makeZSlotParams(deps.maxSlots);
   const tag = 'whatsapp sessions';
   const base = '/api/whatsapp/:storeId';
@@ -40,14 +51,14 @@ export function sessionsRouter(deps: { sessions: SessionsService; authorizeStore
   });
 
   openapi.add({ method: 'get', path: `${base}/events`, summary: 'Server-Sent Events: a `snapshot`, then a `slot` event on every status or QR change', tag, auth: 'store', params: ZStoreParamsOnly, responses: { 200: undefined } });
-  router.get(`${base}/events`, storeKey, async (req, res) => {
+  router.get(`${base}/events`, streamKey, async (req, res) => {
     const { storeId } = parseParams(ZStoreParamsOnly, req);
     const { keyRotatedAt } = storeOf<StoreCaller>(res);
     streamSlotEvents(res, { storeId, keyIssuedAt: new Date(keyRotatedAt), sessions, feed: deps.feed, log: req.log });
   });
 
   openapi.add({ method: 'post', path: `${base}/:slot/start`, summary: 'Start the slot; waits briefly for the first QR (or says it is already connected)', tag, auth: 'store', params: ZSlotParams, responses: { 200: ZStartResult } });
-  router.post(`${base}/:slot/start`, storeKey, async (req, res) => {
+  router.post(`${base}/:slot/start`, startKey, async (req, res) => {
     res.json(await sessions.start(parseParams(ZSlotParams, req)));
   });
 
@@ -69,7 +80,7 @@ export function sessionsRouter(deps: { sessions: SessionsService; authorizeStore
   });
 
   openapi.add({ method: 'post', path: `${base}/:slot/pairing-code`, summary: 'Link by phone number instead of QR: returns the 8-character code to type on the phone', tag, auth: 'store', params: ZSlotParams, body: ZPairingCodeBody, responses: { 200: ZPairingCodeResult } });
-  router.post(`${base}/:slot/pairing-code`, storeKey, async (req, res) => {
+  router.post(`${base}/:slot/pairing-code`, startKey, async (req, res) => {
     const ref = parseParams(ZSlotParams, req);
     const { phone } = parseBody(ZPairingCodeBody, req);
     res.json(await sessions.pairingCode(ref, phone));
