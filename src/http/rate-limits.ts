@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type IRateLimiterOptions } from 'rate-limiter-flexible';
 import type { RateLimitSettings } from '../config/config.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
-import { EventStreamLeases, LEASE_TTL_MS } from './event-stream-leases.js';
+import { EventStreamLeases, LEASE_TTL_MS } from './event-stream-leases.repo.js';
 
 export interface RateLimits {
   /** Store routes, before authentication: requests per minute from one IP. */

@@ -57,6 +57,7 @@ async function seedStore(name: string) {
   const provider = await p.serviceProvider.findUniqueOrThrow({ where: { key: 'whatsapp' } });
   const connection = await p.serviceConnection.create({ data: { storeId, providerId: provider.id, name: 'main' } });
   await p.mcpToken.create({ data: { storeId, connectionId: connection.id, tokenHash: randomUUID(), tokenLast4: 'wxyz' } });
+  await p.eventStreamLease.create({ data: { storeId, expiresAt: new Date(Date.now() + 60_000) } });
   await p.auditLog.create({ data: { storeId, actor: 'admin', action: 'store.created', resourceType: 'store', resourceId: storeId } });
   return { storeId, contact, conversation, message, service, webhook, connection };
 }

@@ -22,3 +22,6 @@ CREATE INDEX "rate_limits_expire_idx" ON "rate_limits"("expire");
 
 -- CreateIndex
 CREATE INDEX "event_stream_leases_store_id_expires_at_idx" ON "event_stream_leases"("store_id", "expires_at");
+
+-- AddForeignKey
+ALTER TABLE "event_stream_leases" ADD CONSTRAINT "event_stream_leases_store_id_fkey" FOREIGN KEY ("store_id") REFERENCES "stores"("id") ON DELETE CASCADE ON UPDATE CASCADE;
