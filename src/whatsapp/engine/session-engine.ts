@@ -108,7 +108,6 @@ export class SessionEngine implements SlotEngine {
   }
 
   async execute(ref: SlotRef, command: SlotCommand): Promise<CommandOutcome | null> {
-    if (command.command === 'start') await this.deps.slots.setDesired(ref, 'running');
     const here = await this.exclusive.run(slotKey(ref), () => this.executeHere(ref, command));
     if (here) return here;
     const id = await this.commands.submit(ref, command);
@@ -138,10 +137,15 @@ export class SessionEngine implements SlotEngine {
 
   /** Runs the command here when the slot is ours or nobody's; null when another process holds it. */
   private async executeHere(ref: SlotRef, command: SlotCommand): Promise<CommandOutcome | null> {
+    // Inside the section, so a stop queued before this start cannot write `stopped` after it.
+    // (On the owner's side when the slot runs elsewhere: it runs this same code for the row.)
+    const runs = command.command === 'start' || command.command === 'restart' || command.command === 'pairing-code';
+    if (runs && this.locks.owns(ref)) await this.deps.slots.setDesired(ref, 'running');
     const local = this.supervisor(ref);
     if (local) return runOwned(this.host, local, command);
     if ((await this.locks.acquire(ref)) === 'taken') return null;
     try {
+      if (runs) await this.deps.slots.setDesired(ref, 'running');
       return await runUnowned(this.host, ref, command);
     } finally {
       // A lock taken for a command that opened no socket (or threw) goes back at once.
