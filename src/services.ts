@@ -9,7 +9,6 @@ export function createServices(db: Db, secretsKey: string) {
   const audit = createAuditRepo(db);
   const stores = createStoresService({
     repo: createStoresRepo(db),
-    audit,
     apiKeyPepper: deriveKey(secretsKey, 'api-key-pepper'),
   });
   return { audit, stores };
