@@ -36,6 +36,10 @@ describe('redactForLog', () => {
     expect(out).toEqual({ a: { b: { apiKey: CENSOR, c: [{ d: { token: CENSOR } }] } }, keep: 1 });
   });
 
+  it('keeps numbers, flags and empty values under secret names (a fencing token, a count)', () => {
+    expect(redactForLog({ fencingToken: 7, token: '', secret: null, hasPassword: true, password: false })).toEqual({ fencingToken: 7, token: '', secret: null, hasPassword: true, password: false });
+  });
+
   it('returns the very object when there is nothing to hide (no copy on the hot path)', () => {
     const clean = { storeId: 's', slot: 1, nested: { list: [1, 'two', { three: 3 }] }, at: new Date(0), bytes: Buffer.from('x') };
     expect(redactForLog(clean)).toBe(clean);

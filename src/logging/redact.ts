@@ -79,7 +79,9 @@ function isOpaque(value: object): boolean {
 }
 
 function censorOrWalk(key: string, value: unknown, parentKey: string, depth: number, w: Walk): unknown {
-  if (value === undefined || value === null || value === '') return value;
+  // Secrets are strings, bytes or objects; a number or flag under such a name (a fencing token's
+  // epoch, a count) is what an operator needs to see. Empty values show that nothing was there.
+  if (value === undefined || value === null || value === '' || typeof value === 'number' || typeof value === 'boolean') return value;
   if (isSecretName(key) || isPairingCode(key, value, parentKey)) return CENSOR;
   return walk(value, key, depth + 1, w);
 }
