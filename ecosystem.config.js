@@ -1,4 +1,5 @@
-// PM2 process file: `npm run build && pm2 start ecosystem.config.js --env production`.
+// PM2 process file: `npm run build && pm2 start ecosystem.config.js` runs production (it needs
+// DATABASE_URL, DRIN_API_KEY and SECRETS_KEY); `--env development` runs with generated dev secrets.
 // Settings come from .env in this folder (read by the daemon itself at boot) or PM2's env.
 // One instance for now: every slot is owned by one process through Postgres advisory locks, so
 // more instances (or VPSs) on one DATABASE_URL are safe once the session engine lands; never run
@@ -21,8 +22,10 @@ export const apps = [
     max_memory_restart: '2G',
     time: true,
     merge_logs: true,
-    env: { NODE_ENV: 'development' },
+    // Production unless asked otherwise: a forgotten `--env` must not start a VPS on generated keys.
+    env: { NODE_ENV: 'production' },
     env_production: { NODE_ENV: 'production' },
+    env_development: { NODE_ENV: 'development' },
   },
 ];
 

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { createAuditRepo } from './audit/audit.repo.js';
 import type { Config } from './config/config.js';
 import { resolveSecrets, type ResolvedSecrets } from './config/dev-secrets.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -107,7 +106,6 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   const storesLog = logger.child({ component: 'stores' });
   const stores = createStoresService({
     repo: createStoresRepo(database.prisma),
-    audit: createAuditRepo(database.prisma),
     apiKeyPepper: deriveKey(secrets.secretsKey, 'api-key-pepper'),
     hooks: {
       beforeRemove: (storeId) => sessions.unlinkStore(storeId),

@@ -1,5 +1,7 @@
 // Process entry point: config → logger → daemon, and the signals PM2 sends.
 import { ConfigError, loadConfig } from './config/config.js';
+import { devKeyNotice } from './config/dev-key-notice.js';
+import { devSecretsFile } from './config/dev-secrets.js';
 import { withEnvFile } from './config/env-file.js';
 import { startDaemon } from './daemon.js';
 import { createLogger } from './logging/logger.js';
@@ -24,12 +26,8 @@ async function main(): Promise<void> {
   });
 
   if (daemon.generatedAdminKey) {
-    // Printed to the terminal, never into the structured log: this is its one showing.
-    process.stdout.write(
-      `\n  A development admin key was generated (kept in ${config.dataDir}/dev-secrets.json):\n\n` +
-        `    DRIN_API_KEY=${daemon.generatedAdminKey}\n\n` +
-        `  Create a store:\n    curl -s -X POST ${daemon.url}/api/admin/stores -H "Authorization: Bearer $DRIN_API_KEY" -H 'Content-Type: application/json' -d '{"name":"My Store"}'\n\n`,
-    );
+    // Shown only on an interactive terminal (not into PM2's log files), never in the JSON log.
+    process.stdout.write(devKeyNotice({ adminApiKey: daemon.generatedAdminKey, file: devSecretsFile(config.dataDir), url: daemon.url, isTTY: process.stdout.isTTY === true }));
   }
 
   logger.info({ url: daemon.url, embeddedDatabase: daemon.database.embedded }, 'drin is listening');

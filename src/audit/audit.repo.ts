@@ -13,10 +13,19 @@ export interface AuditEntry {
   requestId?: string;
 }
 
+/**
+ * Writes one audit row through Prisma's client or a transaction's. Repos whose change must not
+ * happen unaudited (a store's key: create, rotate, delete) call it inside their own transaction,
+ * so the change and its row commit together or not at all.
+ */
+export async function writeAudit(db: Pick<Prisma.TransactionClient, 'auditLog'>, entry: AuditEntry): Promise<void> {
+  await db.auditLog.create({ data: { ...entry, storeId: entry.storeId ?? null } });
+}
+
 export function createAuditRepo(db: Db) {
   return {
-    async record(entry: AuditEntry): Promise<void> {
-      await db.auditLog.create({ data: { ...entry, storeId: entry.storeId ?? null } });
+    record(entry: AuditEntry): Promise<void> {
+      return writeAudit(db, entry);
     },
   };
 }

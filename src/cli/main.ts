@@ -1,7 +1,7 @@
 // `npm run cli -- <command>`: the operator's tool on the VPS, over the same database and services
 // as the daemon (DATABASE_URL, or the embedded database when the daemon is not running).
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
+import { createLogger } from '../logging/logger.js';
 import { loadConfig } from '../config/config.js';
 import { withEnvFile } from '../config/env-file.js';
 import { compose } from '../composition.js';
@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const config = loadConfig(withEnvFile(process.env, process.env.ENV_FILE ?? '.env'));
-  const { services, engine, database } = await compose({ ...config, dbPoolMax: 2 }, pino({ level: 'warn' }));
+  const { services, engine, database } = await compose({ ...config, dbPoolMax: 2 }, createLogger({ level: 'warn' }));
   // Commands only: deleting a store unlinks its slots through whichever daemon runs them (or here,
   // when none does); the CLI itself resumes and takes over nothing.
   await engine.start({ runSlots: false });

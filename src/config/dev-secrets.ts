@@ -1,8 +1,9 @@
 // Outside production a new user should get a working daemon with no setup, so the admin key and
-// the secrets key are generated on first start and kept under the data folder (mode 0600).
-// Production refuses to start without them (see config.ts).
+// the secrets key are generated on first start and kept under the data folder: the file 0600, the
+// folder 0700 (it holds the embedded database too). Production refuses to start without them
+// (see config.ts).
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -17,6 +18,45 @@ export interface ResolvedSecrets {
   file?: string;
 }
 
+export function devSecretsFile(dataDir: string): string {
+  return path.resolve(dataDir, 'dev-secrets.json');
+}
+
+/** Drops group and other permissions; a file copied in with `cp` or an old 0755 folder is fixed too. */
+async function ownerOnly(target: string, mode: number): Promise<void> {
+  const current = (await stat(target)).mode & 0o777;
+  if (current & 0o077) await chmod(target, mode);
+}
+
+async function readStored(file: string): Promise<DevSecrets | undefined> {
+  try {
+    return ZDevSecrets.parse(JSON.parse(await readFile(file, 'utf8')));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`${file} is unreadable or malformed; fix or delete it`, { cause: err });
+  }
+}
+
+/**
+ * Creates the file only if it is still missing, complete or not at all: written aside, then
+ * hard-linked into place (which fails when the name exists), so a CLI and a daemon starting
+ * together agree on one key and neither reads a half-written file.
+ */
+async function createStored(file: string): Promise<DevSecrets | undefined> {
+  const fresh = { adminApiKey: `drin_admin_${randomBytes(24).toString('base64url')}`, secretsKey: randomBytes(32).toString('base64url') };
+  const aside = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(aside, JSON.stringify(fresh, null, 2), { mode: 0o600, flag: 'wx' });
+  try {
+    await link(aside, file);
+    return fresh;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
+    throw err;
+  } finally {
+    await rm(aside, { force: true });
+  }
+}
+
 export async function resolveSecrets(input: {
   adminApiKey: string | undefined;
   secretsKey: string | undefined;
@@ -24,19 +64,15 @@ export async function resolveSecrets(input: {
 }): Promise<ResolvedSecrets> {
   if (input.adminApiKey && input.secretsKey) return { adminApiKey: input.adminApiKey, secretsKey: input.secretsKey };
 
-  const file = path.resolve(input.dataDir, 'dev-secrets.json');
-  let stored: DevSecrets | undefined;
-  try {
-    stored = ZDevSecrets.parse(JSON.parse(await readFile(file, 'utf8')));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file} is unreadable or malformed; fix or delete it`, { cause: err });
-  }
-  const generated = !stored;
-  stored ??= { adminApiKey: `drin_admin_${randomBytes(24).toString('base64url')}`, secretsKey: randomBytes(32).toString('base64url') };
-  if (generated) {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
-  }
+  const file = devSecretsFile(input.dataDir);
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await ownerOnly(path.dirname(file), 0o700);
+  let stored = await readStored(file);
+  const generated = stored ? undefined : await createStored(file);
+  stored ??= generated ?? (await readStored(file));
+  if (!stored) throw new Error(`${file} vanished while it was being created; start again`);
+  await ownerOnly(file, 0o600);
+
   const adminApiKey = input.adminApiKey ?? stored.adminApiKey;
   return {
     adminApiKey,

@@ -26,3 +26,27 @@ describe('createLogger', () => {
     for (const secret of ['k-123', 't-456', 'b-789']) expect(out).not.toContain(secret);
   });
 });
+
+describe('createLogger wiring that leans on pino internals', () => {
+  // serializers.msg and onChild + pino.symbols.chindingsSym: if a pino upgrade changes either,
+  // this fails here rather than a secret reaching a log.
+  it('cleans messages taken from an error, interpolated values and child bindings', async () => {
+    const { Writable } = await import('node:stream');
+    const { createLogger } = await import('./logger.js');
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        out += chunk.toString();
+        done();
+      },
+    });
+    const log = createLogger({ level: 'info' }, sink);
+    log.error(new Error('failed with Bearer m-1234567890'));
+    log.info('key %s and %o', 'drin_sk_abcdefghijklmnopqrstuvwxyz', { token: 'i-456' });
+    log.child({ storeId: 's1' }).child({ a: { secret: 'c-789' } }).info('child');
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatchObject({ storeId: 's1', a: { secret: '[Redacted]' }, msg: 'child' });
+    for (const secret of ['m-1234567890', 'abcdefghijklmnopqrstuvwxyz', 'i-456', 'c-789']) expect(out).not.toContain(secret);
+  });
+});

@@ -1,4 +1,7 @@
-// The only place that touches the stores table.
+// The only place that touches the stores table. A change to a store's key and its audit row are
+// one transaction: were the audit write to fail after a committed rotation, the caller would get
+// an error instead of the new key while the old one no longer works — the store locked out.
+import { writeAudit, type AuditEntry } from '../audit/audit.repo.js';
 import type { Db } from '../db/prisma.js';
 
 export interface StoreRow {
@@ -12,8 +15,12 @@ export interface StoreRow {
 
 export function createStoresRepo(db: Db) {
   return {
-    create(data: { name: string; apiKeyHash: string; apiKeyLast4: string }): Promise<StoreRow> {
-      return db.store.create({ data });
+    create(data: { name: string; apiKeyHash: string; apiKeyLast4: string }, audit: (row: StoreRow) => AuditEntry): Promise<StoreRow> {
+      return db.$transaction(async (tx) => {
+        const row = await tx.store.create({ data });
+        await writeAudit(tx, audit(row));
+        return row;
+      });
     },
     findById(id: string): Promise<StoreRow | null> {
       return db.store.findUnique({ where: { id } });
@@ -29,14 +36,22 @@ export function createStoresRepo(db: Db) {
       });
     },
     /** Replaces the key hash; returns null when the store does not exist. */
-    async replaceKey(id: string, data: { apiKeyHash: string; apiKeyLast4: string }): Promise<StoreRow | null> {
-      const { count } = await db.store.updateMany({ where: { id }, data: { ...data, keyRotatedAt: new Date() } });
-      return count ? db.store.findUnique({ where: { id } }) : null;
+    replaceKey(id: string, data: { apiKeyHash: string; apiKeyLast4: string }, audit: AuditEntry): Promise<StoreRow | null> {
+      return db.$transaction(async (tx) => {
+        const { count } = await tx.store.updateMany({ where: { id }, data: { ...data, keyRotatedAt: new Date() } });
+        if (!count) return null;
+        await writeAudit(tx, audit);
+        return tx.store.findUnique({ where: { id } });
+      });
     },
     /** Deletes the store and, by cascade, everything it owns; false when it did not exist. */
-    async delete(id: string): Promise<boolean> {
-      const { count } = await db.store.deleteMany({ where: { id } });
-      return count > 0;
+    delete(id: string, audit: AuditEntry): Promise<boolean> {
+      return db.$transaction(async (tx) => {
+        const { count } = await tx.store.deleteMany({ where: { id } });
+        if (!count) return false;
+        await writeAudit(tx, audit);
+        return true;
+      });
     },
   };
 }

@@ -7,6 +7,9 @@ import { parseBody, parseParams, parseQuery } from '../http/validate.js';
 import type { StoresService } from './stores.service.js';
 import { ZCreateStoreBody, ZListStoresQuery, ZStoreList, ZStoreParams, ZStoreView, ZStoreWithKey, type TStoreView } from './stores.schemas.js';
 
+/** A response carrying a key is kept by no cache: not the browser's, not a proxy's. */
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
 export function storesRouter(deps: { stores: StoresService; adminApiKey: string; openapi: OpenApiRegistry; limits?: Pick<RateLimits, 'perStoreKey'> }): Router {
   const { stores, openapi } = deps;
   const router = Router();
@@ -17,7 +20,8 @@ export function storesRouter(deps: { stores: StoresService; adminApiKey: string;
   openapi.add({ method: 'post', path: '/api/admin/stores', summary: 'Create a store; its apiKey is shown once', tag, auth: 'admin', body: ZCreateStoreBody, responses: { 201: ZStoreWithKey } });
   router.post('/api/admin/stores', admin, async (req, res) => {
     const body = parseBody(ZCreateStoreBody, req);
-    res.status(201).json(await stores.create(body.name, auditContext(req, 'admin')));
+    const created = await stores.create(body.name, auditContext(req, 'admin'));
+    res.status(201).set(NO_STORE).json(created);
   });
 
   openapi.add({ method: 'get', path: '/api/admin/stores', summary: 'List stores', tag, auth: 'admin', query: ZListStoresQuery, responses: { 200: ZStoreList } });
@@ -35,7 +39,8 @@ export function storesRouter(deps: { stores: StoresService; adminApiKey: string;
   openapi.add({ method: 'post', path: '/api/admin/stores/:storeId/rotate-key', summary: 'Issue a new apiKey; the old one stops working at once', tag, auth: 'admin', params: ZStoreParams, responses: { 200: ZStoreWithKey } });
   router.post('/api/admin/stores/:storeId/rotate-key', admin, async (req, res) => {
     const { storeId } = parseParams(ZStoreParams, req);
-    res.json(await stores.rotateKey(storeId, auditContext(req, 'admin')));
+    const rotated = await stores.rotateKey(storeId, auditContext(req, 'admin'));
+    res.set(NO_STORE).json(rotated);
   });
 
   openapi.add({ method: 'delete', path: '/api/admin/stores/:storeId', summary: 'Delete a store and everything it owns', tag, auth: 'admin', params: ZStoreParams, responses: { 204: undefined } });

@@ -1,6 +1,6 @@
 // Stores and their API keys. A key is shown once (at creation or rotation) and stored only as
 // HMAC-SHA256(pepper, key) plus its last four characters.
-import type { AuditEntry, AuditRepo } from '../audit/audit.repo.js';
+import type { AuditEntry } from '../audit/audit.repo.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
 import { constantTimeEqual, generateCredential, hmacHex, lastFour } from '../security/secrets.js';
 import type { StoreRow, StoresRepo } from './stores.repo.js';
@@ -28,8 +28,8 @@ export interface StoreLifecycleHooks {
   afterKeyChange?(change: { storeId: string; kind: 'key_rotated' | 'deleted'; at: Date }): Promise<void>;
 }
 
-export function createStoresService(deps: { repo: StoresRepo; audit: AuditRepo; apiKeyPepper: Buffer; hooks?: StoreLifecycleHooks }) {
-  const { repo, audit, apiKeyPepper } = deps;
+export function createStoresService(deps: { repo: StoresRepo; apiKeyPepper: Buffer; hooks?: StoreLifecycleHooks }) {
+  const { repo, apiKeyPepper } = deps;
   const hooks = deps.hooks ?? {};
 
   function newKey() {
@@ -46,8 +46,7 @@ export function createStoresService(deps: { repo: StoresRepo; audit: AuditRepo; 
   return {
     async create(name: string, ctx: AuditContext): Promise<TStoreWithKey> {
       const { apiKey, ...stored } = newKey();
-      const row = await repo.create({ name, ...stored });
-      await audit.record({ ...ctx, storeId: row.id, action: 'store.created', resourceType: 'store', resourceId: row.id, data: { name } });
+      const row = await repo.create({ name, ...stored }, (created) => ({ ...ctx, storeId: created.id, action: 'store.created', resourceType: 'store', resourceId: created.id, data: { name } }));
       return { ...toView(row), apiKey };
     },
 
@@ -60,12 +59,14 @@ export function createStoresService(deps: { repo: StoresRepo; audit: AuditRepo; 
       return toView(await mustFind(storeId));
     },
 
-    /** The old key stops working the moment this commits: lookups go by the new hash. */
+    /**
+     * The old key stops working the moment this commits (lookups go by the new hash), and it
+     * commits only with its audit row: a failure leaves the old key working.
+     */
     async rotateKey(storeId: string, ctx: AuditContext): Promise<TStoreWithKey> {
       const { apiKey, ...stored } = newKey();
-      const row = await repo.replaceKey(storeId, stored);
+      const row = await repo.replaceKey(storeId, stored, { ...ctx, storeId, action: 'store.key_rotated', resourceType: 'store', resourceId: storeId });
       if (!row) throw new AppError(ErrorCode.NOT_FOUND, 'Store not found');
-      await audit.record({ ...ctx, storeId, action: 'store.key_rotated', resourceType: 'store', resourceId: storeId });
       await hooks.afterKeyChange?.({ storeId, kind: 'key_rotated', at: row.keyRotatedAt });
       return { ...toView(row), apiKey };
     },
@@ -74,10 +75,10 @@ export function createStoresService(deps: { repo: StoresRepo; audit: AuditRepo; 
     async remove(storeId: string, ctx: AuditContext): Promise<void> {
       await mustFind(storeId);
       await hooks.beforeRemove?.(storeId);
-      if (!(await repo.delete(storeId))) throw new AppError(ErrorCode.NOT_FOUND, 'Store not found');
-      await hooks.afterKeyChange?.({ storeId, kind: 'deleted', at: new Date() });
       // audit_logs.store_id is no foreign key: the store's trail, this row included, outlives it.
-      await audit.record({ ...ctx, storeId, action: 'store.deleted', resourceType: 'store', resourceId: storeId });
+      const deleted = await repo.delete(storeId, { ...ctx, storeId, action: 'store.deleted', resourceType: 'store', resourceId: storeId });
+      if (!deleted) throw new AppError(ErrorCode.NOT_FOUND, 'Store not found');
+      await hooks.afterKeyChange?.({ storeId, kind: 'deleted', at: new Date() });
     },
 
     /**

@@ -17,7 +17,6 @@ import { loadConfig } from '../../src/config/config.js';
 import { startDaemon, type RunningDaemon } from '../../src/daemon.js';
 import { openConnections } from '../../src/db/prisma.js';
 import { createRateLimits } from '../../src/http/rate-limits.js';
-import { createAuditRepo } from '../../src/audit/audit.repo.js';
 import { deriveKey } from '../../src/security/secrets.js';
 import { createStoresRepo, createStoresService, storesRouter } from '../../src/stores/index.js';
 import { useSimulatorSuite } from '../wa-sim/simulator-suite.js';
@@ -215,7 +214,7 @@ async function listen(app: Express): Promise<{ url: string; close(): Promise<voi
 
 /** The stores routes over a database (and limiters) of the test's choosing. */
 function appOver(prisma: TestDatabase['prisma'], rateLimits?: ReturnType<typeof createRateLimits>) {
-  const stores = createStoresService({ repo: createStoresRepo(prisma), audit: createAuditRepo(prisma), apiKeyPepper: deriveKey(SECRETS_KEY, 'api-key-pepper') });
+  const stores = createStoresService({ repo: createStoresRepo(prisma), apiKeyPepper: deriveKey(SECRETS_KEY, 'api-key-pepper') });
   return buildApp({
     logger: pino({ level: 'silent' }),
     version: 'test',

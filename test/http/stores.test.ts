@@ -12,6 +12,8 @@ afterAll(async () => {
 async function createStore(name = 'Pizzaria Bella') {
   const res = await h.request('POST', '/api/admin/stores', { key: ADMIN_KEY, body: { name } });
   expect(res.status).toBe(201);
+  // The key is in this response: no browser or proxy cache may keep it.
+  expect(res.headers.get('cache-control')).toBe('no-store');
   return res.body as { storeId: string; apiKey: string; apiKeyLast4: string; name: string };
 }
 
@@ -99,8 +101,64 @@ describe('store key on store routes', () => {
     const store = await createStore();
     const rotated = await h.request('POST', `/api/admin/stores/${store.storeId}/rotate-key`, { key: ADMIN_KEY });
     expect(rotated.status).toBe(200);
+    expect(rotated.headers.get('cache-control')).toBe('no-store');
     expect(rotated.body.apiKey).not.toBe(store.apiKey);
     expect((await h.request('GET', `/api/stores/${store.storeId}`, { key: store.apiKey })).status).toBe(401);
     expect((await h.request('GET', `/api/stores/${store.storeId}`, { key: rotated.body.apiKey })).status).toBe(200);
+  });
+});
+
+describe('a key change and its audit row are one transaction', () => {
+  // This file's own database: make every audit insert fail, as a full disk, a lost connection
+  // or a broken constraint would at that moment.
+  async function withAuditFailing(run: () => Promise<void>): Promise<void> {
+    await h.db.prisma.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit write refused by the test'; END $$`);
+    await h.db.prisma.$executeRawUnsafe(`CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_logs FOR EACH ROW EXECUTE FUNCTION test_refuse_audit()`);
+    try {
+      await run();
+    } finally {
+      await h.db.prisma.$executeRawUnsafe(`DROP TRIGGER test_refuse_audit ON audit_logs`);
+    }
+  }
+
+  it('a rotation whose audit row fails leaves the old key working (the store is not locked out)', async () => {
+    const store = await createStore('Audit Rotate');
+    const before = await h.db.prisma.store.findUniqueOrThrow({ where: { id: store.storeId } });
+    await withAuditFailing(async () => {
+      const rotated = await h.request('POST', `/api/admin/stores/${store.storeId}/rotate-key`, { key: ADMIN_KEY });
+      expect(rotated.status).toBe(500);
+      expect(JSON.stringify(rotated.body)).not.toContain('drin_sk_');
+    });
+    expect((await h.request('GET', `/api/stores/${store.storeId}`, { key: store.apiKey })).status).toBe(200);
+    const after = await h.db.prisma.store.findUniqueOrThrow({ where: { id: store.storeId } });
+    expect(after.apiKeyHash).toBe(before.apiKeyHash);
+    expect(after.keyRotatedAt).toEqual(before.keyRotatedAt);
+    expect(await h.db.prisma.auditLog.count({ where: { resourceId: store.storeId, action: 'store.key_rotated' } })).toBe(0);
+  });
+
+  it('a creation whose audit row fails leaves no store behind', async () => {
+    await withAuditFailing(async () => {
+      const created = await h.request('POST', '/api/admin/stores', { key: ADMIN_KEY, body: { name: 'Audit Create Unique Name' } });
+      expect(created.status).toBe(500);
+    });
+    expect(await h.db.prisma.store.count({ where: { name: 'Audit Create Unique Name' } })).toBe(0);
+  });
+
+  it('a deletion whose audit row fails deletes nothing', async () => {
+    const store = await createStore('Audit Delete');
+    await withAuditFailing(async () => {
+      expect((await h.request('DELETE', `/api/admin/stores/${store.storeId}`, { key: ADMIN_KEY })).status).toBe(500);
+    });
+    expect((await h.request('GET', `/api/stores/${store.storeId}`, { key: store.apiKey })).status).toBe(200);
+  });
+
+  it('each success writes its audit row', async () => {
+    const store = await createStore('Audit Ok');
+    expect((await h.request('POST', `/api/admin/stores/${store.storeId}/rotate-key`, { key: ADMIN_KEY })).status).toBe(200);
+    const actions = await h.db.prisma.auditLog.findMany({ where: { resourceId: store.storeId }, orderBy: { createdAt: 'asc' }, select: { action: true, actor: true } });
+    expect(actions).toEqual([
+      { action: 'store.created', actor: 'admin' },
+      { action: 'store.key_rotated', actor: 'admin' },
+    ]);
   });
 });

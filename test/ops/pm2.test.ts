@@ -38,7 +38,7 @@ afterAll(async () => {
   await rm(pm2Home, { recursive: true, force: true });
 });
 
-async function pm2List(): Promise<Array<{ name: string; pm2_env: { status: string; restart_time: number; pm_out_log_path: string } }>> {
+async function pm2List(): Promise<Array<{ name: string; pm2_env: { status: string; restart_time: number; pm_out_log_path: string; NODE_ENV?: string } }>> {
   const { stdout } = await run(PM2, ['jlist'], { env });
   return JSON.parse(stdout);
 }
@@ -53,15 +53,17 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined>, tim
   }
 }
 
-it('runs under PM2 from ecosystem.config.js and stops cleanly', async () => {
-  await run(PM2, ['start', 'ecosystem.config.js', '--env', 'production'], { cwd: ROOT, env });
+it('runs under PM2 from ecosystem.config.js, production by default, and stops cleanly', async () => {
+  // No --env: the process file's default must be production.
+  await run(PM2, ['start', 'ecosystem.config.js'], { cwd: ROOT, env });
   const [app] = await pm2List();
-  expect(app).toMatchObject({ name: 'drin', pm2_env: { status: 'online' } });
+  expect(app).toMatchObject({ name: 'drin', pm2_env: { status: 'online', NODE_ENV: 'production' } });
 
   const log = app!.pm2_env.pm_out_log_path;
   const url = await waitFor('the listening line', async () => /"url":"(http:[^"]+)".*drin is listening/.exec(await readFile(log, 'utf8').catch(() => ''))?.[1]);
   const health = await fetch(`${url}/health`);
   expect(health.status).toBe(200);
+  expect(await readFile(log, 'utf8')).not.toContain(ADMIN_KEY);
 
   await run(PM2, ['stop', 'drin'], { env });
   await waitFor('the clean stop', async () => ((await readFile(log, 'utf8')).includes('"msg":"stopped"') ? true : undefined), 15_000);
