@@ -40,6 +40,7 @@ export async function openDatabase(
       singleBackend,
       statementTimeoutMs: opts.statementTimeoutMs,
       connectTimeoutMs: opts.connectTimeoutMs,
+      onIdleError: (err) => log.warn({ err }, 'an idle database connection failed; the pool replaces it'),
     });
     await connections.pool.query('SELECT 1');
     return {

@@ -31,7 +31,11 @@ export const DEFAULT_POOL_TIMEOUTS = { statementTimeoutMs: 30_000, connectTimeou
  * prepared statement made by one connection already exists for the next ("prepared statement …
  * already exists"). There, queries run unnamed; the hot paths keep their names on a real server.
  */
-export function openConnections(databaseUrl: string, poolMax: number, opts: { singleBackend?: boolean } & PoolTimeouts = {}): Connections {
+export function openConnections(
+  databaseUrl: string,
+  poolMax: number,
+  opts: { singleBackend?: boolean; onIdleError?: (err: Error) => void } & PoolTimeouts = {},
+): Connections {
   // Both bounds keep a stuck query or a starved pool from holding a request (and the process) for
   // ever; what they throw maps to 503 in the error middleware (src/db/db-errors.ts). The server
   // enforces statement_timeout, so the connection stays usable after a cancel — unlike pg's
@@ -47,8 +51,8 @@ export function openConnections(databaseUrl: string, poolMax: number, opts: { si
   });
   if (opts.singleBackend) withoutStatementNames(pool);
   // An idle client's error (server restart, network blip) must not crash the process; the pool
-  // drops that client and the next query opens a new one.
-  pool.on('error', () => {});
+  // drops that client and the next query opens a new one. It is still worth a log line.
+  pool.on('error', (err) => opts.onIdleError?.(err));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
