@@ -14,7 +14,7 @@ export interface DaemonProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function spawnDaemon(env: Record<string, string>, timeoutMs = 30_000): Promise<DaemonProcess> {
+export async function spawnDaemon(env: Record<string, string>, timeoutMs = 120_000): Promise<DaemonProcess> {
   const child = spawn(process.execPath, ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning', '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'info', ...env },

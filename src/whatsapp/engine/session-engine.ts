@@ -67,7 +67,7 @@ export class SessionEngine implements SlotEngine {
     this.processId = deps.processId ?? randomUUID();
     this.commands = createSlotCommandQueue(deps.pool, this.processId);
     this.recorder = new SlotStateRecorder(deps.bus, deps.slots, deps.log.child({ component: 'slot-state' }), deps.onSlotChanged);
-    this.locks = new SlotLocks(deps.databaseUrl, deps.log.child({ component: 'slot-locks' }), { heartbeatMs: deps.options.lockHeartbeatMs }, {
+    this.locks = new SlotLocks(deps.databaseUrl, deps.log.child({ component: 'slot-locks' }), { heartbeatMs: deps.options.lockHeartbeatMs, processId: this.processId }, {
       onLost: () => this.onLocksLost(),
       onNotification: (channel, payload) => this.onNotification(channel, payload),
     });

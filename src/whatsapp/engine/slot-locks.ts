@@ -23,6 +23,8 @@ export type AcquireResult = 'acquired' | 'held' | 'taken';
 
 export interface SlotLocksOptions {
   heartbeatMs: number;
+  /** Names the connection in pg_stat_activity (`drin-locks <processId>`), so an operator can find it. */
+  processId: string;
 }
 
 export class SlotLocks {
@@ -46,6 +48,7 @@ export class SlotLocks {
       keepAlive: true,
       keepAliveInitialDelayMillis: Math.max(1_000, this.options.heartbeatMs),
       connectionTimeoutMillis: Math.max(5_000, this.options.heartbeatMs * 2),
+      application_name: `drin-locks ${this.options.processId}`,
     });
     const fail = (err?: Error) => {
       if (this.lost || this.client !== client) return;
