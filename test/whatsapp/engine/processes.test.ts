@@ -10,6 +10,7 @@ import { ADMIN_KEY, daemonEnv } from '../../support/daemon-harness.js';
 import { spawnDaemon, type DaemonProcess } from '../../support/daemon-process.js';
 import { jsonRequest } from '../../support/json-request.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
+import { slotLockKey } from '../../../src/whatsapp/engine/slot-locks.js';
 
 const suite = useSimulatorSuite();
 let db: TestDatabase;
@@ -124,4 +125,61 @@ describe('daemon processes', () => {
     for (const n of ['5511966660001', '5511966660002', '5511966660003']) expect(suite.sim.phone(n).connectionCount()).toBe(1);
     expect(await b.stop('SIGTERM')).toBe(0);
   }, 120_000);
+
+  it('cut the owner’s lock connection mid-traffic: it lets go within seconds, the other process takes over, messages still decrypt', async () => {
+    const a = await daemon();
+    const b = await daemon();
+    const store = await createStore(a, 'Fenced Store');
+    await link(a, store, 1, '5511977770009');
+    const phone = suite.sim.phone('5511977770009');
+    const contact = phone.contact(undefined, { pushName: 'Regular' });
+    const first = await contact.sendText('hello');
+    expect((await contact.waitForClientReceipt(first)).type).not.toBe('retry');
+
+    const ref = { storeId: store.storeId, slot: 1 };
+    const holder = async (): Promise<number | undefined> => {
+      const unsigned = BigInt.asUintN(64, BigInt(slotLockKey(ref)));
+      const { rows } = await db.pool.query(
+        `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 1`,
+        [(unsigned >> 32n).toString(), (unsigned & 0xffffffffn).toString()],
+      );
+      return rows[0]?.pid;
+    };
+    const epoch = async () => (await db.pool.query('SELECT owner_epoch::text AS e FROM session_slots WHERE store_id = $1 AND slot = 1', [store.storeId])).rows[0].e as string;
+    const ownerPid = await holder();
+    expect(ownerPid).toBeDefined();
+    const epochBefore = await epoch();
+
+    // Mid-traffic, Postgres ends the owner's lock session (as a failover or a network cut would).
+    const traffic = (async () => {
+      for (let i = 0; i < 20; i++) await contact.sendText(`during ${i}`);
+    })();
+    const cutAt = Date.now();
+    await db.pool.query('SELECT pg_terminate_backend($1)', [ownerPid]);
+    // A knows at once (the session is gone) and closes its socket before anyone can take over.
+    const deadline = Date.now() + 10_000;
+    while (!a.output().includes('lost the lock connection') && Date.now() < deadline) await sleep(100);
+    expect(a.output()).toContain('lost the lock connection');
+    await traffic;
+
+    // Someone (B, or A once its connection is back) owns the slot again under a new epoch: a late
+    // auth write of the old owner would carry the old epoch and be refused.
+    let newHolder: number | undefined;
+    while (Date.now() - cutAt < 30_000) {
+      newHolder = await holder();
+      if (newHolder && newHolder !== ownerPid) break;
+      await sleep(200);
+    }
+    expect(newHolder).toBeDefined();
+    expect(newHolder).not.toBe(ownerPid);
+    expect(BigInt(await epoch())).toBeGreaterThan(BigInt(epochBefore));
+    await waitForStatus(b, store, 1, 'connected', 30_000);
+
+    const after = await contact.sendText('still there?');
+    expect((await contact.waitForClientReceipt(after, { timeoutMs: 30_000 })).type).not.toBe('retry');
+    expect(contact.clientReceipts.peekAll().filter((r) => r.type === 'retry')).toEqual([]);
+    await sleep(1_000);
+    expect(phone.connectionCount()).toBe(1);
+    await Promise.all([a.stop('SIGTERM'), b.stop('SIGTERM')]);
+  }, 180_000);
 });

@@ -64,4 +64,21 @@ describe('a store’s life and its slots', () => {
     old.close();
     fresh.close();
   });
+
+  it('a status change reaches the event stream exactly once', async () => {
+    const store = await ctx.h.createStore('Once Store');
+    const stream = await openEventStream(`${ctx.h.daemon.url}/api/whatsapp/${store.storeId}/events`, store.apiKey);
+    await stream.events.take((e) => e.event === 'snapshot', 'snapshot');
+    await ctx.h.request('POST', `/api/whatsapp/${store.storeId}/1/stop`, { key: store.apiKey });
+    await ctx.h.request('POST', `/api/whatsapp/${store.storeId}/2/stop`, { key: store.apiKey });
+    // Slot 2's change was written after slot 1's: once it is here, any echo of slot 1's (its own
+    // NOTIFY heard back) would have been too.
+    await stream.events.take((e) => e.event === 'slot' && e.data.slot === 2, 'slot 2 stopped');
+    await ctx.h.request('POST', `/api/whatsapp/${store.storeId}/3/stop`, { key: store.apiKey });
+    await stream.events.take((e) => e.event === 'slot' && e.data.slot === 3, 'slot 3 stopped');
+    // Slots 2 and 3 were taken above; what is left must be slot 1's one event.
+    const rest = stream.events.peekAll().filter((e) => e.event === 'slot').map((e) => e.data.slot);
+    expect(rest).toEqual([1]);
+    stream.close();
+  });
 });
