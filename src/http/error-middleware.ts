@@ -1,10 +1,12 @@
 // Maps every error to the one response shape. AppErrors keep their code; zod failures become
 // 400 with the issues; body-parser errors become 400/413/415; Prisma's unique and not-found
-// errors become 409/404; anything else is a 500 whose message hides internals and whose
-// requestId points to the log line that has them.
+// errors become 409/404; WhatsApp (Boom) and database failures become 4xx/503 (see
+// dependency-errors.ts); anything else is a 500 whose message hides internals and whose
+// requestId points to the log line that has them. Every 503 carries Retry-After.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { AppError, ErrorCode } from '../kernel/index.js';
+import { causeSummary, databaseErrorToAppError, DEFAULT_RETRY_AFTER_SECONDS, whatsappErrorToAppError } from './dependency-errors.js';
 
 interface BodyParserError {
   type: string;
@@ -40,6 +42,9 @@ export function toAppError(err: unknown): AppError {
     case 'P2025':
       return new AppError(ErrorCode.NOT_FOUND, 'The record does not exist');
   }
+  // WhatsApp first: a Boom may wrap a socket error that is WhatsApp's, not the database's.
+  const dependency = whatsappErrorToAppError(err) ?? databaseErrorToAppError(err);
+  if (dependency) return dependency;
   return new AppError(ErrorCode.INTERNAL, 'Internal error', undefined, { cause: err });
 }
 
@@ -49,9 +54,12 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 
 export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
   const appError = toAppError(err);
-  if (appError.status >= 500) req.log.error({ err }, 'request failed');
-  else req.log.info({ code: appError.code, status: appError.status }, appError.message);
+  if (appError.code === ErrorCode.INTERNAL) req.log.error({ err }, 'request failed');
+  else if (appError.status >= 500) req.log.warn({ code: appError.code, status: appError.status, cause: causeSummary(err) }, appError.message);
+  else req.log.info({ code: appError.code, status: appError.status, ...(appError !== err ? { cause: causeSummary(err) } : {}) }, appError.message);
   if (res.headersSent) return;
+  const retryAfter = appError.retryAfterSeconds ?? (appError.status === 503 ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
+  if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
   res.status(appError.status).json({
     error: {
       code: appError.code,
