@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { ZPairingCodeBody } from './sessions.schemas.js';
+import { makeZSlotParams, ZPairingCodeBody } from './sessions.schemas.js';
 
 const phoneOf = (phone: unknown) => ZPairingCodeBody.parse({ phone }).phone;
 
@@ -56,5 +56,17 @@ describe('ZPairingCodeBody', () => {
   it('documents the input as a string in the OpenAPI document', () => {
     const schema = z.toJSONSchema(ZPairingCodeBody, { io: 'input', unrepresentable: 'any' }) as unknown as { properties: { phone: { type: string } } };
     expect(schema.properties.phone.type).toBe('string');
+  });
+});
+
+describe('makeZSlotParams', () => {
+  const ZSlotParams = makeZSlotParams(3);
+
+  it.each(['1', '2', '3'])('takes slot %s as a number', (slot) => {
+    expect(ZSlotParams.parse({ storeId: 'store_1', slot })).toEqual({ storeId: 'store_1', slot: Number(slot) });
+  });
+
+  it.each(['0', '-1', '4', '1.5', 'abc', '99999999999999999999', '0x1', '1e0', ' 1', '+1', '01', '', 'Infinity'])('refuses slot %j', (slot) => {
+    expect(ZSlotParams.safeParse({ storeId: 'store_1', slot }).success).toBe(false);
   });
 });

@@ -3,8 +3,17 @@ import { z } from 'zod';
 import { ZStoreId } from '../../stores/index.js';
 import { ZSlotStatus } from '../../kernel/index.js';
 
+/**
+ * `:slot` is plain decimal digits: a bare z.coerce.number() would also take "0x1", "1e0", " 1"
+ * and "+1" as slot 1, so one slot would answer at many paths.
+ */
 export function makeZSlotParams(maxSlots: number) {
-  return z.object({ storeId: ZStoreId, slot: z.coerce.number().int().min(1).max(maxSlots) }).strict();
+  const slot = z
+    .string()
+    .regex(/^[1-9]\d{0,2}$/, `must be a slot number from 1 to ${maxSlots}`)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(maxSlots));
+  return z.object({ storeId: ZStoreId, slot }).strict();
 }
 
 export const ZStoreParamsOnly = z.object({ storeId: ZStoreId }).strict();
