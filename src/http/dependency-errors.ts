@@ -105,6 +105,14 @@ export function databaseErrorToAppError(err: unknown): AppError | undefined {
   if (prisma === 'P2034' || states.includes('40001') || states.includes('40P01')) {
     return new AppError(ErrorCode.CONFLICT, 'The record was changed at the same time; try again', undefined, { cause: err, retryAfterSeconds: 1 });
   }
+  if (states.includes('22021') || states.includes('22P05')) {
+    // NUL in text, or a \u0000 escape in jsonb.
+    return new AppError(ErrorCode.BAD_REQUEST, 'A value has characters that cannot be stored', undefined, { cause: err });
+  }
+  if (prisma === 'P2007' || states.includes('22P02')) {
+    // Invalid text for the column's type: in jsonb, an unpaired surrogate escape.
+    return new AppError(ErrorCode.BAD_REQUEST, 'A value is not in a form the database accepts', undefined, { cause: err });
+  }
   if (states.includes('23505')) return new AppError(ErrorCode.CONFLICT, 'A record with these values already exists', undefined, { cause: err });
   return undefined;
 }

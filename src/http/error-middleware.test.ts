@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Boom, boomify } from '@hapi/boom';
 import net from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import createHttpError from 'http-errors';
 import pg from 'pg';
 import { ZodError, z } from 'zod';
 import { openConnections } from '../db/prisma.js';
@@ -15,6 +17,15 @@ import { toAppError } from './error-middleware.js';
 async function caught(run: () => Promise<unknown>): Promise<unknown> {
   try {
     await run();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a failure');
+}
+
+function caughtSync(run: () => unknown): unknown {
+  try {
+    run();
   } catch (err) {
     return err;
   }
@@ -57,6 +68,22 @@ describe('toAppError: what already had a shape', () => {
   it('turns a ZodError into 400 with the issues', () => {
     const err = z.object({ a: z.string() }).safeParse({ a: 1 }).error as ZodError;
     expect(toAppError(err)).toMatchObject({ code: 'VALIDATION_FAILED', status: 400, details: [{ path: 'a' }] });
+  });
+
+  it("the router's error for a path that is not percent-encoding is a 400", () => {
+    // What router/lib/layer.js throws for /api/stores/%ZZ.
+    const err = caughtSync(() => decodeURIComponent('%ZZ'));
+    Object.assign(err as object, { status: 400, statusCode: 400 });
+    expect(toAppError(err)).toMatchObject({ code: 'BAD_REQUEST', status: 400 });
+  });
+
+  it("body-parser's wrapping of a zlib error (a body that is not the gzip it claims) is a 400", () => {
+    const zlibError = caughtSync(() => gunzipSync(Buffer.from('not gzip at all')));
+    expect(toAppError(createHttpError(400, createHttpError(400, zlibError as Error)))).toMatchObject({ code: 'BAD_REQUEST', status: 400 });
+  });
+
+  it('another library\'s error that merely has a `status` stays a 500', () => {
+    expect(toAppError(Object.assign(new Error('Request failed with status code 404'), { status: 404 }))).toMatchObject({ status: 500 });
   });
 
   it('hides an unknown error behind a 500', () => {

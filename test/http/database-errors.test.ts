@@ -86,6 +86,18 @@ describe('what the database refuses', () => {
     expect(toAppError(viaPrisma)).toMatchObject({ code: 'BAD_REQUEST', status: 400 });
     expect(toAppError(await caught(() => db.pool.query("INSERT INTO probe_short VALUES ('abcdef')")))).toMatchObject({ status: 400 });
   });
+
+  it('a NUL in text (22021) or jsonb (22P05), an unpaired surrogate in jsonb (22P02): a 400', async () => {
+    const viaPrisma = await caught(() => db.prisma.store.create({ data: { name: 'a\u0000b', apiKeyHash: 'probe-nul', apiKeyLast4: 'nul0' } }));
+    expect(viaPrisma).toMatchObject({ meta: { driverAdapterError: { cause: { originalCode: '22021' } } } });
+    expect(toAppError(viaPrisma)).toMatchObject({ code: 'BAD_REQUEST', status: 400 });
+    const nulInJson = await caught(() => db.pool.query('SELECT $1::jsonb', [JSON.stringify({ name: 'a\u0000b' })]));
+    expect(nulInJson).toMatchObject({ code: '22P05' });
+    expect(toAppError(nulInJson)).toMatchObject({ code: 'BAD_REQUEST' });
+    const surrogateInJson = await caught(() => db.prisma.$queryRaw`SELECT ${JSON.stringify({ name: '\ud800' })}::jsonb`);
+    expect(surrogateInJson).toMatchObject({ meta: { driverAdapterError: { cause: { originalCode: '22P02' } } } });
+    expect(toAppError(surrogateInJson)).toMatchObject({ code: 'BAD_REQUEST' });
+  });
 });
 
 describe('a database connection that is lost or cannot be had', () => {
