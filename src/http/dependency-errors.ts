@@ -134,8 +134,14 @@ function isBoom(err: unknown): err is BoomLike {
  * or the code of a refused WhatsApp query.
  */
 export function whatsappErrorToAppError(err: unknown): AppError | undefined {
-  if (!isBoom(err)) return undefined;
-  const status = err.output.statusCode;
+  return isBoom(err) ? whatsappStatusToAppError(err.output.statusCode, err) : undefined;
+}
+
+/**
+ * The same from the status alone: for a command that failed in another process, whose Boom
+ * reached this one only as the status recorded with the command.
+ */
+export function whatsappStatusToAppError(status: number, err?: unknown): AppError {
   const cause = { cause: err };
   switch (status) {
     case 400:
