@@ -13,7 +13,10 @@ export default {
       },
     ],
   },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // `./x.js` → `./x` so TypeScript's ESM import paths find the .ts files; `*.json.js` is left
+  // alone (libphonenumber-js imports its metadata through such shims, and Jest would otherwise
+  // import the bare JSON, which it warns will soon be an error).
+  moduleNameMapper: { '^(\\.{1,2}/(?!.*\\.json\\.js$).*)\\.js$': '$1' },
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   testTimeout: 30000,

@@ -1,20 +1,32 @@
 // Maps every error to the one response shape. AppErrors keep their code; zod failures become
-// 400 with the issues; body-parser errors become 400/413/415; Prisma's unique and not-found
-// errors become 409/404; a database that timed out (statement or pool acquire) becomes 503;
-// anything else is a 500 whose message hides internals and whose
-// requestId points to the log line that has them.
+// 400 with the issues; body-parser and router errors become 400/413/415; Prisma's unique and not-found
+// errors become 409/404; WhatsApp (Boom) and database failures become 4xx/503 (see
+// dependency-errors.ts); anything else is a 500 whose message hides internals and whose
+// requestId points to the log line that has them. Every 503 carries Retry-After.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { isDatabaseTimeout } from '../db/db-errors.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
+import { causeSummary, databaseErrorToAppError, DEFAULT_RETRY_AFTER_SECONDS, whatsappErrorToAppError } from './dependency-errors.js';
 
-interface BodyParserError {
-  type: string;
-  status?: number;
+interface HttpError {
+  type?: unknown;
+  status: number;
+  expose?: unknown;
 }
 
-function isBodyParserError(err: unknown): err is BodyParserError {
-  return typeof err === 'object' && err !== null && typeof (err as BodyParserError).type === 'string' && 'status' in err;
+/**
+ * A 4xx from Express's own stack: body-parser's errors (http-errors: `status`, `expose`, and a
+ * `type` unless it wraps a stream error, e.g. zlib's for a body that is not the gzip it claims),
+ * and the router's URIError for a path that is not valid percent-encoding (`status` only). Other
+ * libraries' errors with a `status` (an HTTP client's, say) are not ours to pass on as 4xx.
+ */
+const isUriError = (err: unknown) => (err as Error).name === 'URIError';
+
+function isExpressHttpError(err: unknown): err is HttpError {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as Partial<HttpError>;
+  return typeof e.status === 'number' && (typeof e.type === 'string' || typeof e.expose === 'boolean' || isUriError(err));
 }
 
 function prismaCode(err: unknown): string | undefined {
@@ -28,7 +40,8 @@ export function toAppError(err: unknown): AppError {
     const issues = err.issues.map((i) => ({ path: i.path.join('.'), code: i.code, message: i.message }));
     return new AppError(ErrorCode.VALIDATION_FAILED, 'The request does not match the expected schema', issues);
   }
-  if (isBodyParserError(err)) {
+  if (isExpressHttpError(err)) {
+    if (isUriError(err)) return new AppError(ErrorCode.BAD_REQUEST, 'The path is not valid percent-encoding');
     if (err.type === 'entity.parse.failed') return new AppError(ErrorCode.INVALID_JSON, 'The body is not valid JSON');
     if (err.type === 'entity.too.large') return new AppError(ErrorCode.PAYLOAD_TOO_LARGE, 'The body is too large');
     if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
@@ -45,6 +58,9 @@ export function toAppError(err: unknown): AppError {
     case 'P2025':
       return new AppError(ErrorCode.NOT_FOUND, 'The record does not exist');
   }
+  // WhatsApp first: a Boom may wrap a socket error that is WhatsApp's, not the database's.
+  const dependency = whatsappErrorToAppError(err) ?? databaseErrorToAppError(err);
+  if (dependency) return dependency;
   return new AppError(ErrorCode.INTERNAL, 'Internal error', undefined, { cause: err });
 }
 
@@ -54,9 +70,12 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 
 export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
   const appError = toAppError(err);
-  if (appError.status >= 500) req.log.error({ err }, 'request failed');
-  else req.log.info({ code: appError.code, status: appError.status }, appError.message);
+  if (appError.code === ErrorCode.INTERNAL) req.log.error({ err }, 'request failed');
+  else if (appError.status >= 500) req.log.warn({ code: appError.code, status: appError.status, cause: causeSummary(err) }, appError.message);
+  else req.log.info({ code: appError.code, status: appError.status, ...(appError !== err ? { cause: causeSummary(err) } : {}) }, appError.message);
   if (res.headersSent) return;
+  const retryAfter = appError.retryAfterSeconds ?? (appError.status === 503 ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
+  if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
   res.status(appError.status).json({
     error: {
       code: appError.code,

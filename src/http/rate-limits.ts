@@ -55,10 +55,10 @@ export function withLimit(auth: RequestHandler, limit: RequestHandler | undefine
 }
 
 /** Sets Retry-After and returns the 429 to throw. */
-export function rateLimited(res: Response, msBeforeNext: number, message: string): AppError {
+export function rateLimited(msBeforeNext: number, message: string): AppError {
   const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  res.set('Retry-After', String(retryAfterSeconds));
-  return new AppError(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds });
+  // The error middleware turns retryAfterSeconds into the Retry-After header.
+  return new AppError(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds }, { retryAfterSeconds });
 }
 
 function clientIp(req: Request): string {
@@ -101,7 +101,7 @@ export function createRateLimits(deps: { pool: pg.Pool; config: RateLimitSetting
       try {
         await limit.consume(keyOf(req));
       } catch (err) {
-        if (err instanceof RateLimiterRes) throw rateLimited(res, err.msBeforeNext, message);
+        if (err instanceof RateLimiterRes) throw rateLimited(err.msBeforeNext, message);
         throw err;
       }
       next();
@@ -115,7 +115,7 @@ export function createRateLimits(deps: { pool: pg.Pool; config: RateLimitSetting
     : async (req, res, next) => {
         const seen = await failures.get(clientIp(req));
         if (seen && seen.consumedPoints >= config.authFailures) {
-          throw rateLimited(res, seen.msBeforeNext, 'Too many failed authentications from this address; retry later');
+          throw rateLimited(seen.msBeforeNext, 'Too many failed authentications from this address; retry later');
         }
         next();
       };
@@ -149,7 +149,7 @@ export function createRateLimits(deps: { pool: pg.Pool; config: RateLimitSetting
         let closed = false;
         res.once('close', () => (closed = true));
         const release = await leases.acquire(String(req.params.storeId));
-        if (!release) throw rateLimited(res, LEASE_TTL_MS, `At most ${config.streamsPerStore} event streams may be open at once per store`);
+        if (!release) throw rateLimited(LEASE_TTL_MS, `At most ${config.streamsPerStore} event streams may be open at once per store`);
         if (closed) release();
         else res.once('close', release);
         next();

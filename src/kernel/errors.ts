@@ -47,15 +47,18 @@ const STATUS: Record<TErrorCode, number> = {
 
 export class AppError extends Error {
   readonly status: number;
+  /** Sent as Retry-After (seconds); the error middleware gives every 503 a default. */
+  readonly retryAfterSeconds?: number;
 
   constructor(
     readonly code: TErrorCode,
     message: string,
     readonly details?: unknown,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(message, options);
     this.name = 'AppError';
     this.status = STATUS[code];
+    if (options?.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }

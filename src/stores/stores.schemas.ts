@@ -6,8 +6,14 @@ export { ZStoreId };
 export const ZStoreParams = z.object({ storeId: ZStoreId }).strict();
 export type TStoreParams = z.infer<typeof ZStoreParams>;
 
+/**
+ * Control characters and unpaired UTF-16 surrogates are refused: Postgres cannot store NUL in
+ * text, jsonb (the audit row) refuses both, and neither belongs in a name shown on a dashboard.
+ */
+const NOT_PRINTABLE = /[\p{Cc}\p{Cs}]/u;
+
 export const ZCreateStoreBody = z
-  .object({ name: z.string().trim().min(1).max(120) })
+  .object({ name: z.string().trim().min(1).max(120).refine((name) => !NOT_PRINTABLE.test(name), 'must not contain control characters or broken Unicode') })
   .strict();
 export type TCreateStoreBody = z.infer<typeof ZCreateStoreBody>;
 

@@ -296,7 +296,9 @@ export class SessionEngine implements SlotEngine {
       await this.commands.finish(id, outcome);
     } catch (err) {
       this.deps.log.error({ err, commandId: id }, 'slot command failed');
-      await this.commands.finish(id, { ok: false, error: 'command failed' }).catch((e: unknown) => this.deps.log.error({ err: e, commandId: id }, 'recording a failed command failed'));
+      const boom = err as { isBoom?: boolean; output?: { statusCode?: number } };
+      const whatsappStatus = boom?.isBoom ? boom.output?.statusCode : undefined;
+      await this.commands.finish(id, { ok: false, error: 'the command failed on the process running the slot', whatsappStatus }).catch((e: unknown) => this.deps.log.error({ err: e, commandId: id }, 'recording a failed command failed'));
     }
   }
 

@@ -24,7 +24,10 @@ export interface CommandRow extends SlotRef {
 export interface CommandOutcome {
   ok: boolean;
   result?: Record<string, unknown>;
+  /** Our own words for the caller (never an exception's text). */
   error?: string;
+  /** When WhatsApp refused the command: its status code (a Boom's), for the caller to map. */
+  whatsappStatus?: number;
 }
 
 const ZOutcomeRow = z.object({
@@ -32,6 +35,9 @@ const ZOutcomeRow = z.object({
   result: z.record(z.string(), z.unknown()).nullable(),
   error: z.string().nullable(),
 });
+
+/** A failed outcome's WhatsApp status travels in `result` (the table has no column for it). */
+const ZFailureDetails = z.object({ whatsappStatus: z.number().int() }).partial();
 
 export function createSlotCommandQueue(pool: pg.Pool, processId: string) {
   return {
@@ -76,7 +82,7 @@ export function createSlotCommandQueue(pool: pg.Pool, processId: string) {
       await pool.query(`UPDATE slot_commands SET status = $2, result = $3, error = $4, consumed_at = now() WHERE id = $1`, [
         id,
         outcome.ok ? 'done' : 'failed',
-        outcome.result ? JSON.stringify(outcome.result) : null,
+        outcome.result ? JSON.stringify(outcome.result) : outcome.whatsappStatus ? JSON.stringify({ whatsappStatus: outcome.whatsappStatus }) : null,
         outcome.error ?? null,
       ]);
     },
@@ -107,7 +113,7 @@ export function createSlotCommandQueue(pool: pg.Pool, processId: string) {
         const { rows } = await pool.query('SELECT status, result, error FROM slot_commands WHERE id = $1', [id]);
         const row = rows[0] ? ZOutcomeRow.parse(rows[0]) : undefined;
         if (row?.status === 'done') return { ok: true, result: row.result ?? undefined };
-        if (row?.status === 'failed') return { ok: false, error: row.error ?? 'failed' };
+        if (row?.status === 'failed') return { ok: false, error: row.error ?? 'failed', ...ZFailureDetails.parse(row.result ?? {}) };
         if (!row || row.status === 'expired' || Date.now() > deadline + timeoutMs) return null;
         if (Date.now() > deadline && row.status === 'pending') {
           const expired = await pool.query(`UPDATE slot_commands SET status = 'expired', consumed_at = now() WHERE id = $1 AND status = 'pending'`, [id]);

@@ -1,18 +1,50 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { ZStoreId } from '../../stores/index.js';
 import { ZSlotStatus } from '../../kernel/index.js';
 
+/**
+ * `:slot` is plain decimal digits: a bare z.coerce.number() would also take "0x1", "1e0", " 1"
+ * and "+1" as slot 1, so one slot would answer at many paths.
+ */
 export function makeZSlotParams(maxSlots: number) {
-  return z.object({ storeId: ZStoreId, slot: z.coerce.number().int().min(1).max(maxSlots) }).strict();
+  const slot = z
+    .string()
+    .regex(/^[1-9]\d{0,2}$/, `must be a slot number from 1 to ${maxSlots}`)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(maxSlots));
+  return z.object({ storeId: ZStoreId, slot }).strict();
 }
 
 export const ZStoreParamsOnly = z.object({ storeId: ZStoreId }).strict();
 
 export const ZQrQuery = z.object({ format: z.enum(['json', 'png']).default('json') }).strict();
 
-export const ZPairingCodeBody = z
-  .object({ phone: z.string().trim().regex(/^\+?\d[\d\s().-]{6,20}$/, 'must be a phone number with country code, like +55 11 99999-0000') })
-  .strict();
+const PHONE_FORMAT = 'must be an international phone number: + and the country code, then the number, like +55 11 99999-0000';
+
+/**
+ * A phone number in international form, turned into what Baileys' requestPairingCode takes: the
+ * E.164 digits without '+'. The '+' is required so a number typed without its country code is
+ * refused instead of read as some other country's number (WhatsApp would text that person).
+ * The `max` metadata makes isValid() check the digits against each country's plan, not only the
+ * length; a punctuation-only input such as "+1------" never reaches Baileys.
+ */
+export const ZPhoneNumber = z
+  .string()
+  .trim()
+  .max(40, PHONE_FORMAT)
+  .transform((text, ctx) => {
+    const parsed = parsePhoneNumberFromString(text, { extract: false });
+    if (!parsed || !parsed.isValid() || parsed.ext) {
+      ctx.addIssue({ code: 'custom', message: PHONE_FORMAT });
+      return z.NEVER;
+    }
+    return parsed.number.slice(1);
+  })
+  .describe('International phone number with country code, like +55 11 99999-0000');
+
+export const ZPairingCodeBody = z.object({ phone: ZPhoneNumber }).strict();
+/** After parsing, `phone` is E.164 digits without '+', e.g. 5511999990000. */
 export type TPairingCodeBody = z.infer<typeof ZPairingCodeBody>;
 
 export const ZSlotView = z.object({

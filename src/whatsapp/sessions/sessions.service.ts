@@ -1,6 +1,7 @@
 // The session use-cases behind the routes. Any process can serve them: reads come from
 // session_slots, and commands reach whichever process owns the slot.
 import { AppError, ErrorCode, isActive, type SlotRef, type TSlotStatus } from '../../kernel/index.js';
+import { whatsappStatusToAppError } from '../../http/dependency-errors.js';
 import type { SlotCommand, SlotEngine, SlotRow, SlotsRepo } from '../engine/index.js';
 import type { TSlotView, TStartResult } from './sessions.schemas.js';
 
@@ -25,6 +26,7 @@ export function createSessionsService(deps: { engine: SlotEngine; slots: SlotsRe
   async function command(ref: SlotRef, cmd: SlotCommand): Promise<Record<string, unknown>> {
     const outcome = await engine.execute(ref, cmd);
     if (!outcome) throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The process running this slot did not answer; try again');
+    if (!outcome.ok && outcome.whatsappStatus) throw whatsappStatusToAppError(outcome.whatsappStatus);
     if (!outcome.ok) throw new AppError(ErrorCode.CONFLICT, outcome.error ?? 'The command could not run');
     return outcome.result ?? {};
   }
@@ -62,10 +64,10 @@ export function createSessionsService(deps: { engine: SlotEngine; slots: SlotsRe
       return { slot: ref.slot, qrCode: row.qrDataUrl, qr: row.qrRaw, expiresAt: row.qrExpiresAt?.toISOString() ?? null };
     },
 
-    /** `phone`: digits with country code (the route's schema normalizes it). */
+    /** `phone`: E.164 digits without '+' (ZPairingCodeBody parses and normalizes it). */
     async pairingCode(ref: SlotRef, phone: string): Promise<{ code: string; status: TSlotStatus }> {
       await command(ref, { command: 'start' });
-      const result = await command(ref, { command: 'pairing-code', phone: phone.replace(/\D/g, '') });
+      const result = await command(ref, { command: 'pairing-code', phone });
       return { code: String(result.code), status: result.status as TSlotStatus };
     },
 
