@@ -55,7 +55,7 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
     { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax, migrate: config.migrateOnStart },
     logger.child({ component: 'database' }),
   );
-  const services = createServices(database.prisma, secrets.secretsKey);
+  const services = createServices(database.prisma, secrets.apiKeyPepperSecret);
   const bus = overrides.bus ?? new DomainEventBus(logger.child({ component: 'event-bus' }));
   const feed = new SlotChangeFeed();
   const slots = createSlotsRepo(database.prisma, database.pool);
@@ -79,6 +79,7 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
     bus,
     log: logger.child({ component: 'session-engine' }),
     options,
+    keyring: secrets.keyring,
     onSlotChanged: (ref) => feed.publish(ref),
   });
   const sessions = createSessionsService({ engine, slots, maxSlots: config.maxSlots, startWaitMs: options.startWaitMs });

@@ -37,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 2, migrate: config.migrateOnStart },
     pino({ level: 'warn' }),
   );
-  const services = createServices(database.prisma, secrets.secretsKey);
+  const services = createServices(database.prisma, secrets.apiKeyPepperSecret);
   const ctx = { actor: 'cli' as const };
   try {
     if (group === 'stores' && action === 'create' && arg) out(await services.stores.create(arg, ctx));

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { SlotRef } from '../../events/domain-events.js';
 import type { DomainEventBus } from '../../events/event-bus.js';
+import type { Keyring } from '../../security/secret-box.js';
 import { AuthKeyCache, loadPostgresAuthState } from './auth/index.js';
 import { backoffDelay } from './backoff.js';
 import type { EngineOptions } from './engine-options.js';
@@ -26,6 +27,8 @@ export interface EngineDeps {
   bus: DomainEventBus;
   log: Logger;
   options: EngineOptions;
+  /** Seals the slots' auth state at rest (SECRETS_KEY and its previous versions). */
+  keyring: Keyring;
   /** Told after every slot change this process records or hears of (live streams). */
   onSlotChanged: (ref: SlotRef) => void;
 }
@@ -98,7 +101,7 @@ export class SessionEngine {
   // ─── used by the command runner ───
 
   loadAuth(ref: SlotRef) {
-    return loadPostgresAuthState({ pool: this.deps.pool, ...ref, cache: this.authCache, logger: this.slotLog(ref) });
+    return loadPostgresAuthState({ pool: this.deps.pool, ...ref, cache: this.authCache, logger: this.slotLog(ref), keyring: this.deps.keyring });
   }
 
   async runHere(ref: SlotRef): Promise<SlotSupervisor> {
