@@ -135,3 +135,30 @@ describe('fenced auth writes', () => {
     expect((await rows({ storeId, slot: 500 })).keys).toHaveLength(1);
   });
 });
+
+describe('asynchronous key commits', () => {
+  it('commits a key write with synchronous_commit=off for that transaction only', async () => {
+    const single = new (await import('pg')).default.Pool({ connectionString: db.url, max: 1 });
+    try {
+      const observed: string[] = [];
+      const pool = {
+        query: (async (config: { name?: string; text: string; values?: unknown[] }) => {
+          const result = await single.query(config);
+          if (config.name === 'drin_auth_write_keys') observed.push(result.rows[0].commit_mode);
+          return result;
+        }) as unknown as typeof single.query,
+      };
+      const asyncAuth = await loadPostgresAuthState({ keyring, pool, storeId, slot: 600, cache: false, keyCommit: 'asynchronous' });
+      await asyncAuth.state.keys.set({ session: { a: Buffer.from('a') } });
+      await asyncAuth.state.keys.set({ session: { a: null } });
+      const syncAuth = await loadPostgresAuthState({ keyring, pool, storeId, slot: 601, cache: false });
+      await syncAuth.state.keys.set({ session: { b: Buffer.from('b') } });
+      expect(observed).toEqual(['off', 'off', 'on']);
+      // Same connection: the setting did not outlive the write's transaction.
+      expect((await single.query('SHOW synchronous_commit')).rows[0].synchronous_commit).toBe('on');
+      expect(await syncAuth.state.keys.get('session', ['b'])).toEqual({ b: Buffer.from('b') });
+    } finally {
+      await single.end();
+    }
+  });
+});

@@ -55,8 +55,15 @@ const SELECT_KEYS = `
 // statistics, walk every key of the slot on every set, deletes or not (measured: an 812-key
 // upload went from 20 to 130 ms as the slot grew, session writes likewise). Deleting by ctid found
 // in the same snapshot is safe because each slot has one writer and its writes are serialized.
+//
+// $10 is this transaction's synchronous_commit ('on' or 'off'). set_config(..., true) lasts until
+// the end of the current transaction, which for one statement outside BEGIN is the implicit one
+// this statement commits, and Postgres reads the setting at commit: so a key write can commit
+// asynchronously without BEGIN/SET LOCAL/COMMIT round trips, while creds and wipe stay synchronous.
+// (The final SELECT references the CTE, so it is computed; the commit comes after the statement.)
 const WRITE_KEYS = `
-  WITH ${fenceCte('$8')},
+  WITH commit_mode AS (SELECT set_config('synchronous_commit', $10::text, true) AS mode),
+  ${fenceCte('$8')},
   deleted AS (
     DELETE FROM auth_keys WHERE (SELECT allowed FROM fence) AND ctid = ANY(ARRAY(
       SELECT (SELECT k.ctid FROM auth_keys k WHERE k.store_id = $1 AND k.slot = $2 AND k.type = d.type AND k.key_id = d.key_id)
@@ -69,7 +76,7 @@ const WRITE_KEYS = `
     WHERE (SELECT allowed FROM fence)
     ON CONFLICT (store_id, slot, type, key_id) DO UPDATE SET key_version = excluded.key_version, value = excluded.value, updated_at = excluded.updated_at
   )
-  SELECT allowed FROM fence`;
+  SELECT allowed, (SELECT mode FROM commit_mode) AS commit_mode FROM fence`;
 
 // Logout: keys and creds go together or not at all (one statement, as above).
 const WIPE_SLOT = `
@@ -84,6 +91,8 @@ export type FenceEpoch = string | null;
 /** One `set`, split into sealed rows to upsert (all under one key version) and keys to delete. */
 export interface KeyWrite {
   keyVersion: number;
+  /** synchronous_commit for this write's transaction. */
+  synchronousCommit: 'on' | 'off';
   upsert: { types: string[]; ids: string[]; values: Buffer[] };
   delete: { types: string[]; ids: string[] };
 }
@@ -132,7 +141,7 @@ export async function writeKeys(pool: AuthPool, storeId: string, slot: number, w
   const result = await pool.query<{ allowed: boolean }>({
     name: 'drin_auth_write_keys',
     text: WRITE_KEYS,
-    values: [storeId, slot, upsert.types, upsert.ids, upsert.values, del.types, del.ids, epoch, write.keyVersion],
+    values: [storeId, slot, upsert.types, upsert.ids, upsert.values, del.types, del.ids, epoch, write.keyVersion, write.synchronousCommit],
   });
   return result.rows[0]?.allowed === true;
 }
