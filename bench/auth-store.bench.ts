@@ -9,7 +9,7 @@
 // transaction (autocommit, synchronous_commit as the server has it), sealed (AES-256-GCM) and
 // fenced (owner epoch checked in the statement), as the daemon runs it. The same run repeats the
 // Postgres side on a pool with synchronous_commit=off ("postgres async"), with asynchronous commit
-// set per statement (keyCommit: 'asynchronous', "postgres async-stmt"), and times single
+// set per statement (asyncKeyCommit, "postgres async-stmt"), and times single
 // session writes without the fence ("postgres unfenced") and the sealing alone (CPU only).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -199,10 +199,10 @@ async function main(): Promise<void> {
       await asyncDb.close();
     }
 
-    // The same, asynchronous per statement (keyCommit: 'asynchronous', set_config in the write).
+    // The same, asynchronous per statement (asyncKeyCommit: set_config in the write's own transaction).
     const stmtRef = { storeId: store.id, slot: 3 };
     const stmtFence = { epoch: await bumpOwnerEpoch(db.pool, stmtRef) };
-    const stmtAuth = await loadPostgresAuthState({ keyring, pool: db.pool, ...stmtRef, cache: new AuthKeyCache({ maxBytes: 64 * 1024 * 1024 }), fence: stmtFence, keyCommit: 'asynchronous' });
+    const stmtAuth = await loadPostgresAuthState({ keyring, pool: db.pool, ...stmtRef, cache: new AuthKeyCache({ maxBytes: 64 * 1024 * 1024 }), fence: stmtFence, asyncKeyCommit: true });
     await runWorkloads('postgres async-stmt', stmtAuth.state.keys);
 
     // What the fence costs: single-session writes on slot 2 without it.

@@ -52,6 +52,12 @@ describe('secret-box', () => {
     expect(needsReencryption(keyring, { keyVersion: 0 })).toBe(true);
   });
 
+  it('never reuses a nonce across pool refills', () => {
+    const keyring = createKeyring({ version: 1, secret: oldKey });
+    const nonces = new Set(Array.from({ length: 1000 }, () => encrypt(keyring, 'x', 'row').data.subarray(0, 12).toString('hex')));
+    expect(nonces.size).toBe(1000);
+  });
+
   it('refuses bad keyrings', () => {
     expect(() => createKeyring({ version: 0, secret: oldKey })).toThrow(RangeError);
     expect(() => createKeyring({ version: 1, secret: oldKey }, [{ version: 1, secret: newKey }])).toThrow(/twice/);

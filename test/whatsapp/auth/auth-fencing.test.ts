@@ -148,12 +148,17 @@ describe('asynchronous key commits', () => {
           return result;
         }) as unknown as typeof single.query,
       };
-      const asyncAuth = await loadPostgresAuthState({ keyring, pool, storeId, slot: 600, cache: false, keyCommit: 'asynchronous' });
+      const asyncAuth = await loadPostgresAuthState({ keyring, pool, storeId, slot: 600, cache: false, asyncKeyCommit: true });
       await asyncAuth.state.keys.set({ session: { a: Buffer.from('a') } });
       await asyncAuth.state.keys.set({ session: { a: null } });
       const syncAuth = await loadPostgresAuthState({ keyring, pool, storeId, slot: 601, cache: false });
       await syncAuth.state.keys.set({ session: { b: Buffer.from('b') } });
       expect(observed).toEqual(['off', 'off', 'on']);
+      // A connection already set to off keeps its setting for synchronous-by-default writes.
+      await single.query('SET synchronous_commit = off');
+      await syncAuth.state.keys.set({ session: { b: Buffer.from('b') } });
+      expect(observed[3]).toBe('off');
+      await single.query('RESET synchronous_commit');
       // Same connection: the setting did not outlive the write's transaction.
       expect((await single.query('SHOW synchronous_commit')).rows[0].synchronous_commit).toBe('on');
       expect(await syncAuth.state.keys.get('session', ['b'])).toEqual({ b: Buffer.from('b') });

@@ -56,13 +56,14 @@ const SELECT_KEYS = `
 // upload went from 20 to 130 ms as the slot grew, session writes likewise). Deleting by ctid found
 // in the same snapshot is safe because each slot has one writer and its writes are serialized.
 //
-// $10 is this transaction's synchronous_commit ('on' or 'off'). set_config(..., true) lasts until
+// $10 is 'off' for an asynchronous commit, NULL to keep the connection's synchronous_commit (the
+// server's, normally on). set_config(..., true) lasts until
 // the end of the current transaction, which for one statement outside BEGIN is the implicit one
 // this statement commits, and Postgres reads the setting at commit: so a key write can commit
 // asynchronously without BEGIN/SET LOCAL/COMMIT round trips, while creds and wipe stay synchronous.
 // (The final SELECT references the CTE, so it is computed; the commit comes after the statement.)
 const WRITE_KEYS = `
-  WITH commit_mode AS (SELECT set_config('synchronous_commit', $10::text, true) AS mode),
+  WITH commit_mode AS (SELECT set_config('synchronous_commit', coalesce($10::text, current_setting('synchronous_commit')), true) AS mode),
   ${fenceCte('$8')},
   deleted AS (
     DELETE FROM auth_keys WHERE (SELECT allowed FROM fence) AND ctid = ANY(ARRAY(
@@ -91,8 +92,8 @@ export type FenceEpoch = string | null;
 /** One `set`, split into sealed rows to upsert (all under one key version) and keys to delete. */
 export interface KeyWrite {
   keyVersion: number;
-  /** synchronous_commit for this write's transaction. */
-  synchronousCommit: 'on' | 'off';
+  /** True: this write's transaction commits with synchronous_commit=off. */
+  asyncCommit: boolean;
   upsert: { types: string[]; ids: string[]; values: Buffer[] };
   delete: { types: string[]; ids: string[] };
 }
@@ -141,7 +142,7 @@ export async function writeKeys(pool: AuthPool, storeId: string, slot: number, w
   const result = await pool.query<{ allowed: boolean }>({
     name: 'drin_auth_write_keys',
     text: WRITE_KEYS,
-    values: [storeId, slot, upsert.types, upsert.ids, upsert.values, del.types, del.ids, epoch, write.keyVersion, write.synchronousCommit],
+    values: [storeId, slot, upsert.types, upsert.ids, upsert.values, del.types, del.ids, epoch, write.keyVersion, write.asyncCommit ? 'off' : null],
   });
   return result.rows[0]?.allowed === true;
 }

@@ -73,16 +73,14 @@ export interface PostgresAuthStoreOptions {
   keyring: Keyring;
   /** Omitted: writes are not fenced (tests, the bench, scripts). The engine always passes one. */
   fence: AuthFence | undefined;
-  /** How key writes commit (creds and wipe always commit synchronously). See BENCHMARKS.md. */
-  keyCommit: KeyCommit;
+  /**
+   * True: each key write commits with synchronous_commit=off (that transaction only). Still atomic;
+   * a Postgres crash may lose the last < 1 s of key writes, never half of one, and the next
+   * synchronous commit (a creds write) makes every earlier one durable. Creds and wipe always
+   * commit as the connection does. False: key writes commit as the connection does too.
+   */
+  asyncKeyCommit: boolean;
 }
-
-/**
- * `asynchronous`: a key write returns before its WAL reaches the disk (synchronous_commit=off for
- * that transaction only). Still atomic; a Postgres crash may lose the last < 1 s of key writes,
- * never half of one, and the next synchronous commit (a creds write) makes every earlier one durable.
- */
-export type KeyCommit = 'synchronous' | 'asynchronous';
 
 export class PostgresAuthStore {
   readonly storeId: string;
@@ -93,7 +91,7 @@ export class PostgresAuthStore {
   private readonly keyring: Keyring;
   private readonly fence: AuthFence | undefined;
   private readonly epoch: FenceEpoch;
-  private readonly keyCommit: KeyCommit;
+  private readonly asyncKeyCommit: boolean;
   private readonly cachePrefix: string;
   private readonly writes = new SerialQueue();
   private creds: AuthenticationCreds | undefined;
@@ -107,7 +105,7 @@ export class PostgresAuthStore {
   private fenced = false;
 
   constructor(options: PostgresAuthStoreOptions) {
-    ({ pool: this.pool, storeId: this.storeId, slot: this.slot, cache: this.cache, log: this.log, keyring: this.keyring, fence: this.fence, keyCommit: this.keyCommit } = options);
+    ({ pool: this.pool, storeId: this.storeId, slot: this.slot, cache: this.cache, log: this.log, keyring: this.keyring, fence: this.fence, asyncKeyCommit: this.asyncKeyCommit } = options);
     this.epoch = options.fence === undefined ? null : String(options.fence.epoch);
     if (this.epoch !== null && !/^\d+$/.test(this.epoch)) throw new TypeError('fence.epoch must be a non-negative integer');
     this.cachePrefix = `${this.storeId}\u0000${this.slot}\u0000`;
@@ -293,8 +291,7 @@ export class PostgresAuthStore {
 
   /** Splits a set into rows to seal and upsert and keys to delete; keeps the plaintext for the cache. */
   private flattenKeyWrite(data: SignalDataSet): { write: KeyWrite; texts: string[] } {
-    const synchronousCommit = this.keyCommit === 'asynchronous' ? 'off' : 'on';
-    const write: KeyWrite = { keyVersion: this.keyring.currentVersion, synchronousCommit, upsert: { types: [], ids: [], values: [] }, delete: { types: [], ids: [] } };
+    const write: KeyWrite = { keyVersion: this.keyring.currentVersion, asyncCommit: this.asyncKeyCommit, upsert: { types: [], ids: [], values: [] }, delete: { types: [], ids: [] } };
     const texts: string[] = [];
     for (const [type, entries] of Object.entries(data)) {
       for (const [id, value] of Object.entries(entries ?? {})) {
