@@ -70,6 +70,7 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
     scanIntervalMs: config.slots.scanIntervalMs,
     keepAliveIntervalMs: config.slots.keepAliveMs,
     qrTimeoutMs: config.slots.qrTimeoutMs,
+    asyncAuthKeyCommit: config.authAsyncKeyCommit,
     ...overrides.engine,
   };
   const engine = new SessionEngine({

@@ -63,6 +63,7 @@ export const ZEnv = z
     SLOT_RESUME_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
     SLOT_RESUME_JITTER_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
     SLOT_SCAN_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
+    AUTH_ASYNC_KEY_COMMIT: booleanFlag.default(true),
     WA_KEEPALIVE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
     WA_QR_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
     WA_WS_URL: optionalString.pipe(z.url({ protocol: /^wss?$/ }).optional()),
@@ -124,6 +125,8 @@ export interface Config {
   maxSlots: number;
   shutdownTimeoutMs: number;
   whatsapp: { wsUrl: string | undefined; simulatorRootKey: string | undefined };
+  /** Signal key writes commit with synchronous_commit=off (creds stay synchronous); see BENCHMARKS.md. */
+  authAsyncKeyCommit: boolean;
   slots: {
     backoffBaseMs: number;
     backoffCapMs: number;
@@ -171,6 +174,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     maxSlots: e.MAX_SLOTS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     whatsapp: { wsUrl: e.WA_WS_URL, simulatorRootKey: e.WA_SIMULATOR_ROOT_KEY },
+    authAsyncKeyCommit: e.AUTH_ASYNC_KEY_COMMIT,
     slots: {
       backoffBaseMs: e.SLOT_BACKOFF_BASE_MS,
       backoffCapMs: e.SLOT_BACKOFF_CAP_MS,

@@ -26,6 +26,8 @@ export interface EngineOptions {
   scanIntervalMs: number;
   /** How long a command sent to another process may wait for its answer. */
   commandTimeoutMs: number;
+  /** Signal key writes commit with synchronous_commit=off (AUTH_ASYNC_KEY_COMMIT; BENCHMARKS.md). */
+  asyncAuthKeyCommit: boolean;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'maxSlots'> = {
@@ -41,4 +43,5 @@ export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'maxSlots'> = {
   resumeJitterMs: 5_000,
   scanIntervalMs: 5_000,
   commandTimeoutMs: 15_000,
+  asyncAuthKeyCommit: true,
 };

@@ -101,7 +101,9 @@ export class SessionEngine {
   // ─── used by the command runner ───
 
   loadAuth(ref: SlotRef) {
-    return loadPostgresAuthState({ pool: this.deps.pool, ...ref, cache: this.authCache, logger: this.slotLog(ref), keyring: this.deps.keyring });
+    return loadPostgresAuthState({ pool: this.deps.pool, ...ref, cache: this.authCache, logger: this.slotLog(ref), keyring: this.deps.keyring,
+      asyncKeyCommit: this.deps.options.asyncAuthKeyCommit,
+    });
   }
 
   async runHere(ref: SlotRef): Promise<SlotSupervisor> {
