@@ -62,6 +62,7 @@ export function engineOptions(config: Config, overrides: Partial<EngineOptions> 
     scanIntervalMs: config.slots.scanIntervalMs,
     keepAliveIntervalMs: config.slots.keepAliveMs,
     qrTimeoutMs: config.slots.qrTimeoutMs,
+    asyncAuthKeyCommit: config.authAsyncKeyCommit,
     ...overrides,
   };
 }
@@ -97,6 +98,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     bus,
     log: logger.child({ component: 'session-engine' }),
     options,
+    keyring: secrets.keyring,
     processId,
     onSlotChanged: (ref) => feed.publish(ref),
     onStoreChanged: (notice) => feed.endStreams({ storeId: notice.storeId, keysIssuedBefore: new Date(notice.at), reason: notice.kind }),
@@ -106,7 +108,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   const storesLog = logger.child({ component: 'stores' });
   const stores = createStoresService({
     repo: createStoresRepo(database.prisma),
-    apiKeyPepper: deriveKey(secrets.secretsKey, 'api-key-pepper'),
+    apiKeyPepper: deriveKey(secrets.apiKeyPepperSecret, 'api-key-pepper'),
     hooks: {
       beforeRemove: (storeId) => sessions.unlinkStore(storeId),
       // The key change is committed: a failed announcement must not lose the new key's answer.

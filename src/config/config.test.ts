@@ -54,3 +54,36 @@ describe('loadConfig', () => {
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['DRIN_API_KEY', 'SECRETS_KEY']);
   });
 });
+
+describe('SECRETS_KEY rotation settings', () => {
+  const current = 'c'.repeat(32);
+  const old = 'o'.repeat(32);
+
+  it('defaults to key version 1, no previous keys, the pepper from SECRETS_KEY', () => {
+    const config = loadConfig({ SECRETS_KEY: current });
+    expect(config.secretsKeyVersion).toBe(1);
+    expect(config.secretsKeyPrevious).toEqual([]);
+    expect(config.apiKeyPepper).toBeUndefined();
+  });
+
+  it('parses SECRETS_KEY_PREVIOUS as version:key pairs', () => {
+    const config = loadConfig({ SECRETS_KEY: current, SECRETS_KEY_VERSION: '3', SECRETS_KEY_PREVIOUS: `1:${old}, 2:${old}:with:colons`, API_KEY_PEPPER: old });
+    expect(config.secretsKeyPrevious).toEqual([{ version: 1, secret: old }, { version: 2, secret: `${old}:with:colons` }]);
+  });
+
+  it('refuses a malformed pair without echoing it, a repeated or current version', () => {
+    const bad = problemsOf({ SECRETS_KEY: current, SECRETS_KEY_PREVIOUS: 'nokeyhere_0123456789abcdef0123456789' });
+    expect(bad.map((p) => p.split(':')[0])).toEqual(['SECRETS_KEY_PREVIOUS']);
+    expect(bad.join()).not.toContain('nokeyhere');
+    expect(problemsOf({ SECRETS_KEY: current, SECRETS_KEY_PREVIOUS: `1:${old},1:${old}`, SECRETS_KEY_VERSION: '2', API_KEY_PEPPER: old })).toEqual([
+      'SECRETS_KEY_PREVIOUS: lists a version twice',
+    ]);
+    expect(problemsOf({ SECRETS_KEY: current, SECRETS_KEY_PREVIOUS: `1:${old}` })).toEqual(['SECRETS_KEY_PREVIOUS: lists the current SECRETS_KEY_VERSION']);
+  });
+
+  it('requires API_KEY_PEPPER once the key version is past 1, so store keys survive the rotation', () => {
+    const problems = problemsOf({ SECRETS_KEY: current, SECRETS_KEY_VERSION: '2', SECRETS_KEY_PREVIOUS: `1:${old}` });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['API_KEY_PEPPER']);
+    expect(problemsOf({ SECRETS_KEY_VERSION: '2', API_KEY_PEPPER: old }).map((p) => p.split(':')[0])).toEqual(['SECRETS_KEY']);
+  });
+});

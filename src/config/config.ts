@@ -18,6 +18,22 @@ const commaList = z
 /** A rate limit's allowance; 0 turns that limit off. */
 const limit = z.coerce.number().int().min(0).max(1_000_000);
 const seconds = z.coerce.number().int().min(1).max(86_400);
+/** SECRETS_KEY_PREVIOUS: `version:key` pairs, comma-separated (keys never contain a comma). */
+const versionedSecrets = z
+  .string()
+  .default('')
+  .transform((v, ctx) =>
+    v.split(',').map((s) => s.trim()).filter(Boolean).flatMap((pair) => {
+      const match = /^(\d{1,5}):(.{32,})$/.exec(pair);
+      const version = match ? Number(match[1]) : NaN;
+      if (!match || version < 1 || version > 32767) {
+        // Never echo the pair: it is a key.
+        ctx.addIssue({ code: 'custom', message: 'each entry must be version:key, version 1..32767, key >= 32 characters' });
+        return [];
+      }
+      return [{ version, secret: match[2]! }];
+    }),
+  );
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -34,6 +50,9 @@ export const ZEnv = z
     DATA_DIR: z.string().default('sessions'),
     DRIN_API_KEY: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
     SECRETS_KEY: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    SECRETS_KEY_VERSION: z.coerce.number().int().min(1).max(32767).default(1),
+    SECRETS_KEY_PREVIOUS: versionedSecrets,
+    API_KEY_PEPPER: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     OPENROUTER_API_KEY: optionalString,
     OPENROUTER_MODEL: z.string().default('openai/gpt-4o-mini'),
     OPENROUTER_BASE_URL: z.url().default('https://openrouter.ai/api/v1'),
@@ -49,6 +68,7 @@ export const ZEnv = z
     SLOT_RESUME_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
     SLOT_RESUME_JITTER_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
     SLOT_SCAN_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
+    AUTH_ASYNC_KEY_COMMIT: booleanFlag.default(true),
     WA_KEEPALIVE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
     WA_QR_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
     RATE_LIMIT_IP_PER_MIN: limit.default(600),
@@ -64,6 +84,7 @@ export const ZEnv = z
     WA_SIMULATOR_ROOT_KEY: optionalString.pipe(z.base64().optional()),
   })
   .superRefine((env, ctx) => {
+    refineSecretsKeyring(env, ctx);
     if (env.NODE_ENV !== 'production') return;
     const requiredInProduction = ['DATABASE_URL', 'DRIN_API_KEY', 'SECRETS_KEY'] as const;
     for (const key of requiredInProduction) {
@@ -76,6 +97,22 @@ export const ZEnv = z
   });
 
 export type TEnv = z.infer<typeof ZEnv>;
+
+/**
+ * Rotation of SECRETS_KEY: the current key has SECRETS_KEY_VERSION, older ones are listed with
+ * theirs, and the API-key pepper must not follow the rotation (every store's key would stop
+ * working), so past version 1 it comes from API_KEY_PEPPER (set to the original SECRETS_KEY).
+ */
+function refineSecretsKeyring(env: { SECRETS_KEY?: string | undefined; SECRETS_KEY_VERSION: number; SECRETS_KEY_PREVIOUS: { version: number }[]; API_KEY_PEPPER?: string | undefined }, ctx: z.RefinementCtx): void {
+  const rotated = env.SECRETS_KEY_VERSION > 1 || env.SECRETS_KEY_PREVIOUS.length > 0;
+  if (rotated && !env.SECRETS_KEY) ctx.addIssue({ code: 'custom', path: ['SECRETS_KEY'], message: 'is required with SECRETS_KEY_VERSION > 1 or SECRETS_KEY_PREVIOUS' });
+  if (env.SECRETS_KEY_VERSION > 1 && !env.API_KEY_PEPPER) {
+    ctx.addIssue({ code: 'custom', path: ['API_KEY_PEPPER'], message: 'is required once SECRETS_KEY_VERSION > 1: set it to the original (version 1) SECRETS_KEY, or every store API key stops working' });
+  }
+  const versions = env.SECRETS_KEY_PREVIOUS.map((p) => p.version);
+  if (versions.includes(env.SECRETS_KEY_VERSION)) ctx.addIssue({ code: 'custom', path: ['SECRETS_KEY_PREVIOUS'], message: 'lists the current SECRETS_KEY_VERSION' });
+  if (new Set(versions).size !== versions.length) ctx.addIssue({ code: 'custom', path: ['SECRETS_KEY_PREVIOUS'], message: 'lists a version twice' });
+}
 
 export interface Config {
   env: TEnv['NODE_ENV'];
@@ -92,6 +129,12 @@ export interface Config {
   dataDir: string;
   adminApiKey: string | undefined;
   secretsKey: string | undefined;
+  /** The version stored beside everything sealed under secretsKey (a row names the key that opens it). */
+  secretsKeyVersion: number;
+  /** Older keys still accepted for reading during a rotation. */
+  secretsKeyPrevious: { version: number; secret: string }[];
+  /** The secret the API-key pepper is derived from; undefined = secretsKey (valid only at version 1). */
+  apiKeyPepper: string | undefined;
   openRouter: { apiKey: string | undefined; model: string; baseUrl: string };
   corsOrigins: string[];
   logLevel: TEnv['LOG_LEVEL'];
@@ -101,6 +144,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   rateLimits: RateLimitSettings;
   whatsapp: { wsUrl: string | undefined; simulatorRootKey: string | undefined };
+  /** Signal key writes commit with synchronous_commit=off (creds stay synchronous); see BENCHMARKS.md. */
+  authAsyncKeyCommit: boolean;
   slots: {
     backoffBaseMs: number;
     backoffCapMs: number;
@@ -158,6 +203,9 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     dataDir: e.DATA_DIR,
     adminApiKey: e.DRIN_API_KEY,
     secretsKey: e.SECRETS_KEY,
+    secretsKeyVersion: e.SECRETS_KEY_VERSION,
+    secretsKeyPrevious: e.SECRETS_KEY_PREVIOUS,
+    apiKeyPepper: e.API_KEY_PEPPER,
     openRouter: { apiKey: e.OPENROUTER_API_KEY, model: e.OPENROUTER_MODEL, baseUrl: e.OPENROUTER_BASE_URL },
     corsOrigins: e.CORS_ORIGINS,
     logLevel: e.LOG_LEVEL,
@@ -177,6 +225,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       streamsPerStore: e.SSE_MAX_STREAMS_PER_STORE,
     },
     whatsapp: { wsUrl: e.WA_WS_URL, simulatorRootKey: e.WA_SIMULATOR_ROOT_KEY },
+    authAsyncKeyCommit: e.AUTH_ASYNC_KEY_COMMIT,
     slots: {
       backoffBaseMs: e.SLOT_BACKOFF_BASE_MS,
       backoffCapMs: e.SLOT_BACKOFF_CAP_MS,

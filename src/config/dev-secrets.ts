@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { createKeyring, type Keyring, type VersionedSecret } from '../security/secret-box.js';
 
 const ZDevSecrets = z.object({ adminApiKey: z.string().min(24), secretsKey: z.string().min(32) });
 type DevSecrets = z.infer<typeof ZDevSecrets>;
@@ -13,6 +14,13 @@ type DevSecrets = z.infer<typeof ZDevSecrets>;
 export interface ResolvedSecrets {
   adminApiKey: string;
   secretsKey: string;
+  /** The AES keys for secrets at rest: secretsKey at its version, plus SECRETS_KEY_PREVIOUS. */
+  keyring: Keyring;
+  /**
+   * What the API-key pepper is derived from: API_KEY_PEPPER, else secretsKey. Kept apart so that
+   * rotating SECRETS_KEY does not change the pepper (config refuses version > 1 without it).
+   */
+  apiKeyPepperSecret: string;
   /** Set when the admin key was generated just now: the one time it is shown. */
   generatedAdminKey?: string;
   file?: string;
@@ -57,12 +65,17 @@ async function createStored(file: string): Promise<DevSecrets | undefined> {
   }
 }
 
-export async function resolveSecrets(input: {
+export interface SecretsInput {
   adminApiKey: string | undefined;
   secretsKey: string | undefined;
   dataDir: string;
-}): Promise<ResolvedSecrets> {
-  if (input.adminApiKey && input.secretsKey) return { adminApiKey: input.adminApiKey, secretsKey: input.secretsKey };
+  secretsKeyVersion?: number;
+  secretsKeyPrevious?: VersionedSecret[];
+  apiKeyPepper?: string | undefined;
+}
+
+export async function resolveSecrets(input: SecretsInput): Promise<ResolvedSecrets> {
+  if (input.adminApiKey && input.secretsKey) return { adminApiKey: input.adminApiKey, ...secretsKeys(input, input.secretsKey) };
 
   const file = devSecretsFile(input.dataDir);
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -76,8 +89,16 @@ export async function resolveSecrets(input: {
   const adminApiKey = input.adminApiKey ?? stored.adminApiKey;
   return {
     adminApiKey,
-    secretsKey: input.secretsKey ?? stored.secretsKey,
+    ...secretsKeys(input, input.secretsKey ?? stored.secretsKey),
     generatedAdminKey: generated && !input.adminApiKey ? adminApiKey : undefined,
     file,
+  };
+}
+
+function secretsKeys(input: SecretsInput, secretsKey: string): Pick<ResolvedSecrets, 'secretsKey' | 'keyring' | 'apiKeyPepperSecret'> {
+  return {
+    secretsKey,
+    keyring: createKeyring({ version: input.secretsKeyVersion ?? 1, secret: secretsKey }, input.secretsKeyPrevious ?? []),
+    apiKeyPepperSecret: input.apiKeyPepper ?? secretsKey,
   };
 }

@@ -25,8 +25,8 @@ async function seedStore(name: string) {
   const storeId = store.id;
   await p.sessionSlot.create({ data: { storeId, slot: 1 } });
   await p.slotCommand.create({ data: { storeId, slot: 1, command: 'stop' } });
-  await p.authCreds.create({ data: { storeId, slot: 1, data: '{}' } });
-  await p.authKey.create({ data: { storeId, slot: 1, type: 'session', keyId: 'k', value: '{}' } });
+  await p.authCreds.create({ data: { storeId, slot: 1, keyVersion: 0, data: Buffer.from('{}') } });
+  await p.authKey.create({ data: { storeId, slot: 1, type: 'session', keyId: 'k', keyVersion: 0, value: Buffer.from('{}') } });
   await p.botConfig.create({ data: { storeId } });
   await p.storeSettings.create({ data: { storeId } });
   const contact = await p.contact.create({ data: { storeId, jidPn: '5511988887777@s.whatsapp.net', name: 'João' } });

@@ -62,7 +62,7 @@ describe('admin store routes', () => {
   it('deletes a store and everything it owns', async () => {
     const store = await createStore();
     await h.db.prisma.sessionSlot.create({ data: { storeId: store.storeId, slot: 1 } });
-    await h.db.prisma.authKey.create({ data: { storeId: store.storeId, slot: 1, type: 'session', keyId: 'a', value: '{}' } });
+    await h.db.prisma.authKey.create({ data: { storeId: store.storeId, slot: 1, type: 'session', keyId: 'a', keyVersion: 0, value: Buffer.from('{}') } });
     const del = await h.request('DELETE', `/api/admin/stores/${store.storeId}`, { key: ADMIN_KEY });
     expect(del.status).toBe(204);
     expect(await h.db.prisma.sessionSlot.count({ where: { storeId: store.storeId } })).toBe(0);

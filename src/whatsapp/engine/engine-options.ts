@@ -33,6 +33,8 @@ export interface EngineOptions {
   commandRetentionMs: number;
   /** The lock connection must answer a heartbeat this often, or the process gives up its slots. */
   lockHeartbeatMs: number;
+  /** Signal key writes commit with synchronous_commit=off (AUTH_ASYNC_KEY_COMMIT; BENCHMARKS.md). */
+  asyncAuthKeyCommit: boolean;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'maxSlots'> = {
@@ -50,4 +52,5 @@ export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'maxSlots'> = {
   commandTimeoutMs: 15_000,
   commandRetentionMs: 7 * 24 * 60 * 60_000,
   lockHeartbeatMs: 5_000,
+  asyncAuthKeyCommit: true,
 };

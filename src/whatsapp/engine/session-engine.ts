@@ -11,8 +11,10 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { DomainEventBus } from '../../events/event-bus.js';
 import { KeyedSerialQueue, slotKey, type SlotRef, type TSlotStatus } from '../../kernel/index.js';
+import type { Keyring } from '../../security/secret-box.js';
 import { AuthKeyCache, loadPostgresAuthState } from './auth/index.js';
 import { backoffDelay } from './backoff.js';
+import { bumpOwnerEpoch } from './owner-epoch.repo.js';
 import type { EngineOptions } from './engine-options.js';
 import { CHANNELS, ZCommandNotice, ZSlotChangeNotice, ZStoreChangeNotice, type TStoreChangeNotice } from './slot-channels.js';
 import { runOwned, runUnowned, type CommandHost } from './slot-command-runner.js';
@@ -29,6 +31,8 @@ export interface EngineDeps {
   bus: DomainEventBus;
   log: Logger;
   options: EngineOptions;
+  /** Seals the slots' auth state at rest (SECRETS_KEY and its previous versions). */
+  keyring: Keyring;
   /** This process's id in NOTIFY payloads and command claims. */
   processId?: string;
   /** Told after every slot change this process records or hears of from another (live streams). */
@@ -50,6 +54,8 @@ const SWEEP_EVERY_MS = 60_000;
 export class SessionEngine implements SlotEngine {
   readonly processId: string;
   private readonly supervisors = new Map<string, SlotSupervisor>();
+  /** The fencing token of each slot whose lock this process holds: every auth write carries it. */
+  private readonly epochs = new Map<string, string>();
   private readonly exclusive = new KeyedSerialQueue();
   private readonly commands;
   private readonly locks: SlotLocks;
@@ -143,13 +149,13 @@ export class SessionEngine implements SlotEngine {
     if (runs && this.locks.owns(ref)) await this.deps.slots.setDesired(ref, 'running');
     const local = this.supervisor(ref);
     if (local) return runOwned(this.host, local, command);
-    if ((await this.locks.acquire(ref)) === 'taken') return null;
+    if (!(await this.acquire(ref))) return null;
     try {
       if (runs) await this.deps.slots.setDesired(ref, 'running');
       return await runUnowned(this.host, ref, command);
     } finally {
       // A lock taken for a command that opened no socket (or threw) goes back at once.
-      if (!this.supervisor(ref)) await this.locks.release(ref);
+      if (!this.supervisor(ref)) await this.releaseLock(ref);
     }
   }
 
@@ -175,7 +181,7 @@ export class SessionEngine implements SlotEngine {
       this.slotLog(ref).error({ err, retryInMs }, 'slot failed to start');
       this.supervisors.delete(key);
       await supervisor.stop(null).catch(() => {});
-      await this.locks.release(ref);
+      await this.releaseLock(ref);
       throw err;
     }
     this.startFailures.delete(key);
@@ -187,25 +193,72 @@ export class SessionEngine implements SlotEngine {
    * (reporting `status`, or nothing when it parked itself), desired=stopped is committed, and
    * only then the lock goes, so whoever takes the lock next sees it.
    */
-  private async releaseSlot(ref: SlotRef, status: TSlotStatus | null): Promise<void> {
+  private async releaseSlot(ref: SlotRef, status: TSlotStatus | null, opts: { keepDesired?: boolean } = {}): Promise<void> {
     const supervisor = this.supervisor(ref);
     this.supervisors.delete(slotKey(ref));
     try {
       await supervisor?.stop(status);
-      await this.deps.slots.setDesired(ref, 'stopped');
+      if (!opts.keepDesired) await this.deps.slots.setDesired(ref, 'stopped');
       await this.deps.bus.drain(ref);
     } catch (err) {
       // The store may be gone (deleted while its slot parked): the lock must go all the same.
       this.slotLog(ref).warn({ err }, 'releasing the slot: could not record it stopped');
     } finally {
-      await this.locks.release(ref);
+      await this.releaseLock(ref);
     }
+  }
+
+  /**
+   * Takes the slot's lock and a new fencing token with it: from the bump on, writes carrying an
+   * older token (a previous owner's late ones) are refused by the database.
+   */
+  private async acquire(ref: SlotRef): Promise<boolean> {
+    const got = await this.locks.acquire(ref);
+    if (got === 'taken') return false;
+    if (got === 'acquired' || !this.epochs.has(slotKey(ref))) {
+      try {
+        this.epochs.set(slotKey(ref), await bumpOwnerEpoch(this.deps.pool, ref));
+      } catch (err) {
+        await this.locks.release(ref);
+        throw err;
+      }
+    }
+    return true;
+  }
+
+  private async releaseLock(ref: SlotRef): Promise<void> {
+    this.epochs.delete(slotKey(ref));
+    await this.locks.release(ref);
+  }
+
+  /**
+   * A write of ours was refused: another process owns the slot now (it bumped the token after our
+   * lock went). Close the socket without logging out and let go; the slot stays wanted — by them.
+   */
+  private onFenced(ref: SlotRef, supervisor: SlotSupervisor | undefined): void {
+    this.slotLog(ref).warn('auth write refused by the fencing token: another process owns this slot now; closing the socket here');
+    void this.exclusive.run(slotKey(ref), async () => {
+      if (supervisor && this.supervisor(ref) !== supervisor) return;
+      await this.releaseSlot(ref, null, { keepDesired: true });
+    });
   }
 
   // ─── internals ───
 
+  /** The slot's auth state, sealed with the keyring and fenced with this process's token for it. */
   private loadAuth(ref: SlotRef) {
-    return loadPostgresAuthState({ pool: this.deps.pool, ...ref, cache: this.authCache, logger: this.slotLog(ref) });
+    const epoch = this.epochs.get(slotKey(ref));
+    if (epoch === undefined) throw new Error('loading auth state of a slot whose lock this process does not hold');
+    const supervisor = this.supervisor(ref);
+    return loadPostgresAuthState({
+      pool: this.deps.pool,
+      ...ref,
+      cache: this.authCache,
+      logger: this.slotLog(ref),
+      keyring: this.deps.keyring,
+      asyncKeyCommit: this.deps.options.asyncAuthKeyCommit,
+      fence: { epoch, onFenced: () => this.onFenced(ref, supervisor) },
+    });
   }
 
   /** A status decided without a socket (stop or logout of a slot nobody runs). */
@@ -252,10 +305,10 @@ export class SessionEngine implements SlotEngine {
 
   private async takeOver(ref: SlotRef, boot: boolean): Promise<SlotSupervisor | undefined> {
     if (this.closing || this.supervisor(ref)) return undefined;
-    if ((await this.locks.acquire(ref)) === 'taken') return undefined;
+    if (!(await this.acquire(ref))) return undefined;
     // The list may be stale: the slot may have been stopped (and its lock given back) since.
     if ((await this.deps.slots.get(ref))?.desired !== 'running') {
-      await this.locks.release(ref);
+      await this.releaseLock(ref);
       return undefined;
     }
     this.slotLog(ref).info({ boot }, boot ? 'resuming slot' : 'taking over orphaned slot');
@@ -306,6 +359,9 @@ export class SessionEngine implements SlotEngine {
   private onLocksLost(): void {
     const running = [...this.supervisors.values()];
     this.supervisors.clear();
+    // Our tokens die with the locks: a socket still flushing writes them, and is refused once
+    // another process has bumped.
+    this.epochs.clear();
     for (const s of running) void s.stop(null).catch((err: unknown) => this.slotLog(s.ref).error({ err }, 'closing a slot after losing its lock failed'));
     if (this.closing) return;
     const retry = () =>

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AuthKeyCache, loadPostgresAuthState } from '../../../src/whatsapp/engine/auth/index.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
-import { makeStoreRow, observePool } from './auth-test-support.js';
+import { keyring, makeStoreRow, observePool } from './auth-test-support.js';
 
 const OVERHEAD = 64; // ENTRY_OVERHEAD_BYTES
 const entry = (key: string, value: string) => key.length + value.length + OVERHEAD;
@@ -61,7 +61,7 @@ describe('PostgresAuthStore cache coherence', () => {
   it('does not let a read that overlapped a write put the older value in the cache', async () => {
     const storeId = await makeStoreRow(db.prisma);
     const pool = observePool(db.pool);
-    const auth = await loadPostgresAuthState({ pool, storeId, slot: 0, cache: new AuthKeyCache() });
+    const auth = await loadPostgresAuthState({ keyring, pool, storeId, slot: 0, cache: new AuthKeyCache() });
     pool.interfere('drin_auth_select_keys', { delayMs: 100, answerLate: true });
     const slowRead = auth.state.keys.get('session', ['r']); // finds no row, answers late
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -75,7 +75,7 @@ describe('PostgresAuthStore cache coherence', () => {
   it('close flushes, refuses writes and frees the slot cache', async () => {
     const storeId = await makeStoreRow(db.prisma);
     const cache = new AuthKeyCache();
-    const auth = await loadPostgresAuthState({ pool: db.pool, storeId, slot: 0, cache });
+    const auth = await loadPostgresAuthState({ keyring, pool: db.pool, storeId, slot: 0, cache });
     const pending = auth.state.keys.set({ session: { s: Buffer.from('v') } });
     await auth.close();
     await pending;

@@ -5,7 +5,11 @@ import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import type pg from 'pg';
 import type { Db } from '../../../src/db/prisma.js';
+import { createKeyring } from '../../../src/security/secret-box.js';
 import type { AuthPool } from '../../../src/whatsapp/engine/auth/index.js';
+
+/** The keyring the auth tests seal with: one key, version 1. */
+export const keyring = createKeyring({ version: 1, secret: 'auth_test_secrets_key_0123456789abcdef' });
 
 export async function makeStoreRow(prisma: Db): Promise<string> {
   const store = await prisma.store.create({ data: { name: 's', apiKeyHash: randomBytes(16).toString('hex'), apiKeyLast4: 'abcd' } });

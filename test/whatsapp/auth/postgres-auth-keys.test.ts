@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { randomBytes } from 'node:crypto';
 import { AuthKeyCache, loadPostgresAuthState } from '../../../src/whatsapp/engine/auth/index.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
-import { captureLogger, makeStoreRow, observePool } from './auth-test-support.js';
+import { captureLogger, keyring, makeStoreRow, observePool } from './auth-test-support.js';
 
 let db: TestDatabase;
 let storeId: string;
@@ -24,7 +24,7 @@ afterAll(async () => {
 /** A slot of its own for each test, on a pool that records statement names. */
 async function openSlot(options: { cache?: AuthKeyCache | false; store?: string; slot?: number } = {}) {
   const pool = observePool(db.pool);
-  const auth = await loadPostgresAuthState({ pool, storeId: options.store ?? storeId, slot: options.slot ?? nextSlot++, cache: options.cache });
+  const auth = await loadPostgresAuthState({ keyring, pool, storeId: options.store ?? storeId, slot: options.slot ?? nextSlot++, cache: options.cache });
   pool.queries.length = 0;
   return { auth, keys: auth.state.keys, pool };
 }
@@ -239,7 +239,7 @@ describe('PostgresAuthStore keys', () => {
   it('logs writes and failures without key material', async () => {
     const { logger, output } = captureLogger();
     const pool = observePool(db.pool);
-    const auth = await loadPostgresAuthState({ pool, storeId, slot: nextSlot++, logger });
+    const auth = await loadPostgresAuthState({ keyring, pool, storeId, slot: nextSlot++, logger });
     const secret = randomBytes(32);
     await auth.state.keys.set({ session: { s: secret } });
     pool.interfere('drin_auth_write_keys', { error: new Error('connection terminated') });

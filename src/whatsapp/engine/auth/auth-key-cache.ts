@@ -13,6 +13,8 @@
 // never talked to, many times over. That is only coherent because each slot has one writer (this
 // process) and every write goes through the store, which updates the cache after it commits.
 
+import { LRUCache } from 'lru-cache';
+
 /** A cached key. `value` is null for a known-absent key; the owner may replace `value` in place. */
 export interface CachedKey {
   value: unknown;
@@ -40,13 +42,11 @@ export interface AuthKeyCacheStats {
 const ENTRY_OVERHEAD_BYTES = 64;
 export const DEFAULT_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 
+/** lru-cache with a byte budget (`maxSize` + each entry's estimated size) and counters for metrics. */
 export class AuthKeyCache {
   readonly maxBytes: number;
   readonly maxEntryBytes: number;
-  // A Map iterates in insertion order: re-inserting on every hit makes the first key the least
-  // recently used one.
-  private readonly entries = new Map<string, CachedKey>();
-  private bytes = 0;
+  private readonly entries: LRUCache<string, CachedKey>;
   private hits = 0;
   private misses = 0;
   private evictions = 0;
@@ -54,53 +54,45 @@ export class AuthKeyCache {
   constructor(options: AuthKeyCacheOptions = {}) {
     this.maxBytes = options.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;
     this.maxEntryBytes = options.maxEntryBytes ?? Math.max(1024, Math.floor(this.maxBytes / 16));
+    this.entries = new LRUCache<string, CachedKey>({
+      maxSize: this.maxBytes,
+      // Larger entries are not stored, and setting one drops the key's old entry.
+      maxEntrySize: this.maxEntryBytes,
+      sizeCalculation: (entry) => entry.size,
+      dispose: (_entry, _key, reason) => {
+        if (reason === 'evict') this.evictions += 1;
+      },
+    });
   }
 
   /** The entry, or undefined when the key is not cached. */
   get(key: string): CachedKey | undefined {
     const entry = this.entries.get(key);
-    if (entry === undefined) {
-      this.misses += 1;
-      return undefined;
-    }
-    this.hits += 1;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    if (entry === undefined) this.misses += 1;
+    else this.hits += 1;
     return entry;
   }
 
   /** Stores a value (`null` for "known absent") of about `valueBytes` bytes. */
   set(key: string, value: unknown, valueBytes: number): void {
-    this.delete(key);
     const size = key.length + valueBytes + ENTRY_OVERHEAD_BYTES;
-    if (size > this.maxEntryBytes) return;
-    this.entries.set(key, { value, size });
-    this.bytes += size;
-    for (const [oldest, old] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(oldest);
-      this.bytes -= old.size;
-      this.evictions += 1;
+    if (size > this.maxEntryBytes) {
+      this.entries.delete(key);
+      return;
     }
+    this.entries.set(key, { value, size });
   }
 
   delete(key: string): void {
-    const old = this.entries.get(key);
-    if (old === undefined) return;
     this.entries.delete(key);
-    this.bytes -= old.size;
   }
 
   /** Drops every key that starts with `prefix` (one slot's keys). O(entries): for logout and close only. */
   deletePrefix(prefix: string): void {
-    for (const [key, entry] of this.entries) {
-      if (!key.startsWith(prefix)) continue;
-      this.entries.delete(key);
-      this.bytes -= entry.size;
-    }
+    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
   }
 
   stats(): AuthKeyCacheStats {
-    return { entries: this.entries.size, bytes: this.bytes, maxBytes: this.maxBytes, hits: this.hits, misses: this.misses, evictions: this.evictions };
+    return { entries: this.entries.size, bytes: this.entries.calculatedSize, maxBytes: this.maxBytes, hits: this.hits, misses: this.misses, evictions: this.evictions };
   }
 }

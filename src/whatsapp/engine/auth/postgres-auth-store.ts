@@ -9,12 +9,19 @@
 // - A failed read is an error, never "no creds": fresh creds come only from a query that ran and
 //   found no row, so real creds are never replaced by new ones after a database blip.
 // - This process is the slot's only writer (the daemon's slot ownership); the cache relies on it.
+//   Ownership is enforced, not assumed: with a fence, every write checks the owner epoch in its
+//   own statement, and the first refused write fences the store for good (no write after it).
+// - Rows are sealed (AES-256-GCM, the row identity as AAD); the cache holds plaintext. A row that
+//   does not open is an error, never "absent" and never "no creds".
 import { BufferJSON, initAuthCreds, type AuthenticationCreds, type SignalDataSet, type SignalDataTypeMap } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import { AppError, ErrorCode } from '../../../kernel/index.js';
+import type { Keyring } from '../../../security/secret-box.js';
 import type { AuthKeyCache, CachedKey } from './auth-key-cache.js';
-import { selectCreds, selectKeys, upsertCreds, wipeSlot, writeKeys, type AuthPool, type KeyWrite } from './auth-queries.js';
+import { selectCreds, selectKeys, upsertCreds, wipeSlot, writeKeys, type AuthPool, type FenceEpoch, type KeyWrite } from './auth-queries.js';
+import { credsAad, isPlaintextRow, keyAad, openText, sealText } from './auth-sealing.js';
 import { cloneRevivedValue, reviveAuthValue, serializeAuthValue } from './auth-serialization.js';
+import { FencedWriteError } from './fenced-write-error.js';
 
 /**
  * A cache entry still in its stored form. Writes and reads cache the text (cheap, and exactly what
@@ -25,7 +32,12 @@ class SerializedKey {
   constructor(readonly text: string) {}
 }
 
-/** Runs tasks one after another; a failed task does not stop the ones behind it. */
+/**
+ * Runs tasks one after another; a failed task does not stop the ones behind it.
+ * Not p-queue: it starts a task synchronously inside add() when idle, so saveCreds could not mark
+ * its write as "queued, not started" before it starts, and creds coalescing (a later call sharing
+ * a queued write that will serialize the newest creds) would hand out a write already under way.
+ */
 class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -45,7 +57,41 @@ class SerialQueue {
   }
 }
 
+/** The fencing token a store was loaded with (see owner-epoch.repo.ts). */
+export interface AuthFence {
+  epoch: bigint | string | number;
+  /** Called once, on the first refused write: the slot has a newer owner, close its socket. */
+  onFenced?: () => void;
+}
+
+export interface PostgresAuthStoreOptions {
+  pool: AuthPool;
+  storeId: string;
+  slot: number;
+  cache: AuthKeyCache | undefined;
+  log: Logger | undefined;
+  keyring: Keyring;
+  /** Omitted: writes are not fenced (tests, the bench, scripts). The engine always passes one. */
+  fence: AuthFence | undefined;
+  /**
+   * True: each key write commits with synchronous_commit=off (that transaction only). Still atomic;
+   * a Postgres crash may lose the last < 1 s of key writes, never half of one, and the next
+   * synchronous commit (a creds write) makes every earlier one durable. Creds and wipe always
+   * commit as the connection does. False: key writes commit as the connection does too.
+   */
+  asyncKeyCommit: boolean;
+}
+
 export class PostgresAuthStore {
+  readonly storeId: string;
+  readonly slot: number;
+  private readonly pool: AuthPool;
+  private readonly cache: AuthKeyCache | undefined;
+  private readonly log: Logger | undefined;
+  private readonly keyring: Keyring;
+  private readonly fence: AuthFence | undefined;
+  private readonly epoch: FenceEpoch;
+  private readonly asyncKeyCommit: boolean;
   private readonly cachePrefix: string;
   private readonly writes = new SerialQueue();
   private creds: AuthenticationCreds | undefined;
@@ -55,31 +101,32 @@ export class PostgresAuthStore {
   /** Bumped after every committed write: a read that overlapped one does not fill the cache. */
   private writeEpoch = 0;
   private closed = false;
+  /** Set by the first write the owner epoch refused; every later write is refused too. */
+  private fenced = false;
 
-  constructor(
-    private readonly pool: AuthPool,
-    readonly storeId: string,
-    readonly slot: number,
-    private readonly cache: AuthKeyCache | undefined,
-    private readonly log: Logger | undefined,
-  ) {
-    this.cachePrefix = `${storeId}\u0000${slot}\u0000`;
+  constructor(options: PostgresAuthStoreOptions) {
+    ({ pool: this.pool, storeId: this.storeId, slot: this.slot, cache: this.cache, log: this.log, keyring: this.keyring, fence: this.fence, asyncKeyCommit: this.asyncKeyCommit } = options);
+    this.epoch = options.fence === undefined ? null : String(options.fence.epoch);
+    if (this.epoch !== null && !/^\d+$/.test(this.epoch)) throw new TypeError('fence.epoch must be a non-negative integer');
+    this.cachePrefix = `${this.storeId}\u0000${this.slot}\u0000`;
     // Entries left from an earlier time this process owned the slot may be stale by now.
-    cache?.deletePrefix(this.cachePrefix);
+    this.cache?.deletePrefix(this.cachePrefix);
   }
 
   /** The stored creds, or fresh ones when the slot has none; throws when the read fails. */
   async loadCreds(): Promise<AuthenticationCreds> {
-    let text: string | undefined;
+    let sealed;
     try {
-      text = await selectCreds(this.pool, this.storeId, this.slot);
+      sealed = await selectCreds(this.pool, this.storeId, this.slot);
     } catch (err) {
       throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'auth creds could not be read', { storeId: this.storeId, slot: this.slot }, { cause: err });
     }
-    if (text === undefined) {
+    if (sealed === undefined) {
       this.log?.info('no stored creds: starting with a fresh identity');
       this.creds = initAuthCreds();
     } else {
+      if (isPlaintextRow(sealed)) this.log?.warn('auth creds stored before encryption: run `npm run secrets:rotate` to seal them');
+      const text = openText(this.keyring, sealed, credsAad(this.storeId, this.slot)); // throws when it does not open
       try {
         this.creds = JSON.parse(text, BufferJSON.reviver) as AuthenticationCreds;
       } catch {
@@ -104,7 +151,8 @@ export class PostgresAuthStore {
     const rows = await selectKeys(this.pool, this.storeId, this.slot, type, [...new Set(missing)]);
     const fillCache = this.cache && !this.closed && epoch === this.writeEpoch;
     for (const id of missing) {
-      const text = rows.get(id);
+      const sealed = rows.get(id);
+      const text = sealed === undefined ? undefined : openText(this.keyring, sealed, keyAad(this.storeId, this.slot, type, id));
       if (text !== undefined) found[id] = reviveAuthValue(type, text);
       if (fillCache) this.cacheText(type, id, text ?? null);
     }
@@ -113,21 +161,25 @@ export class PostgresAuthStore {
 
   /** Writes (value) and deletes (null) every key of `data` in one statement. */
   async set(data: SignalDataSet): Promise<void> {
-    if (this.closed) throw this.closedError();
-    const write = flattenKeyWrite(data); // serializing can throw: then nothing was sent
+    this.refuseWrites();
+    const { write, texts } = this.flattenKeyWrite(data); // serializing can throw: then nothing was sent
     const count = write.upsert.ids.length + write.delete.ids.length;
     if (count === 0) return;
     await this.writes.run(async () => {
+      // A set queued before close or wipe still lands; one queued behind a refused write does not.
+      if (this.fenced) throw this.fencedOff();
       const started = performance.now();
+      let allowed: boolean;
       try {
-        await writeKeys(this.pool, this.storeId, this.slot, write);
+        allowed = await writeKeys(this.pool, this.storeId, this.slot, write, this.epoch);
       } catch (err) {
         const types = [...new Set([...write.upsert.types, ...write.delete.types])];
         this.log?.warn({ err: describeError(err), keys: count, types }, 'auth key write failed');
         throw err;
       }
+      if (!allowed) throw this.fencedOff();
       this.writeEpoch += 1;
-      for (const [type, id, text] of writtenKeys(write)) this.cacheText(type, id, text);
+      for (const [type, id, text] of writtenKeys(write, texts)) this.cacheText(type, id, text);
       this.log?.trace({ keys: count, ms: +(performance.now() - started).toFixed(2) }, 'auth keys written');
     });
   }
@@ -143,25 +195,34 @@ export class PostgresAuthStore {
       this.log?.warn('creds update after the auth state was closed: not saved');
       return Promise.resolve();
     }
+    if (this.fenced) return Promise.reject(this.fencedOff());
     if (this.queuedCredsWrite) return this.queuedCredsWrite;
     const write = this.writes.run(async () => {
       this.queuedCredsWrite = undefined;
+      if (this.fenced) throw this.fencedOff();
+      let allowed: boolean;
       try {
-        await upsertCreds(this.pool, this.storeId, this.slot, serializeAuthValue(this.creds));
-        this.credsDirty = false;
+        const sealed = sealText(this.keyring, serializeAuthValue(this.creds), credsAad(this.storeId, this.slot));
+        allowed = await upsertCreds(this.pool, this.storeId, this.slot, sealed, this.epoch);
       } catch (err) {
         this.credsDirty = true;
         this.log?.error({ err: describeError(err) }, 'auth creds write failed');
         throw err;
       }
+      this.credsDirty = !allowed;
+      if (!allowed) throw this.fencedOff();
     });
     this.queuedCredsWrite = write;
     return write;
   }
 
-  /** Waits for every queued write; retries a creds write that failed. Throws if creds are still unsaved. */
+  /**
+   * Waits for every queued write (including ones queued meanwhile); retries a creds write that
+   * failed. Throws if creds are still unsaved (a FencedWriteError when the fence refused them).
+   */
   async flush(): Promise<void> {
     await this.writes.drain();
+    if (this.credsDirty && this.fenced) throw this.fencedOff();
     if (this.credsDirty && !this.closed) await this.saveCreds();
   }
 
@@ -169,7 +230,8 @@ export class PostgresAuthStore {
   async wipe(): Promise<void> {
     this.closed = true;
     await this.writes.run(async () => {
-      await wipeSlot(this.pool, this.storeId, this.slot);
+      if (this.fenced) throw this.fencedOff();
+      if (!(await wipeSlot(this.pool, this.storeId, this.slot, this.epoch))) throw this.fencedOff();
       this.writeEpoch += 1;
       this.credsDirty = false;
       this.cache?.deletePrefix(this.cachePrefix);
@@ -177,10 +239,15 @@ export class PostgresAuthStore {
     this.log?.info('auth state wiped');
   }
 
-  /** Flushes, then refuses further writes and frees the slot's cache entries. */
+  /**
+   * Flushes, then refuses further writes and frees the slot's cache entries. On a fenced store the
+   * refused creds are not an error here: they belong to the slot's new owner now.
+   */
   async close(): Promise<void> {
     try {
       await this.flush();
+    } catch (err) {
+      if (!(err instanceof FencedWriteError)) throw err;
     } finally {
       this.closed = true;
       this.cache?.deletePrefix(this.cachePrefix);
@@ -202,32 +269,52 @@ export class PostgresAuthStore {
     return `${this.cachePrefix}${type}\u0000${id}`;
   }
 
-  private closedError(): AppError {
-    return new AppError(ErrorCode.CONFLICT, 'auth state is closed (slot closed or logged out)', { storeId: this.storeId, slot: this.slot });
+  /** Throws when writes are no longer allowed (closed, logged out, or fenced). */
+  private refuseWrites(): void {
+    if (this.fenced) throw this.fencedOff();
+    if (this.closed) throw new AppError(ErrorCode.CONFLICT, 'auth state is closed (slot closed or logged out)', { storeId: this.storeId, slot: this.slot });
   }
-}
 
-function flattenKeyWrite(data: SignalDataSet): KeyWrite {
-  const write: KeyWrite = { upsert: { types: [], ids: [], values: [] }, delete: { types: [], ids: [] } };
-  for (const [type, entries] of Object.entries(data)) {
-    for (const [id, value] of Object.entries(entries ?? {})) {
-      // Baileys' own stores treat any falsy value as a delete; null and undefined are what occur.
-      if (value === null || value === undefined) {
-        write.delete.types.push(type);
-        write.delete.ids.push(id);
-      } else {
-        write.upsert.types.push(type);
-        write.upsert.ids.push(id);
-        write.upsert.values.push(serializeAuthValue(value));
+  /** Marks the store fenced (telling the owner once) and returns the error to throw. */
+  private fencedOff(): FencedWriteError {
+    const error = new FencedWriteError(this.storeId, this.slot, this.epoch ?? 'none');
+    if (this.fenced) return error;
+    this.fenced = true;
+    this.log?.warn({ epoch: this.epoch }, 'auth write refused: the slot has a newer owner epoch; no further auth writes from this process');
+    try {
+      this.fence?.onFenced?.();
+    } catch (err) {
+      this.log?.error({ err }, 'onFenced handler threw');
+    }
+    return error;
+  }
+
+  /** Splits a set into rows to seal and upsert and keys to delete; keeps the plaintext for the cache. */
+  private flattenKeyWrite(data: SignalDataSet): { write: KeyWrite; texts: string[] } {
+    const write: KeyWrite = { keyVersion: this.keyring.currentVersion, asyncCommit: this.asyncKeyCommit, upsert: { types: [], ids: [], values: [] }, delete: { types: [], ids: [] } };
+    const texts: string[] = [];
+    for (const [type, entries] of Object.entries(data)) {
+      for (const [id, value] of Object.entries(entries ?? {})) {
+        // Baileys' own stores treat any falsy value as a delete; null and undefined are what occur.
+        if (value === null || value === undefined) {
+          write.delete.types.push(type);
+          write.delete.ids.push(id);
+        } else {
+          const text = serializeAuthValue(value);
+          write.upsert.types.push(type);
+          write.upsert.ids.push(id);
+          write.upsert.values.push(sealText(this.keyring, text, keyAad(this.storeId, this.slot, type, id)).data);
+          texts.push(text);
+        }
       }
     }
+    return { write, texts };
   }
-  return write;
 }
 
 /** Every key a write touched, with its new serialized value (null when deleted): for the cache. */
-function* writtenKeys(write: KeyWrite): Generator<[type: string, id: string, value: string | null]> {
-  for (let i = 0; i < write.upsert.ids.length; i++) yield [write.upsert.types[i]!, write.upsert.ids[i]!, write.upsert.values[i]!];
+function* writtenKeys(write: KeyWrite, texts: string[]): Generator<[type: string, id: string, value: string | null]> {
+  for (let i = 0; i < write.upsert.ids.length; i++) yield [write.upsert.types[i]!, write.upsert.ids[i]!, texts[i]!];
   for (let i = 0; i < write.delete.ids.length; i++) yield [write.delete.types[i]!, write.delete.ids[i]!, null];
 }
 
