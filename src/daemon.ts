@@ -14,6 +14,7 @@ import { createSessionsService } from './whatsapp/sessions/index.js';
 import {
   createSlotsRepo,
   DEFAULT_ENGINE_OPTIONS,
+  resolveWaWebVersion,
   SessionEngine,
   SlotChangeFeed,
   trustWhatsAppRoot,
@@ -70,6 +71,10 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
     scanIntervalMs: config.slots.scanIntervalMs,
     keepAliveIntervalMs: config.slots.keepAliveMs,
     qrTimeoutMs: config.slots.qrTimeoutMs,
+    waWebVersion: await resolveWaWebVersion(
+      { configured: config.whatsapp.webVersion, refresh: config.whatsapp.webVersionRefresh },
+      logger.child({ component: 'wa-version' }),
+    ),
     ...overrides.engine,
   };
   const engine = new SessionEngine({

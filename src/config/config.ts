@@ -15,6 +15,12 @@ const commaList = z
   .default('')
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
+/** "2.3000.1023456789" → [2, 3000, 1023456789], the shape Baileys' `version` option takes. */
+const waVersion = z
+  .string()
+  .regex(/^\d{1,9}\.\d{1,9}\.\d{1,12}$/, 'like 2.3000.1023456789')
+  .transform((v) => v.split('.').map(Number) as [number, number, number]);
+
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const ZEnv = z
@@ -45,6 +51,8 @@ export const ZEnv = z
     SLOT_SCAN_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
     WA_KEEPALIVE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
     WA_QR_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
+    WA_WEB_VERSION: optionalString.pipe(waVersion.optional()),
+    WA_WEB_VERSION_REFRESH: optionalString.pipe(booleanFlag.optional()),
     WA_WS_URL: optionalString.pipe(z.url({ protocol: /^wss?$/ }).optional()),
     WA_SIMULATOR_ROOT_KEY: optionalString.pipe(z.base64().optional()),
   })
@@ -80,7 +88,14 @@ export interface Config {
   trustProxy: string;
   maxSlots: number;
   shutdownTimeoutMs: number;
-  whatsapp: { wsUrl: string | undefined; simulatorRootKey: string | undefined };
+  whatsapp: {
+    wsUrl: string | undefined;
+    simulatorRootKey: string | undefined;
+    /** The WhatsApp Web version to announce; undefined = the one the installed Baileys ships. */
+    webVersion: [number, number, number] | undefined;
+    /** Ask WhatsApp for its current version at boot (never when wsUrl points elsewhere). */
+    webVersionRefresh: boolean;
+  };
   slots: {
     backoffBaseMs: number;
     backoffCapMs: number;
@@ -124,7 +139,14 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     trustProxy: e.TRUST_PROXY,
     maxSlots: e.MAX_SLOTS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    whatsapp: { wsUrl: e.WA_WS_URL, simulatorRootKey: e.WA_SIMULATOR_ROOT_KEY },
+    whatsapp: {
+      wsUrl: e.WA_WS_URL,
+      simulatorRootKey: e.WA_SIMULATOR_ROOT_KEY,
+      webVersion: e.WA_WEB_VERSION,
+      // Another endpoint (the simulator, in tests) is not WhatsApp: asking WhatsApp would be a
+      // network call a test must never make, and its answer would mean nothing there.
+      webVersionRefresh: !e.WA_WS_URL && (e.WA_WEB_VERSION_REFRESH ?? e.NODE_ENV !== 'test'),
+    },
     slots: {
       backoffBaseMs: e.SLOT_BACKOFF_BASE_MS,
       backoffCapMs: e.SLOT_BACKOFF_CAP_MS,

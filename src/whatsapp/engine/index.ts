@@ -6,3 +6,4 @@ export { SlotChangeFeed } from './slot-change-feed.js';
 export { createSlotsRepo, type SlotRow, type SlotsRepo } from './slots.repo.js';
 export type { CommandOutcome, SlotCommand } from './slot-commands.js';
 export { trustWhatsAppRoot } from './simulator-trust.js';
+export { formatWaVersion, resolveWaWebVersion, type WAVersion } from './wa-version.js';
