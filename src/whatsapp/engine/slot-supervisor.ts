@@ -247,6 +247,7 @@ export class SlotSupervisor {
       consecutiveFailures: wasOpen ? 0 : this.failedAttempts,
       maxConsecutiveFailures: this.deps.options.maxConsecutiveFailures,
       awaitingQr: this.awaitingQr,
+      webVersion: this.deps.options.waWebVersion?.join('.'),
     });
     this.deps.log.info({ statusCode, message, action: action.kind, failedAttempts: this.failedAttempts }, 'socket closed');
     if (action.kind === 'reconnect-now') {
