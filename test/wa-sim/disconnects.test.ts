@@ -68,6 +68,23 @@ describe('wa-sim: server-driven disconnects', () => {
     expect(suite.sim.phone(phone).connectionCount()).toBe(1);
   });
 
+  it('client outdated → 405 for a version below the minimum, at registration and at login', async () => {
+    const { client } = await linked();
+    client.end();
+    suite.sim.requireClientVersion([2, 3000, 2_000_000_000]);
+    try {
+      const fresh = suite.track(new TestClient(suite.sim.url, undefined, { version: [2, 3000, 1_999_999_999] }));
+      expect(await fresh.waitForClose()).toBe(405);
+      const known = suite.track(new TestClient(suite.sim.url, client.auth, { version: [2, 3000, 1] }));
+      expect(await known.waitForClose()).toBe(405);
+      expect(suite.sim.outdatedRefusals()).toBe(2);
+      await suite.track(new TestClient(suite.sim.url, undefined, { version: [2, 3000, 2_000_000_000] })).waitForQr();
+      await suite.track(new TestClient(suite.sim.url, client.auth, { version: [2, 3001, 0] })).waitForOpen();
+    } finally {
+      suite.sim.requireClientVersion(undefined);
+    }
+  });
+
   it('sock.logout() unlinks the device on the server', async () => {
     const { phone, client } = await linked();
     await client.sock.logout();
