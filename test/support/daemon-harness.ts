@@ -18,12 +18,16 @@ import { daemonEnv } from './daemon-env.js';
 import { jsonRequest, type JsonRequestOptions } from './json-request.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
-/** Fast clocks for tests: no boot jitter, quick scans, short backoff. */
+/**
+ * Fast clocks for tests: no boot jitter, quick scans, short backoff. Waits that end on an event
+ * (start answers as soon as the QR is shown) get room for a loaded machine, where the first QR
+ * can take several seconds.
+ */
 export const FAST_ENGINE: Partial<EngineOptions> = {
   resumeJitterMs: 0,
   scanIntervalMs: 500,
   backoff: { baseMs: 300, capMs: 3_000 },
-  startWaitMs: 5_000,
+  startWaitMs: 20_000,
   commandTimeoutMs: 8_000,
 };
 

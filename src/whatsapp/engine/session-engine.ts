@@ -147,8 +147,11 @@ export class SessionEngine {
   }
 
   /** Resolves when every slot status recorded so far is in the database. */
-  drainSlotWrites(): Promise<void> {
-    return this.recorder.drain();
+  async drainSlotWrites(ref?: SlotRef): Promise<void> {
+    // Events wait in the bus's per-slot queues before they reach the recorder: drain those first,
+    // or a reader right after a status change (start's answer) can still find the old row.
+    await this.deps.bus.drain(ref);
+    await this.recorder.drain();
   }
 
   // ─── internals ───

@@ -70,7 +70,7 @@ export function createSessionsService(deps: { engine: SessionEngine; slots: Slot
       const local = engine.supervisor(ref);
       if (local) {
         await local.whenStatus(isSettledStatus, deps.startWaitMs);
-        await engine.drainSlotWrites();
+        await engine.drainSlotWrites(ref);
       }
       const row = await waitForRow(ref, isSettled, local ? 0 : deps.startWaitMs);
       const view = toSlotView(ref.slot, row);
