@@ -17,11 +17,12 @@ if (!url || !rootKey || !countText) throw new Error('usage: many-clients.ts <url
 const guard = installLoopbackGuard();
 trustSimulatorRoot(rootKey);
 const report = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
-const LONG = { timeoutMs: 180_000 };
+const LONG = { timeoutMs: 240_000 };
 // A simulator answering 50 handshakes and scans at once on a busy machine can leave a client
-// without a frame for longer than Baileys' keepalive allows (30 s + 5 s, then 408): this test
-// is about linking many phones, not about keepalives, so both clocks get room.
-const config = { connectTimeoutMs: 180_000, keepAliveIntervalMs: 180_000 };
+// without a frame for longer than Baileys' keepalive allows (30 s + 5 s, then 408), and its QR
+// refs (60 s + 5 × 20 s) can run out before its scan: this test is about linking many phones,
+// not about those clocks, so they all outlast the test's own deadline.
+const config = { connectTimeoutMs: 240_000, keepAliveIntervalMs: 240_000, qrTimeout: 60_000 };
 
 async function linkOne(index: number): Promise<TestClient> {
   const registering = new TestClient(url!, undefined, config);
