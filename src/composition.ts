@@ -63,6 +63,8 @@ export function engineOptions(config: Config, overrides: Partial<EngineOptions> 
     keepAliveIntervalMs: config.slots.keepAliveMs,
     qrTimeoutMs: config.slots.qrTimeoutMs,
     asyncAuthKeyCommit: config.authAsyncKeyCommit,
+    // The configured version (or Baileys' own); daemon.ts refreshes it from WhatsApp at boot.
+    waWebVersion: config.whatsapp.webVersion,
     ...overrides,
   };
 }

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { compose, type Composition, type CompositionOverrides } from './composition.js';
 import type { Config } from './config/config.js';
+import { resolveWaWebVersion } from './whatsapp/engine/index.js';
 
 export interface RunningDaemon extends Composition {
   url: string;
@@ -17,7 +18,12 @@ export interface RunningDaemon extends Composition {
 export type DaemonOverrides = CompositionOverrides;
 
 export async function startDaemon(config: Config, logger: Logger, overrides: DaemonOverrides = {}): Promise<RunningDaemon> {
-  const parts = await compose(config, logger, overrides);
+  // Asked once per boot, before any socket opens (never in tests: the config turns it off there).
+  const waWebVersion = await resolveWaWebVersion(
+    { configured: config.whatsapp.webVersion, refresh: config.whatsapp.webVersionRefresh },
+    logger.child({ component: 'wa-version' }),
+  );
+  const parts = await compose(config, logger, { ...overrides, engine: { waWebVersion, ...overrides.engine } });
   const { app, engine, database } = parts;
   try {
     await engine.start();

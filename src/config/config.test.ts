@@ -49,6 +49,21 @@ describe('loadConfig', () => {
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['WA_SIMULATOR_ROOT_KEY', 'WA_WS_URL']);
   });
 
+  it('reads WA_WEB_VERSION as Baileys\' version triple, refreshed by default except in tests and against another endpoint', () => {
+    expect(loadConfig({}).whatsapp).toMatchObject({ webVersion: undefined, webVersionRefresh: true });
+    expect(loadConfig({ WA_WEB_VERSION: '2.3000.1023456789', WA_WEB_VERSION_REFRESH: 'false' }).whatsapp).toMatchObject({
+      webVersion: [2, 3000, 1023456789],
+      webVersionRefresh: false,
+    });
+    expect(loadConfig({ NODE_ENV: 'test' }).whatsapp.webVersionRefresh).toBe(false);
+    const simulated = loadConfig({ WA_WS_URL: 'ws://127.0.0.1:9999/ws/chat', WA_WEB_VERSION_REFRESH: 'true' });
+    expect(simulated.whatsapp.webVersionRefresh).toBe(false);
+    expect(problemsOf({ WA_WEB_VERSION: '2.3000', WA_WEB_VERSION_REFRESH: 'yes' }).map((p) => p.split(':')[0]).sort()).toEqual([
+      'WA_WEB_VERSION',
+      'WA_WEB_VERSION_REFRESH',
+    ]);
+  });
+
   it('rejects short secrets', () => {
     const problems = problemsOf({ DRIN_API_KEY: 'short', SECRETS_KEY: 'short' });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['DRIN_API_KEY', 'SECRETS_KEY']);

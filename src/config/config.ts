@@ -34,6 +34,11 @@ const versionedSecrets = z
       return [{ version, secret: match[2]! }];
     }),
   );
+/** "2.3000.1023456789" → [2, 3000, 1023456789], the shape Baileys' `version` option takes. */
+const waVersion = z
+  .string()
+  .regex(/^\d{1,9}\.\d{1,9}\.\d{1,12}$/, 'like 2.3000.1023456789')
+  .transform((v) => v.split('.').map(Number) as [number, number, number]);
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -80,6 +85,8 @@ export const ZEnv = z
     RATE_LIMIT_SESSION_STARTS: limit.default(10),
     RATE_LIMIT_SESSION_START_WINDOW_SEC: seconds.default(600),
     SSE_MAX_STREAMS_PER_STORE: limit.default(10),
+    WA_WEB_VERSION: optionalString.pipe(waVersion.optional()),
+    WA_WEB_VERSION_REFRESH: optionalString.pipe(booleanFlag.optional()),
     WA_WS_URL: optionalString.pipe(z.url({ protocol: /^wss?$/ }).optional()),
     WA_SIMULATOR_ROOT_KEY: optionalString.pipe(z.base64().optional()),
   })
@@ -143,7 +150,14 @@ export interface Config {
   maxSlots: number;
   shutdownTimeoutMs: number;
   rateLimits: RateLimitSettings;
-  whatsapp: { wsUrl: string | undefined; simulatorRootKey: string | undefined };
+  whatsapp: {
+    wsUrl: string | undefined;
+    simulatorRootKey: string | undefined;
+    /** The WhatsApp Web version to announce; undefined = the one the installed Baileys ships. */
+    webVersion: [number, number, number] | undefined;
+    /** Ask WhatsApp for its current version at boot (never when wsUrl points elsewhere). */
+    webVersionRefresh: boolean;
+  };
   /** Signal key writes commit with synchronous_commit=off (creds stay synchronous); see BENCHMARKS.md. */
   authAsyncKeyCommit: boolean;
   slots: {
@@ -224,7 +238,14 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       sessionStartWindowSec: e.RATE_LIMIT_SESSION_START_WINDOW_SEC,
       streamsPerStore: e.SSE_MAX_STREAMS_PER_STORE,
     },
-    whatsapp: { wsUrl: e.WA_WS_URL, simulatorRootKey: e.WA_SIMULATOR_ROOT_KEY },
+    whatsapp: {
+      wsUrl: e.WA_WS_URL,
+      simulatorRootKey: e.WA_SIMULATOR_ROOT_KEY,
+      webVersion: e.WA_WEB_VERSION,
+      // Another endpoint (the simulator, in tests) is not WhatsApp: asking WhatsApp would be a
+      // network call a test must never make, and its answer would mean nothing there.
+      webVersionRefresh: !e.WA_WS_URL && (e.WA_WEB_VERSION_REFRESH ?? e.NODE_ENV !== 'test'),
+    },
     authAsyncKeyCommit: e.AUTH_ASYNC_KEY_COMMIT,
     slots: {
       backoffBaseMs: e.SLOT_BACKOFF_BASE_MS,

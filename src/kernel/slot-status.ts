@@ -11,6 +11,7 @@ export const SLOT_STATUSES = [
   'qr_timeout', // nobody scanned before the QR refs ran out; press start again
   'logged_out', // unlinked from the phone (or by logout); auth wiped; needs a new QR
   'replaced', // another WhatsApp Web session took over this number; not fighting it
+  'outdated', // WhatsApp refused the announced WhatsApp Web version (405): WA_WEB_VERSION must move on
   'failed', // the breaker opened after repeated failures; lastError says why
   'stopped', // stopped on purpose (stop route, CLI)
 ] as const;
@@ -19,7 +20,16 @@ export const ZSlotStatus = z.enum(SLOT_STATUSES);
 export type TSlotStatus = z.infer<typeof ZSlotStatus>;
 
 /** Statuses in which nothing runs and nothing will until someone starts the slot again. */
-export const PARKED_STATUSES: ReadonlySet<TSlotStatus> = new Set(['disconnected', 'qr_timeout', 'logged_out', 'replaced', 'failed', 'stopped']);
+export const PARKED_STATUSES: ReadonlySet<TSlotStatus> = new Set([
+  'disconnected',
+  'qr_timeout',
+  'logged_out',
+  'replaced',
+  // Retrying cannot help: every attempt announces the same version and gets the same 405.
+  'outdated',
+  'failed',
+  'stopped',
+]);
 
 export function isActive(status: TSlotStatus): boolean {
   return status === 'connected';

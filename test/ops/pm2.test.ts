@@ -29,6 +29,8 @@ beforeAll(async () => {
     DRIN_API_KEY: ADMIN_KEY,
     SECRETS_KEY,
     PORT: '0',
+    // Production refreshes the WhatsApp Web version from web.whatsapp.com at boot: never in a test.
+    WA_WEB_VERSION_REFRESH: 'false',
   };
 }, 120_000);
 

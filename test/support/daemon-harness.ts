@@ -88,7 +88,7 @@ export function waitForEvent<K extends DomainEventName>(
   h: DaemonHarness,
   type: K,
   match: (e: DomainEvents[K]) => boolean,
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
 ): Promise<DomainEvents[K]> {
   return h.events
     .take((x) => x.type === type && match(x.event as DomainEvents[K]), `${type}`, timeoutMs)

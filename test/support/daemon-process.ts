@@ -17,7 +17,9 @@ export interface DaemonProcess {
 export async function spawnDaemon(env: Record<string, string>, timeoutMs = 120_000): Promise<DaemonProcess> {
   const child = spawn(process.execPath, ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning', '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'info', ...env },
+    // A daemon run as a user would (no NODE_ENV=test, no simulator) would ask web.whatsapp.com
+    // for the current WhatsApp Web version at boot: tests never reach the network.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'info', WA_WEB_VERSION_REFRESH: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

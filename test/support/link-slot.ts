@@ -7,6 +7,6 @@ export async function linkSlot(h: DaemonHarness, sim: WhatsAppSimulator, store: 
   if (started.body.status !== 'qrcode') throw new Error(`slot ${slot} did not show a QR: ${JSON.stringify(started.body)}`);
   const qr = await h.request('GET', `/api/whatsapp/${store.storeId}/${slot}/qr`, { key: store.apiKey });
   await sim.scanQr(qr.body.qr, { phone });
-  await waitForEvent(h, 'session.status', (e) => e.storeId === store.storeId && e.slot === slot && e.status === 'connected', 20_000);
+  await waitForEvent(h, 'session.status', (e) => e.storeId === store.storeId && e.slot === slot && e.status === 'connected', 30_000);
   await h.daemon.engine.drainSlotWrites();
 }

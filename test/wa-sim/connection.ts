@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { Account, LinkedDevice } from './accounts.js';
 import type { CertificateChain } from './cert-chain.js';
-import { withDeadline } from './deadline.js';
+import { DEFAULT_WAIT_MS, withDeadline } from './deadline.js';
 import { encodeFrame, FrameReader } from './noise-framing.js';
 import { NoiseServerHandshake, type ClientFinishResult, type NoiseTransport } from './noise-handshake.js';
 
@@ -18,8 +18,12 @@ export interface ConnectionEvents {
   onClose(connection: SimConnection): void;
 }
 
-/** How long the server waits for the client to close after a stream error before cutting it. */
-const CLIENT_CLOSE_GRACE_MS = 2000;
+/**
+ * How long the server waits for the client to close after a stream error before cutting it. Only
+ * a client that never reacts waits this out; a busy machine can delay a healthy one by seconds,
+ * and cutting it early would turn its 515 into a 428.
+ */
+const CLIENT_CLOSE_GRACE_MS = 15_000;
 let nextConnectionId = 1;
 
 /** One client WebSocket: the Noise handshake, then encrypted binary nodes both ways. */
@@ -78,7 +82,7 @@ export class SimConnection {
   }
 
   /** Sends an iq to the client and waits for its result (or error) with the same id. */
-  query(node: BinaryNode, timeoutMs = 10_000): Promise<BinaryNode> {
+  query(node: BinaryNode, timeoutMs = DEFAULT_WAIT_MS): Promise<BinaryNode> {
     const id = (node.attrs.id ??= this.newStanzaId());
     const answer = new Promise<BinaryNode>((resolve) => this.pendingQueries.set(id, resolve));
     this.sendNode(node);

@@ -2,7 +2,7 @@
  * Every wait in the simulator has a deadline: a test that waits for something that never comes
  * must fail with a message that names what it waited for, never hang until jest's own timeout.
  */
-export const DEFAULT_WAIT_MS = 10_000;
+export const DEFAULT_WAIT_MS = 20_000;
 
 export class WaitTimeoutError extends Error {
   constructor(what: string, timeoutMs: number) {

@@ -48,8 +48,8 @@ describe('wa-sim: server-driven disconnects', () => {
     const { phone, client } = await linked({ keepAliveIntervalMs: 300 });
     expect(suite.sim.silence(phone)).toBe(1);
     // Baileys closes when nothing arrived for keepAliveIntervalMs + 5 s
-    expect(await client.waitForClose({ timeoutMs: 9000 })).toBe(408);
-  }, 15_000);
+    expect(await client.waitForClose({ timeoutMs: 30_000 })).toBe(408);
+  }, 45_000);
 
   it('flapping network: the connection is dropped every interval, and reconnects each time', async () => {
     const { phone, client } = await linked();
@@ -66,6 +66,23 @@ describe('wa-sim: server-driven disconnects', () => {
     await stable.waitForOpen();
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(suite.sim.phone(phone).connectionCount()).toBe(1);
+  });
+
+  it('client outdated → 405 for a version below the minimum, at registration and at login', async () => {
+    const { client } = await linked();
+    client.end();
+    suite.sim.requireClientVersion([2, 3000, 2_000_000_000]);
+    try {
+      const fresh = suite.track(new TestClient(suite.sim.url, undefined, { version: [2, 3000, 1_999_999_999] }));
+      expect(await fresh.waitForClose()).toBe(405);
+      const known = suite.track(new TestClient(suite.sim.url, client.auth, { version: [2, 3000, 1] }));
+      expect(await known.waitForClose()).toBe(405);
+      expect(suite.sim.outdatedRefusals()).toBe(2);
+      await suite.track(new TestClient(suite.sim.url, undefined, { version: [2, 3000, 2_000_000_000] })).waitForQr();
+      await suite.track(new TestClient(suite.sim.url, client.auth, { version: [2, 3001, 0] })).waitForOpen();
+    } finally {
+      suite.sim.requireClientVersion(undefined);
+    }
   });
 
   it('sock.logout() unlinks the device on the server', async () => {

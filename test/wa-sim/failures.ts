@@ -1,4 +1,4 @@
-import type { BinaryNode } from '@whiskeysockets/baileys';
+import type { BinaryNode, proto } from '@whiskeysockets/baileys';
 import type { SimConnection } from './connection.js';
 
 /**
@@ -20,6 +20,25 @@ export const STREAM_ERRORS = {
 
 /** `<failure reason=401>`: the answer to a login whose device the server does not know. */
 export const LOGIN_REFUSED: BinaryNode = { tag: 'failure', attrs: { reason: '401', location: 'sim' } };
+
+/**
+ * `<failure reason=405>`: WhatsApp's answer, right after the handshake, to a client announcing a
+ * WhatsApp Web version it no longer accepts ("client outdated"); Baileys closes with 405.
+ */
+export const CLIENT_OUTDATED: BinaryNode = { tag: 'failure', attrs: { reason: '405', location: 'sim' } };
+
+export type ClientVersion = [number, number, number];
+
+/** The version a client announced in its ClientPayload (`userAgent.appVersion`). */
+export function announcedVersion(payload: proto.IClientPayload): ClientVersion {
+  const v = payload.userAgent?.appVersion;
+  return [v?.primary ?? 0, v?.secondary ?? 0, v?.tertiary ?? 0];
+}
+
+export function isOlder(version: ClientVersion, than: ClientVersion): boolean {
+  for (let i = 0; i < 3; i++) if (version[i] !== than[i]) return version[i]! < than[i]!;
+  return false;
+}
 
 export async function endWithStreamError(connections: Iterable<SimConnection>, error: BinaryNode): Promise<number> {
   const ending = [...connections].map((connection) => connection.endWithStreamError(error));

@@ -6,7 +6,7 @@ export { startSimulator, WhatsAppSimulator, type SimulatorOptions } from './simu
 export { trustSimulatorRoot, makeCertificateChain } from './cert-chain.js';
 export { Phone } from './phone.js';
 export { FakeContact, type Addressing, type ReceiptKind, type ReceivedMessage, type ClientReceipt } from './fake-contact.js';
-export type { Flapping } from './failures.js';
+export type { ClientVersion, Flapping } from './failures.js';
 export { makeMemoryAuthState, makeMemoryKeyStore } from './memory-auth-state.js';
 export { TestClient, linkNewClient, testSocketConfig } from './test-client.js';
 export { installLoopbackGuard, type LoopbackGuard } from './loopback-guard.js';

@@ -43,7 +43,7 @@ export class DeviceLinking {
     }
     this.forget(connection);
     const account = this.registry.getOrCreate(phone);
-    const linking = linkDevice(connection, account, this.registry, scanned.advSecret);
+    const linking = linkDevice(connection, account, this.registry, scanned.advSecret, timeoutMs);
     await withDeadline(linking, timeoutMs, `linking ${phone} by QR`);
     return this.phoneFor(account);
   }

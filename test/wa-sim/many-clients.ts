@@ -17,14 +17,22 @@ if (!url || !rootKey || !countText) throw new Error('usage: many-clients.ts <url
 const guard = installLoopbackGuard();
 trustSimulatorRoot(rootKey);
 const report = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
-const LONG = { timeoutMs: 120_000 };
-const config = { connectTimeoutMs: 60_000 };
+const LONG = { timeoutMs: 240_000 };
+// A simulator answering 50 handshakes and scans at once on a busy machine can leave a client
+// without a frame for longer than Baileys' keepalive allows (30 s + 5 s, then 408), and its QR
+// refs (60 s + 5 × 20 s) can run out before its scan: this test is about linking many phones,
+// not about those clocks, so they all outlast the test's own deadline.
+const config = { connectTimeoutMs: 240_000, keepAliveIntervalMs: 240_000, qrTimeout: 60_000 };
 
 async function linkOne(index: number): Promise<TestClient> {
   const registering = new TestClient(url!, undefined, config);
+  let closeReason = '';
+  registering.sock.ev.on('connection.update', (u) => {
+    if (u.connection === 'close') closeReason = String(u.lastDisconnect?.error?.message);
+  });
   report({ qr: index, value: await registering.waitForQr(LONG) });
   const code = await registering.waitForClose(LONG);
-  if (code !== 515) throw new Error(`client ${index} closed with ${code} instead of 515`);
+  if (code !== 515) throw new Error(`client ${index} closed with ${code} (${closeReason}) instead of 515`);
   const client = new TestClient(url!, registering.auth, config);
   await client.waitForOpen(LONG);
   report({ open: index });

@@ -10,6 +10,7 @@ import {
 } from '@whiskeysockets/baileys';
 import type { Account, AccountRegistry, LinkedDevice } from './accounts.js';
 import type { SimConnection } from './connection.js';
+import { DEFAULT_WAIT_MS } from './deadline.js';
 import { STREAM_ERRORS } from './failures.js';
 
 /** WhatsApp Web shows six QR codes per connection before the client gives up (408). */
@@ -64,6 +65,8 @@ export async function linkDevice(
   account: Account,
   registry: AccountRegistry,
   advSecret: Buffer,
+  /** How long the client may take to counter-sign (its crypto queues behind others' on a busy machine). */
+  answerTimeoutMs = DEFAULT_WAIT_MS,
 ): Promise<LinkedDevice> {
   const registration = connection.payload?.devicePairingData;
   if (!registration?.eIdent || !registration.eSkeyVal || !registration.eSkeySig || !connection.clientStaticPublic) {
@@ -104,7 +107,7 @@ export async function linkDevice(
         ],
       },
     ],
-  });
+  }, answerTimeoutMs);
   assertDeviceCounterSigned(answer, deviceDetails, identityPublic, account);
 
   const device: LinkedDevice = {

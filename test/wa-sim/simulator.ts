@@ -7,8 +7,8 @@ import { digitsOnly, type Account, AccountRegistry } from './accounts.js';
 import { makeCertificateChain, type CertificateChain } from './cert-chain.js';
 import { SimConnection } from './connection.js';
 import { DEFAULT_WAIT_MS } from './deadline.js';
-import type { Flapping } from './failures.js';
-import { LOGIN_REFUSED } from './failures.js';
+import type { ClientVersion, Flapping } from './failures.js';
+import { announcedVersion, CLIENT_OUTDATED, isOlder, LOGIN_REFUSED } from './failures.js';
 import { answerLoggedInIq } from './iq-handlers.js';
 import { DeviceLinking } from './linking.js';
 import { routeClientMessage, routeClientReceipt } from './message-routing.js';
@@ -24,6 +24,12 @@ export interface SimulatorOptions {
   logger?: Logger;
   /** QR refs per registering connection (WhatsApp sends 6); the client closes with 408 after the last */
   qrRefCount?: number;
+  /**
+   * Oldest WhatsApp Web version accepted: a client announcing an older one (ClientPayload
+   * `userAgent.appVersion`) gets `<failure reason=405>` right after the handshake, as WhatsApp
+   * answers "client outdated". Unset: any version. Changeable with `requireClientVersion`.
+   */
+  minClientVersion?: ClientVersion;
 }
 
 const LOOPBACK = '127.0.0.1';
@@ -35,17 +41,23 @@ export class WhatsAppSimulator {
   private readonly chain: CertificateChain;
   private readonly linking: DeviceLinking;
   private readonly wss: WebSocketServer;
+  private minClientVersion: ClientVersion | undefined;
+  private accepted = 0;
+  private refusedOutdated = 0;
 
   private constructor(
     private readonly http: Server,
     private readonly registry: AccountRegistry,
     private readonly log: Logger,
     qrRefCount: number,
+    minClientVersion: ClientVersion | undefined,
   ) {
+    this.minClientVersion = minClientVersion;
     this.chain = makeCertificateChain(registry.rootKeyPair);
     this.linking = new DeviceLinking(registry, (account) => this.phoneOf(account), qrRefCount, log);
     this.wss = new WebSocketServer({ server: http, path: '/ws/chat' });
     this.wss.on('connection', (ws) => {
+      this.accepted++;
       const connection = new SimConnection(ws, this.chain, this.log, {
         onHandshake: (c) => this.onHandshake(c),
         onNode: (c, node) => this.onNode(c, node),
@@ -59,7 +71,7 @@ export class WhatsAppSimulator {
     const log = (options.logger ?? pino({ level: 'silent' })).child({ component: 'wa-sim' });
     const registry = AccountRegistry.open(options.stateFile);
     const http = createServer((_, response) => response.writeHead(404).end());
-    const simulator = new WhatsAppSimulator(http, registry, log, options.qrRefCount ?? DEFAULT_QR_REF_COUNT);
+    const simulator = new WhatsAppSimulator(http, registry, log, options.qrRefCount ?? DEFAULT_QR_REF_COUNT, options.minClientVersion);
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(options.port ?? 0, LOOPBACK, () => resolve());
@@ -100,6 +112,21 @@ export class WhatsAppSimulator {
   /** Types a pairing code (from `sock.requestPairingCode(phone)`) on the phone `phone`. */
   enterPairingCode(phone: string, code: string, { timeoutMs = DEFAULT_WAIT_MS } = {}): Promise<void> {
     return this.phone(phone).enterPairingCode(code, { timeoutMs });
+  }
+
+  /** WebSocket connections accepted since start, whatever became of them (counts reconnect attempts). */
+  connectionAttempts(): number {
+    return this.accepted;
+  }
+
+  /** Logins and registrations refused with 405 because the client's version was too old. */
+  outdatedRefusals(): number {
+    return this.refusedOutdated;
+  }
+
+  /** From now on, refuse clients older than `version` with 405 (undefined: accept any). */
+  requireClientVersion(version: ClientVersion | undefined): void {
+    this.minClientVersion = version;
   }
 
   /** Open WebSocket connections, logged in or not. */
@@ -155,6 +182,13 @@ export class WhatsAppSimulator {
 
   private onHandshake(connection: SimConnection): void {
     const payload = connection.payload!;
+    const version = announcedVersion(payload);
+    if (this.minClientVersion && isOlder(version, this.minClientVersion)) {
+      this.refusedOutdated++;
+      connection.log.info({ version: version.join('.'), minimum: this.minClientVersion.join('.') }, 'client outdated (405)');
+      void connection.endWithStreamError(CLIENT_OUTDATED);
+      return;
+    }
     if (payload.devicePairingData) {
       connection.stage = 'registering';
       this.linking.offerQrCodes(connection);

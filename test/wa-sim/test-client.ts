@@ -28,7 +28,7 @@ export function testSocketConfig(url: string, auth: AuthenticationState): UserFa
     fireInitQueries: false,
     syncFullHistory: false,
     shouldSyncHistoryMessage: () => false,
-    connectTimeoutMs: 10_000,
+    connectTimeoutMs: 30_000,
     defaultQueryTimeoutMs: 10_000,
     retryRequestDelayMs: 10,
   };

@@ -236,7 +236,7 @@ ALTER TABLE "mcp_tokens" ADD CONSTRAINT "mcp_tokens_store_id_connection_id_fkey"
 -- (src/config/config.ts), session_slots.status: SLOT_STATUSES (src/kernel/slot-status.ts).
 ALTER TABLE "session_slots"
   ADD CONSTRAINT "session_slots_slot_check" CHECK (slot BETWEEN 1 AND 10),
-  ADD CONSTRAINT "session_slots_status_check" CHECK (status IN ('disconnected', 'connecting', 'qrcode', 'connected', 'reconnecting', 'qr_timeout', 'logged_out', 'replaced', 'failed', 'stopped')),
+  ADD CONSTRAINT "session_slots_status_check" CHECK (status IN ('disconnected', 'connecting', 'qrcode', 'connected', 'reconnecting', 'qr_timeout', 'logged_out', 'replaced', 'outdated', 'failed', 'stopped')),
   ADD CONSTRAINT "session_slots_desired_check" CHECK (desired IN ('running', 'stopped'));
 
 ALTER TABLE "slot_commands"

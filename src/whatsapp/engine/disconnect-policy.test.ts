@@ -18,6 +18,17 @@ describe('decideOnClose', () => {
     expect(decideOnClose({ ...base, statusCode: 408, message: 'QR refs attempts ended', awaitingQr: true })).toMatchObject({ kind: 'park', status: 'qr_timeout' });
     expect(decideOnClose({ ...base, statusCode: 408, message: 'Connection was lost' })).toEqual({ kind: 'reconnect-later', status: 'reconnecting' });
   });
+  it('parks as outdated on 405 (client outdated), naming the setting and the version, at the first attempt', () => {
+    const parked = decideOnClose({ ...base, statusCode: 405, message: 'Connection Failure', webVersion: '2.3000.1' });
+    expect(parked).toEqual({
+      kind: 'park',
+      status: 'outdated',
+      wipeAuth: false,
+      reason: 'WhatsApp refused this WhatsApp Web version (405 client outdated): set WA_WEB_VERSION to the current version, or enable WA_WEB_VERSION_REFRESH (announced 2.3000.1)',
+    });
+    // While linked too, and whatever the breaker count: a 405 never retries.
+    expect(decideOnClose({ ...base, statusCode: 405, awaitingQr: true })).toMatchObject({ kind: 'park', status: 'outdated', wipeAuth: false });
+  });
   it('backs off on other closes and opens the breaker after N failures in a row', () => {
     expect(decideOnClose({ ...base, consecutiveFailures: 3 })).toEqual({ kind: 'reconnect-later', status: 'reconnecting' });
     const parked = decideOnClose({ ...base, consecutiveFailures: 4 });

@@ -3,6 +3,18 @@
 import { DisconnectReason } from '@whiskeysockets/baileys';
 import type { TSlotStatus } from '../../kernel/index.js';
 
+/**
+ * WhatsApp answers a login or registration from a WhatsApp Web version it no longer accepts with
+ * `<failure reason="405"/>` right after the handshake; Baileys closes with that code ("Connection
+ * Failure") and has no DisconnectReason for it.
+ */
+export const CLIENT_OUTDATED = 405;
+
+export function outdatedReason(webVersion: string | undefined): string {
+  const announced = webVersion ? ` (announced ${webVersion})` : '';
+  return `WhatsApp refused this WhatsApp Web version (405 client outdated): set WA_WEB_VERSION to the current version, or enable WA_WEB_VERSION_REFRESH${announced}`;
+}
+
 export type DisconnectAction =
   /** Reconnect now from the saved creds (515 after pairing, or a planned rebuild). */
   | { kind: 'reconnect-now'; status: TSlotStatus }
@@ -19,6 +31,8 @@ export interface DisconnectContext {
   maxConsecutiveFailures: number;
   /** True when the socket never got past the QR stage (nothing paired yet). */
   awaitingQr: boolean;
+  /** The WhatsApp Web version the socket announced ("2.3000.x"), named in the 405 message. */
+  webVersion?: string;
 }
 
 export function decideOnClose(ctx: DisconnectContext): DisconnectAction {
@@ -37,6 +51,10 @@ export function decideOnClose(ctx: DisconnectContext): DisconnectAction {
   }
   if (statusCode === DisconnectReason.multideviceMismatch || statusCode === DisconnectReason.forbidden) {
     return { kind: 'park', status: 'failed', wipeAuth: false, reason: `WhatsApp refused the session (${statusCode})` };
+  }
+  // Every retry would announce the same version and get the same 405: a loop that never heals.
+  if (statusCode === CLIENT_OUTDATED) {
+    return { kind: 'park', status: 'outdated', wipeAuth: false, reason: outdatedReason(ctx.webVersion) };
   }
   if (ctx.consecutiveFailures + 1 >= ctx.maxConsecutiveFailures) {
     return {

@@ -15,7 +15,12 @@ export interface EngineOptions {
   /** A send not acknowledged by the server within this long marks the socket dead. */
   sendAckTimeoutMs: number;
   connectTimeoutMs: number;
-  /** First QR lifetime (Baileys uses 60 s for the first ref, 20 s for each next one). */
+  /**
+   * WhatsApp Web version announced in the login payload (resolveWaWebVersion at boot); undefined =
+   * Baileys' own. WhatsApp answers a retired one with 405 and the slot parks as `outdated`.
+   */
+  waWebVersion?: [number, number, number];
+  /** Lifetime of every QR; unset, Baileys gives the first 60 s and each next one 20 s (qrLifetimeMs). */
   qrTimeoutMs?: number;
   /** How long POST /start waits for the first QR before answering with the current status. */
   startWaitMs: number;

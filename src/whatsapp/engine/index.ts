@@ -9,3 +9,4 @@ export { CHANNELS, type TStoreChangeNotice } from './slot-channels.js';
 export { isSettledStatus } from './slot-command-runner.js';
 export type { SlotEngine } from './session-engine.js';
 export { trustWhatsAppRoot } from './simulator-trust.js';
+export { formatWaVersion, resolveWaWebVersion, type WAVersion } from './wa-version.js';

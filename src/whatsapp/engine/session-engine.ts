@@ -134,9 +134,9 @@ export class SessionEngine implements SlotEngine {
     return this.supervisors.get(slotKey(ref));
   }
 
-  /** Resolves when every slot event emitted so far has reached its durable subscribers. */
-  drainSlotWrites(): Promise<void> {
-    return this.deps.bus.drain();
+  /** Resolves when the slot's (or every slot's) events so far have reached their durable subscribers. */
+  drainSlotWrites(ref?: SlotRef): Promise<void> {
+    return this.deps.bus.drain(ref);
   }
 
   // ─── inside a slot's exclusive section ───

@@ -12,7 +12,7 @@ import { decideOnClose } from './disconnect-policy.js';
 import type { EngineOptions } from './engine-options.js';
 import { LivenessWatch } from './liveness-watch.js';
 import type { TSlotStatus } from '../../kernel/index.js';
-import { baileysLogger, socketConfig } from './socket-config.js';
+import { baileysLogger, qrLifetimeMs, socketConfig } from './socket-config.js';
 import { toMessageReceived, toMessageStatus, toOwnMessageStatus } from './socket-events.js';
 
 export interface SupervisorDeps {
@@ -198,12 +198,13 @@ export class SlotSupervisor {
   private async onConnectionUpdate(update: Partial<ConnectionState>, current: () => boolean): Promise<void> {
     if (update.qr) {
       this.awaitingQr = true;
-      const lifetime = this.qrCount++ === 0 ? (this.deps.options.qrTimeoutMs ?? 60_000) : 20_000;
+      // Baileys starts the QR's timer as it emits it: count from now, not after the PNG is drawn.
+      const expiresAt = new Date(Date.now() + qrLifetimeMs(this.deps.options.qrTimeoutMs, this.qrCount++));
       const qrDataUrl = await QRCode.toDataURL(update.qr, { margin: 1, width: 320 });
       if (!current()) return;
       const at = new Date();
       this.setStatus('qrcode', {});
-      void this.deps.bus.emit('session.qr', { ...this.ref, qr: update.qr, qrDataUrl, expiresAt: new Date(at.getTime() + lifetime), at });
+      void this.deps.bus.emit('session.qr', { ...this.ref, qr: update.qr, qrDataUrl, expiresAt, at });
     }
     if (update.connection === 'open') this.onOpen();
     if (update.connection === 'close') {
@@ -247,6 +248,7 @@ export class SlotSupervisor {
       consecutiveFailures: wasOpen ? 0 : this.failedAttempts,
       maxConsecutiveFailures: this.deps.options.maxConsecutiveFailures,
       awaitingQr: this.awaitingQr,
+      webVersion: this.deps.options.waWebVersion?.join('.'),
     });
     this.deps.log.info({ statusCode, message, action: action.kind, failedAttempts: this.failedAttempts }, 'socket closed');
     if (action.kind === 'reconnect-now') {

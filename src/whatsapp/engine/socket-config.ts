@@ -11,7 +11,27 @@ import type { EngineOptions } from './engine-options.js';
 export function baileysLogger(slotLog: Logger): Logger {
   const log = slotLog.child({ component: 'baileys' });
   log.level = slotLog.level === 'silent' ? 'silent' : slotLog.level === 'trace' ? 'debug' : 'warn';
+  // Baileys logs every stream error at error, including the 515 "restart required" that follows
+  // every pairing (and that WhatsApp sends now and then): a planned restart, not a failure.
+  const error = log.error.bind(log);
+  log.error = function (this: Logger, ...args: Parameters<Logger['error']>) {
+    if (isRestartRequired(args[0], args[1])) return log.info(...args);
+    return error(...args);
+  } as Logger['error'];
   return log;
+}
+
+function isRestartRequired(obj: unknown, msg: unknown): boolean {
+  const node = (obj as { fullErrorNode?: { tag?: string; attrs?: { code?: string } } } | undefined)?.fullErrorNode;
+  return msg === 'stream errored out' && node?.tag === 'stream:error' && node.attrs?.code === '515';
+}
+
+/**
+ * How long the `index`-th QR of a connection stays valid, as Baileys times it (rc14 socket.ts
+ * `genPairQR`): `qrTimeout` for every ref when set; unset, 60 s for the first and 20 s for each next.
+ */
+export function qrLifetimeMs(qrTimeoutMs: number | undefined, index: number): number {
+  return qrTimeoutMs || (index === 0 ? 60_000 : 20_000);
 }
 
 export function socketConfig(options: EngineOptions, auth: AuthenticationState, logger: Logger): UserFacingSocketConfig {
@@ -19,6 +39,7 @@ export function socketConfig(options: EngineOptions, auth: AuthenticationState, 
     auth,
     logger,
     browser: Browsers.ubuntu('Drin'),
+    ...(options.waWebVersion ? { version: options.waWebVersion } : {}),
     ...(options.wsUrl ? { waWebSocketUrl: options.wsUrl } : {}),
     connectTimeoutMs: options.connectTimeoutMs,
     keepAliveIntervalMs: options.keepAliveIntervalMs,

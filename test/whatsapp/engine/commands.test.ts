@@ -2,10 +2,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { useDaemonSuite, waitForEvent } from '../../support/daemon-harness.js';
 import { linkSlot } from '../../support/link-slot.js';
+import { pollUntil } from '../../wa-sim/index.js';
 
 const ctx = useDaemonSuite();
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The simulator hears a close a moment after the daemon made it: wait for that, however long it takes. */
+const closedAtSimulator = (phone: { connectionCount(): number }) =>
+  pollUntil(() => (phone.connectionCount() === 0 ? true : undefined), 'the simulator to see the socket closed', { timeoutMs: 20_000 });
 
 describe('pairing code', () => {
   it('links with a pairing code instead of a QR', async () => {
@@ -35,8 +38,7 @@ describe('slot commands', () => {
     const stopped = await ctx.h.request('POST', `/api/whatsapp/${store.storeId}/3/stop`, { key: store.apiKey });
     expect(stopped.body).toEqual({ success: true, status: 'stopped' });
     expect(await ctx.h.db.prisma.sessionSlot.findFirstOrThrow({ where: { storeId: store.storeId, slot: 3 } })).toMatchObject({ status: 'stopped', desired: 'stopped' });
-    await sleep(300);
-    expect(phone.connectionCount()).toBe(0);
+    await closedAtSimulator(phone);
     expect(await ctx.h.db.prisma.authCreds.count({ where: { storeId: store.storeId, slot: 3 } })).toBe(1);
 
     const qrsBefore = ctx.h.events.peekAll().filter((x) => x.type === 'session.qr').length;
@@ -55,8 +57,7 @@ describe('slot commands', () => {
     expect(loggedOut.body).toEqual({ success: true, status: 'logged_out' });
     expect(await ctx.h.db.prisma.authCreds.count({ where: { storeId: store.storeId, slot: 3 } })).toBe(0);
     expect(await ctx.h.db.prisma.authKey.count({ where: { storeId: store.storeId, slot: 3 } })).toBe(0);
-    await sleep(500);
-    expect(phone.connectionCount()).toBe(0);
+    await closedAtSimulator(phone);
   });
 
   it('stop and logout of a slot nobody runs answer without a socket', async () => {

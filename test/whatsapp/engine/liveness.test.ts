@@ -24,7 +24,7 @@ describe('liveness', () => {
     const seen = statusesOf(store.storeId);
     await new Promise((r) => setTimeout(r, 6_000));
     expect(seen).toEqual([]);
-  });
+  }, 60_000);
 
   it('rebuilds a connected socket that stopped hearing from the server, without a QR', async () => {
     const store = await ctx.h.createStore();
@@ -33,11 +33,11 @@ describe('liveness', () => {
     const qrsBefore = ctx.h.events.peekAll().filter((x) => x.type === 'session.qr').length;
     const since = new Date();
     expect(ctx.sim.silence('5511933330102')).toBe(1);
-    const rebuilding = await waitForEvent(ctx.h, 'session.status', (e) => e.storeId === store.storeId && e.status === 'connecting' && e.at >= since, 10_000);
+    const rebuilding = await waitForEvent(ctx.h, 'session.status', (e) => e.storeId === store.storeId && e.status === 'connecting' && e.at >= since, 30_000);
     // The watchdog noticed it (Baileys' own keepalive timeout would have closed with 408 instead).
     expect(rebuilding.lastError).toMatch(/^no frame received for \d+ ms$/);
-    await waitForEvent(ctx.h, 'session.status', (e) => e.storeId === store.storeId && e.status === 'connected' && e.at >= since, 10_000);
+    await waitForEvent(ctx.h, 'session.status', (e) => e.storeId === store.storeId && e.status === 'connected' && e.at >= since, 30_000);
     expect(seen.map((e) => e.status)).toEqual(['connecting', 'connected']);
     expect(ctx.h.events.peekAll().filter((x) => x.type === 'session.qr').length).toBe(qrsBefore);
-  });
+  }, 120_000);
 });

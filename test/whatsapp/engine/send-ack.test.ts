@@ -24,8 +24,8 @@ it('rebuilds the socket when a send gets no server ack in time', async () => {
   ctx.sim.silence('5511933330201');
   // Stuck on the silent server: the send fails and the socket is rebuilt for it.
   const stuck = supervisor.sendText(contact.pnJid, 'into the void').catch((err: Error) => err);
-  const rebuilding = await waitForEvent(ctx.h, 'session.status', (e) => e.storeId === store.storeId && e.status === 'connecting' && e.at >= since, 15_000);
+  const rebuilding = await waitForEvent(ctx.h, 'session.status', (e) => e.storeId === store.storeId && e.status === 'connecting' && e.at >= since, 30_000);
   expect(rebuilding.lastError).toBe('send stuck for 4000 ms');
-  await waitForEvent(ctx.h, 'session.status', (e) => e.storeId === store.storeId && e.status === 'connected' && e.at >= since, 10_000);
+  await waitForEvent(ctx.h, 'session.status', (e) => e.storeId === store.storeId && e.status === 'connected' && e.at >= since, 30_000);
   expect(await stuck).toBeInstanceOf(Error);
-});
+}, 120_000);

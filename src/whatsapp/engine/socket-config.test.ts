@@ -1,0 +1,10 @@
+import { describe, expect, it } from '@jest/globals';
+import { qrLifetimeMs } from './socket-config.js';
+
+describe('qrLifetimeMs', () => {
+  it("follows Baileys' QR timer: qrTimeout for every QR when set, else 60 s then 20 s", () => {
+    expect([0, 1, 5].map((i) => qrLifetimeMs(60_000, i))).toEqual([60_000, 60_000, 60_000]);
+    expect([0, 1, 5].map((i) => qrLifetimeMs(3_000, i))).toEqual([3_000, 3_000, 3_000]);
+    expect([0, 1, 5].map((i) => qrLifetimeMs(undefined, i))).toEqual([60_000, 20_000, 20_000]);
+  });
+});
