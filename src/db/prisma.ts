@@ -37,7 +37,7 @@ export function openConnections(
   opts: { singleBackend?: boolean; onIdleError?: (err: Error) => void } & PoolTimeouts = {},
 ): Connections {
   // Both bounds keep a stuck query or a starved pool from holding a request (and the process) for
-  // ever; what they throw maps to 503 in the error middleware (src/db/db-errors.ts). The server
+  // ever; what they throw maps to 503 in the error middleware (src/http/dependency-errors.ts). The server
   // enforces statement_timeout, so the connection stays usable after a cancel — unlike pg's
   // client-side query_timeout, which gives up on the answer but leaves the query running on that
   // connection. The advisory-lock connection (slot-locks) is its own pg.Client, not bounded here.

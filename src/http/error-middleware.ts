@@ -5,7 +5,6 @@
 // requestId points to the log line that has them. Every 503 carries Retry-After.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { isDatabaseTimeout } from '../db/db-errors.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
 import { causeSummary, databaseErrorToAppError, DEFAULT_RETRY_AFTER_SECONDS, whatsappErrorToAppError } from './dependency-errors.js';
 
@@ -48,9 +47,6 @@ export function toAppError(err: unknown): AppError {
       return new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'The body encoding is not supported');
     }
     if (err.status && err.status < 500) return new AppError(ErrorCode.BAD_REQUEST, 'The request body could not be read');
-  }
-  if (isDatabaseTimeout(err)) {
-    return new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The database did not answer in time; retry later', undefined, { cause: err });
   }
   switch (prismaCode(err)) {
     case 'P2002':

@@ -305,6 +305,8 @@ export class SessionEngine implements SlotEngine {
 
   private async takeOver(ref: SlotRef, boot: boolean): Promise<SlotSupervisor | undefined> {
     if (this.closing || this.supervisor(ref)) return undefined;
+    // Commands run in this section too, so the list may be stale by now: a cheap look first.
+    if ((await this.deps.slots.get(ref))?.desired !== 'running') return undefined;
     if (!(await this.acquire(ref))) return undefined;
     // The list may be stale: the slot may have been stopped (and its lock given back) since.
     if ((await this.deps.slots.get(ref))?.desired !== 'running') {

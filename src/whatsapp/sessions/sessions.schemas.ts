@@ -12,7 +12,9 @@ export function makeZSlotParams(maxSlots: number) {
     .string()
     .regex(/^[1-9]\d{0,2}$/, `must be a slot number from 1 to ${maxSlots}`)
     .transform(Number)
-    .pipe(z.number().int().min(1).max(maxSlots));
+    .pipe(z.number().int().min(1).max(maxSlots))
+    // A path parameter is text: the document shows its pattern and, in words, its bounds.
+    .describe(`slot number from 1 to ${maxSlots}`);
   return z.object({ storeId: ZStoreId, slot }).strict();
 }
 

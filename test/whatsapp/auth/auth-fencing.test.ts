@@ -44,7 +44,7 @@ async function until(condition: () => Promise<boolean>, deadlineMs = 20_000): Pr
 
 describe('owner epoch', () => {
   it('bumpOwnerEpoch creates the slot row at 1 and adds one on every acquisition', async () => {
-    const ref = { storeId, slot: 99 };
+    const ref = { storeId, slot: 10 };
     expect(await bumpOwnerEpoch(db.pool, ref)).toBe('1');
     expect(await bumpOwnerEpoch(db.pool, ref)).toBe('2');
     const row = await db.prisma.sessionSlot.findUnique({ where: { storeId_slot: ref } });
