@@ -18,7 +18,9 @@ describe('resolveSecrets', () => {
   it('uses the configured keys and writes nothing when both are set', async () => {
     const dataDir = path.join(root, 'data');
     const secrets = await resolveSecrets({ adminApiKey: 'a'.repeat(24), secretsKey: 's'.repeat(32), dataDir });
-    expect(secrets).toEqual({ adminApiKey: 'a'.repeat(24), secretsKey: 's'.repeat(32) });
+    expect(secrets).toMatchObject({ adminApiKey: 'a'.repeat(24), secretsKey: 's'.repeat(32), apiKeyPepperSecret: 's'.repeat(32), keyring: { currentVersion: 1 } });
+    expect(secrets.generatedAdminKey).toBeUndefined();
+    expect(secrets.file).toBeUndefined();
     await expect(stat(dataDir)).rejects.toThrow();
   });
 

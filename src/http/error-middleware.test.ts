@@ -13,15 +13,8 @@ import { openConnections } from '../db/prisma.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
 import { toAppError } from './error-middleware.js';
+import { caught } from '../../test/support/caught.js';
 
-async function caught(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a failure');
-}
 
 function caughtSync(run: () => unknown): unknown {
   try {

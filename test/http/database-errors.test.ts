@@ -17,6 +17,7 @@ import { toAppError } from '../../src/http/error-middleware.js';
 import { ADMIN_KEY, SECRETS_KEY } from '../support/app-harness.js';
 import { jsonRequest } from '../support/json-request.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { caught } from '../support/caught.js';
 
 let db: TestDatabase;
 let admin: pg.Client;
@@ -33,14 +34,6 @@ afterAll(async () => {
   await db?.destroy();
 });
 
-async function caught(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a failure');
-}
 
 /** Terminates, from the admin connection, this database's backends that wait on a lock or run `query`. */
 async function terminateWhen(match: { waitingOnLock?: true; query?: string }): Promise<void> {

@@ -5,8 +5,9 @@
 // process takes them over: `onLost` tells the engine to do exactly that.
 //
 // Loss is detected within seconds, not at the next query: TCP keepalive on the socket, and a
-// heartbeat query every `heartbeatMs` that must answer within the same bound. A backend
-// terminated from Postgres (pg_terminate_backend) is seen at once ('error' / 'end').
+// heartbeat query every `heartbeatMs` that must answer within three of them (a busy process's
+// event loop can stall for seconds; that is not a dead connection). A backend terminated from
+// Postgres (pg_terminate_backend) is seen at once ('error' / 'end').
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -100,7 +101,13 @@ export class SlotLocks {
     const key = slotLockKey(ref);
     return this.serially(async () => {
       if (!this.held.delete(key) || !this.client || this.lost) return;
-      await this.client.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+      try {
+        await this.client.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+      } catch (err) {
+        // The session died under the query: its locks went with it, which is all a release wants.
+        if (!this.lost) throw err;
+        this.log.debug({ err }, 'lock connection lost during a release: the lock is gone with it');
+      }
     });
   }
 
@@ -113,10 +120,16 @@ export class SlotLocks {
     await client?.end().catch(() => {});
   }
 
+  private beating = false;
+
   private async beat(client: pg.Client, fail: (err?: Error) => void): Promise<void> {
+    // One heartbeat in flight at a time: the one still waiting carries the verdict.
+    if (this.beating) return;
+    this.beating = true;
     let timer: NodeJS.Timeout | undefined;
+    const bound = 3 * this.options.heartbeatMs;
     const silent = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`lock connection silent for ${this.options.heartbeatMs} ms`)), this.options.heartbeatMs);
+      timer = setTimeout(() => reject(new Error(`lock connection silent for ${bound} ms`)), bound);
     });
     try {
       await Promise.race([this.serially(() => client.query('SELECT 1')), silent]);
@@ -124,6 +137,7 @@ export class SlotLocks {
       if (this.client === client) fail(err as Error);
     } finally {
       clearTimeout(timer);
+      this.beating = false;
     }
   }
 

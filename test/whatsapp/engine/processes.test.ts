@@ -164,15 +164,16 @@ describe('daemon processes', () => {
 
     // Someone (B, or A once its connection is back) owns the slot again under a new epoch: a late
     // auth write of the old owner would carry the old epoch and be refused.
-    let newHolder: number | undefined;
+    // (The new owner bumps the epoch just after taking the lock: wait for both.)
+    let taken = { holder: undefined as number | undefined, epoch: epochBefore };
     while (Date.now() - cutAt < 30_000) {
-      newHolder = await holder();
-      if (newHolder && newHolder !== ownerPid) break;
+      taken = { holder: await holder(), epoch: await epoch() };
+      if (taken.holder && taken.holder !== ownerPid && BigInt(taken.epoch) > BigInt(epochBefore)) break;
       await sleep(200);
     }
-    expect(newHolder).toBeDefined();
-    expect(newHolder).not.toBe(ownerPid);
-    expect(BigInt(await epoch())).toBeGreaterThan(BigInt(epochBefore));
+    expect(taken.holder).toBeDefined();
+    expect(taken.holder).not.toBe(ownerPid);
+    expect(BigInt(taken.epoch)).toBeGreaterThan(BigInt(epochBefore));
     await waitForStatus(b, store, 1, 'connected', 30_000);
 
     const after = await contact.sendText('still there?');

@@ -17,7 +17,7 @@ import { PostgresAuthStore, type AuthFence } from './postgres-auth-store.js';
 export { AuthKeyCache, DEFAULT_CACHE_MAX_BYTES, type AuthKeyCacheOptions, type AuthKeyCacheStats } from './auth-key-cache.js';
 export { PostgresAuthStore, type AuthFence } from './postgres-auth-store.js';
 export { FencedWriteError } from './fenced-write-error.js';
-export { reencryptAuthRows, type ReencryptReport } from './auth-reencryption.js';
+export { reencryptAuthRows, type ReencryptReport } from './auth-reencryption.repo.js';
 export type { AuthPool } from './auth-queries.js';
 
 /** The cache a slot gets when none is passed: small, since the daemon should share one. */
