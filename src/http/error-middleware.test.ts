@@ -13,7 +13,9 @@ import { openConnections } from '../db/prisma.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
 import { toAppError } from './error-middleware.js';
-import { caught } from '../../test/support/caught.js';
+
+/** The error `run` fails with (the test fails when it does not). */
+const caught = (run: () => Promise<unknown>): Promise<unknown> => run().then(() => Promise.reject(new Error('expected a failure')), (err: unknown) => err);
 
 
 function caughtSync(run: () => unknown): unknown {

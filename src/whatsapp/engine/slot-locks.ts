@@ -32,6 +32,8 @@ export class SlotLocks {
   private client: pg.Client | undefined;
   private readonly held = new Set<string>();
   private lost = false;
+  /** Declares the current connection lost (set by open()). */
+  private failActive: ((err?: Error) => void) | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   /** One connection runs one query at a time: calls queue here rather than inside pg. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -61,6 +63,7 @@ export class SlotLocks {
       this.handlers.onLost();
     };
     // An error before `connect` resolves is thrown by connect itself; after, it is a loss.
+    this.failActive = fail;
     client.on('error', (err) => fail(err));
     client.on('end', () => fail());
     await client.connect();
@@ -101,12 +104,14 @@ export class SlotLocks {
     const key = slotLockKey(ref);
     return this.serially(async () => {
       if (!this.held.delete(key) || !this.client || this.lost) return;
+      const client = this.client;
       try {
-        await this.client.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+        await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
       } catch (err) {
-        // The session died under the query: its locks went with it, which is all a release wants.
-        if (!this.lost) throw err;
-        this.log.debug({ err }, 'lock connection lost during a release: the lock is gone with it');
+        // An unlock that fails leaves us not knowing what we hold: a session we cannot trust is
+        // given up whole (its locks go with it, and the engine stops every socket), never kept.
+        this.log.warn({ err, lost: this.lost }, 'unlocking a slot failed: giving up the lock connection');
+        if (!this.lost && this.client === client) this.failActive?.(err as Error);
       }
     });
   }
@@ -114,6 +119,8 @@ export class SlotLocks {
   /** Closing the session releases every lock this process holds. */
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
+    // Let a lock or unlock already queued finish on the connection before ending it.
+    await this.queue;
     const client = this.client;
     this.client = undefined;
     this.held.clear();
