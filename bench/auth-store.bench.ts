@@ -177,7 +177,7 @@ async function main(): Promise<void> {
 
     const cache = new AuthKeyCache({ maxBytes: 64 * 1024 * 1024 });
     // Fenced as the engine does it: take the epoch, load with it; every write checks it.
-    const ref = { storeId: store.id, slot: 0 };
+    const ref = { storeId: store.id, slot: 4 };
     const fence = { epoch: await bumpOwnerEpoch(db.pool, ref) };
     const auth = await loadPostgresAuthState({ keyring, pool: db.pool, ...ref, cache, fence });
     const uncached = await loadPostgresAuthState({ keyring, pool: db.pool, ...ref, cache: false, fence });
