@@ -10,13 +10,13 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { DomainEventBus } from '../../events/event-bus.js';
-import { KeyedSerialQueue, slotKey, type SlotRef, type TSlotStatus } from '../../kernel/index.js';
+import { KeyedSerialQueue, slotKey, toSlotRef, type SlotRef, type TSlotStatus } from '../../kernel/index.js';
 import type { Keyring } from '../../security/secret-box.js';
 import { AuthKeyCache, loadPostgresAuthState } from './auth/index.js';
 import { backoffDelay } from './backoff.js';
 import { bumpOwnerEpoch } from './owner-epoch.repo.js';
 import type { EngineOptions } from './engine-options.js';
-import { CHANNELS, ZCommandNotice, ZSlotChangeNotice, ZStoreChangeNotice, type TStoreChangeNotice } from './slot-channels.js';
+import { parseNotice, type TStoreChangeNotice } from './slot-channels.js';
 import { runOwned, runUnowned, type CommandHost } from './slot-command-runner.js';
 import { createSlotCommandQueue, type CommandOutcome, type SlotCommand } from './slot-commands.repo.js';
 import { SlotLocks } from './slot-locks.js';
@@ -318,25 +318,16 @@ export class SessionEngine implements SlotEngine {
   }
 
   private onNotification(channel: string, payload: string): void {
-    let json: unknown;
-    try {
-      json = JSON.parse(payload);
-    } catch {
-      this.deps.log.warn({ channel, length: payload.length }, 'dropped a notification that is not JSON');
+    const parsed = parseNotice(channel, payload);
+    if ('dropped' in parsed) {
+      this.deps.log.warn({ channel, length: payload.length, reason: parsed.dropped }, 'dropped a malformed notification');
       return;
     }
-    const parsed =
-      channel === CHANNELS.commands ? ZCommandNotice.safeParse(json) : channel === CHANNELS.changes ? ZSlotChangeNotice.safeParse(json) : ZStoreChangeNotice.safeParse(json);
-    if (!parsed.success) {
-      this.deps.log.warn({ channel, issues: parsed.error.issues.map((i) => i.message) }, 'dropped a malformed notification');
-      return;
-    }
-    const notice = parsed.data;
-    if (channel === CHANNELS.changes && 'origin' in notice && notice.origin !== this.processId) this.deps.onSlotChanged({ storeId: notice.storeId, slot: notice.slot });
-    if (channel === CHANNELS.commands && 'id' in notice && this.supervisor(notice)) void this.consumeCommand(notice.id);
-    if (channel === CHANNELS.stores && 'kind' in notice) {
-      if (notice.kind === 'deleted') void this.forgetStore(notice.storeId);
-      this.deps.onStoreChanged?.(notice);
+    if (parsed.channel === 'changes' && parsed.notice.origin !== this.processId) this.deps.onSlotChanged(toSlotRef(parsed.notice));
+    if (parsed.channel === 'commands' && this.supervisor(parsed.notice)) void this.consumeCommand(parsed.notice.id);
+    if (parsed.channel === 'stores') {
+      if (parsed.notice.kind === 'deleted') void this.forgetStore(parsed.notice.storeId);
+      this.deps.onStoreChanged?.(parsed.notice);
     }
   }
 

@@ -27,3 +27,29 @@ export const ZStoreChangeNotice = z.object({
 export type TCommandNotice = z.infer<typeof ZCommandNotice>;
 export type TSlotChangeNotice = z.infer<typeof ZSlotChangeNotice>;
 export type TStoreChangeNotice = z.infer<typeof ZStoreChangeNotice>;
+
+/** A notification as the engine acts on it, or why it was dropped. */
+export type TNotice =
+  | { channel: 'commands'; notice: TCommandNotice }
+  | { channel: 'changes'; notice: TSlotChangeNotice }
+  | { channel: 'stores'; notice: TStoreChangeNotice }
+  | { dropped: string };
+
+/** Parses a NOTIFY payload of one of our channels; never throws. */
+export function parseNotice(channel: string, payload: string): TNotice {
+  let json: unknown;
+  try {
+    json = JSON.parse(payload);
+  } catch {
+    return { dropped: 'not JSON' };
+  }
+  if (channel === CHANNELS.commands) return wrap('commands', ZCommandNotice.safeParse(json));
+  if (channel === CHANNELS.changes) return wrap('changes', ZSlotChangeNotice.safeParse(json));
+  if (channel === CHANNELS.stores) return wrap('stores', ZStoreChangeNotice.safeParse(json));
+  return { dropped: `unknown channel ${channel}` };
+}
+
+function wrap<C extends 'commands' | 'changes' | 'stores', T>(channel: C, parsed: z.ZodSafeParseResult<T>): TNotice {
+  if (!parsed.success) return { dropped: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+  return { channel, notice: parsed.data } as TNotice;
+}
