@@ -24,6 +24,7 @@ import {
   type EngineOptions,
   type SlotsRepo,
 } from './whatsapp/engine/index.js';
+import { createInboundRepo, createInboxRepo, createMessagesService, messagesRouter, type MessagesService } from './messages/index.js';
 import { createSessionsService, sessionsRouter, type SessionsService } from './whatsapp/sessions/index.js';
 
 export interface CompositionOverrides {
@@ -40,7 +41,7 @@ export interface Composition {
   bus: DomainEventBus;
   feed: SlotChangeFeed;
   engine: SessionEngine;
-  services: { stores: StoresService; sessions: SessionsService };
+  services: { stores: StoresService; sessions: SessionsService; messages: MessagesService };
   repos: { slots: SlotsRepo };
   app: Express;
 }
@@ -106,6 +107,13 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     onStoreChanged: (notice) => feed.endStreams({ storeId: notice.storeId, keysIssuedBefore: new Date(notice.at), reason: notice.kind }),
   });
   const sessions = createSessionsService({ engine, slots, maxSlots: config.maxSlots });
+  const messages = createMessagesService({
+    inbound: createInboundRepo(database.prisma),
+    inbox: createInboxRepo(database.prisma),
+    log: logger.child({ component: 'messages' }),
+  });
+  // Durable: a slot's next event waits until this message is committed.
+  messages.subscribe(bus);
 
   const storesLog = logger.child({ component: 'stores' });
   const stores = createStoresService({
@@ -135,8 +143,9 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       (openapi) => healthRouter({ version: readVersion(), pingDatabase: health.ping, openapi }),
       (openapi) => storesRouter({ stores, adminApiKey: secrets.adminApiKey, openapi, limits }),
       (openapi) => sessionsRouter({ sessions, authorizeStore: stores.authorize, feed, maxSlots: config.maxSlots, openapi, limits }),
+      (openapi) => messagesRouter({ messages, authorizeStore: stores.authorize, openapi, limits }),
     ],
   });
 
-  return { config, secrets, database, bus, feed, engine, services: { stores, sessions }, repos: { slots }, app };
+  return { config, secrets, database, bus, feed, engine, services: { stores, sessions, messages }, repos: { slots }, app };
 }

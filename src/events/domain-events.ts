@@ -40,6 +40,13 @@ export interface MessageReceivedEvent extends SlotRef {
    * storage keeps both, the bot may weigh their age.
    */
   delivery: 'live' | 'offline';
+  /** A group chat (remoteJid is the group; `participant` the member who wrote). */
+  isGroup: boolean;
+  participant: string | null;
+  /** JSON-safe fields of the content (caption, mimetype, file name and size, location, reaction…). */
+  metadata: Record<string, string | number | boolean | null>;
+  /** The WAMessage as protobuf bytes (proto.WebMessageInfo), what storage keeps. */
+  payload: Uint8Array;
   /** The Baileys message, for subscribers that need more than the text. */
   raw: unknown;
 }

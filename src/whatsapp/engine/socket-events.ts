@@ -24,6 +24,32 @@ function typeOf(message: proto.IMessage | null | undefined): string {
   return key?.replace(/Message$/, '') ?? 'unknown';
 }
 
+/** The few fields of a content worth keeping beside the bytes, all JSON-safe. */
+function metadataOf(message: proto.IMessage | null | undefined): Record<string, string | number | boolean | null> {
+  if (!message) return {};
+  const media = message.imageMessage ?? message.videoMessage ?? message.audioMessage ?? message.documentMessage ?? message.stickerMessage;
+  const out: Record<string, string | number | boolean | null> = {};
+  if (media) {
+    out.mimetype = media.mimetype ?? null;
+    out.fileLength = media.fileLength === undefined || media.fileLength === null ? null : Number(media.fileLength);
+    if ('caption' in media && media.caption) out.caption = media.caption;
+    if ('fileName' in media && media.fileName) out.fileName = media.fileName;
+    if ('ptt' in media && media.ptt) out.voice = true;
+  }
+  if (message.locationMessage) {
+    out.latitude = message.locationMessage.degreesLatitude ?? null;
+    out.longitude = message.locationMessage.degreesLongitude ?? null;
+    if (message.locationMessage.name) out.locationName = message.locationMessage.name;
+  }
+  if (message.reactionMessage) {
+    out.reaction = message.reactionMessage.text ?? null;
+    out.reactsTo = message.reactionMessage.key?.id ?? null;
+  }
+  const quoted = message.extendedTextMessage?.contextInfo?.stanzaId;
+  if (quoted) out.quotedId = quoted;
+  return out;
+}
+
 function toDate(timestamp: WAMessage['messageTimestamp']): Date {
   const seconds = typeof timestamp === 'number' ? timestamp : Number(timestamp ?? 0);
   return seconds > 0 ? new Date(seconds * 1000) : new Date();
@@ -37,6 +63,7 @@ export function toMessageReceived(ref: SlotRef, m: WAMessage, delivery: 'live' |
   if (m.message?.protocolMessage || (m.message?.senderKeyDistributionMessage && !textOf(m.message))) return null;
   const alt = (key as { remoteJidAlt?: string }).remoteJidAlt;
   const mode = (key as { addressingMode?: string }).addressingMode;
+  const isGroup = key.remoteJid.endsWith('@g.us');
   return {
     ...ref,
     waMessageId: key.id,
@@ -48,6 +75,10 @@ export function toMessageReceived(ref: SlotRef, m: WAMessage, delivery: 'live' |
     type: typeOf(m.message),
     sentAt: toDate(m.messageTimestamp),
     delivery,
+    isGroup,
+    participant: isGroup && key.participant ? jidNormalizedUser(key.participant) : null,
+    metadata: metadataOf(m.message),
+    payload: proto.WebMessageInfo.encode(m).finish(),
     raw: m,
   };
 }

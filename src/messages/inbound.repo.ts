@@ -1,0 +1,116 @@
+// Storing one inbound message: its contact (one per person per store, holding both the phone
+// number JID and the LID), its conversation thread and the row itself — in one transaction, so a
+// crash never leaves a contact or a thread without the message that made it.
+import type { Db, Prisma } from '../db/prisma.js';
+
+export interface InboundRow {
+  storeId: string;
+  slot: number;
+  waMessageId: string;
+  remoteJid: string;
+  /** The person's two addresses, as far as WhatsApp told us. */
+  jidPn: string | null;
+  jidLid: string | null;
+  pushName: string | null;
+  type: string;
+  text: string | null;
+  metadata: Prisma.InputJsonObject;
+  payload: Uint8Array;
+  sentAt: Date;
+  /** Group messages get a contact (the member) but no conversation thread. */
+  isGroup: boolean;
+}
+
+export interface StoredInbound {
+  /** False when the message was already stored (a redelivery). */
+  stored: boolean;
+  messageId: string;
+  contactId: string;
+  conversationId: string | null;
+}
+
+/** A thread stays the same while the last message in it is younger than this. */
+export const THREAD_WINDOW_MS = 24 * 60 * 60_000;
+
+type Tx = Prisma.TransactionClient;
+
+async function findOrCreateContact(tx: Tx, row: InboundRow): Promise<string> {
+  const or = [...(row.jidPn ? [{ jidPn: row.jidPn }] : []), ...(row.jidLid ? [{ jidLid: row.jidLid }] : [])];
+  const found = await tx.contact.findMany({ where: { storeId: row.storeId, OR: or }, orderBy: { createdAt: 'asc' } });
+  // Two rows (one known by PN, one by LID) are the same person: the older keeps both; merging the
+  // other's history is the CRM's contact merge, not this path's.
+  const contact = found[0];
+  const phone = row.jidPn ? `+${row.jidPn.split('@')[0]}` : null;
+  if (!contact) {
+    const created = await tx.contact.create({
+      data: { storeId: row.storeId, jidPn: row.jidPn, jidLid: row.jidLid, phone, pushName: row.pushName, name: row.pushName },
+    });
+    return created.id;
+  }
+  const fill: Prisma.ContactUpdateInput = {};
+  if (!contact.jidPn && row.jidPn && found.length === 1) Object.assign(fill, { jidPn: row.jidPn, phone });
+  if (!contact.jidLid && row.jidLid && found.length === 1) fill.jidLid = row.jidLid;
+  if (row.pushName && row.pushName !== contact.pushName) fill.pushName = row.pushName;
+  if (Object.keys(fill).length) await tx.contact.update({ where: { id: contact.id }, data: fill });
+  return contact.id;
+}
+
+/** The open thread when its last message is recent; else the latest one reopened if recent; else a new one. */
+async function threadFor(tx: Tx, storeId: string, contactId: string, slot: number, at: Date): Promise<string> {
+  const recent = (c: { lastMessageAt: Date | null; startedAt: Date }) => at.getTime() - (c.lastMessageAt ?? c.startedAt).getTime() < THREAD_WINDOW_MS;
+  const latest = await tx.conversation.findFirst({ where: { storeId, contactId }, orderBy: { startedAt: 'desc' } });
+  if (latest && recent(latest)) {
+    if (latest.status !== 'open') await tx.conversation.update({ where: { id: latest.id }, data: { status: 'open', endedAt: null } });
+    return latest.id;
+  }
+  // An open thread gone quiet for a day ends; the message starts the next one.
+  await tx.conversation.updateMany({ where: { storeId, contactId, status: 'open' }, data: { status: 'closed', endedAt: at } });
+  const created = await tx.conversation.create({ data: { storeId, contactId, slot, startedAt: at, lastMessageAt: at } });
+  return created.id;
+}
+
+export function createInboundRepo(db: Db) {
+  return {
+    /** Stores the message once per (store, slot, WhatsApp id); a redelivery changes nothing. */
+    async store(row: InboundRow): Promise<StoredInbound> {
+      return db.$transaction(async (tx) => {
+        const existing = await tx.message.findUnique({
+          where: { storeId_slot_direction_waMessageId: { storeId: row.storeId, slot: row.slot, direction: 'inbound', waMessageId: row.waMessageId } },
+          select: { id: true, contactId: true, conversationId: true },
+        });
+        if (existing) return { stored: false, messageId: existing.id, contactId: existing.contactId!, conversationId: existing.conversationId };
+        const contactId = await findOrCreateContact(tx, row);
+        const conversationId = row.isGroup ? null : await threadFor(tx, row.storeId, contactId, row.slot, row.sentAt);
+        const message = await tx.message.create({
+          data: {
+            storeId: row.storeId,
+            slot: row.slot,
+            contactId,
+            conversationId,
+            waMessageId: row.waMessageId,
+            remoteJid: row.remoteJid,
+            direction: 'inbound',
+            type: row.type,
+            text: row.text,
+            metadata: row.metadata,
+            payload: Buffer.from(row.payload),
+            status: 'received',
+            sentAt: row.sentAt,
+          },
+          select: { id: true },
+        });
+        if (conversationId) {
+          await tx.conversation.update({ where: { id: conversationId }, data: { unreadCount: { increment: 1 }, slot: row.slot } });
+          // Offline deliveries can arrive older than what is already there: the last stays the newest.
+          await tx.conversation.updateMany({
+            where: { id: conversationId, OR: [{ lastMessageAt: null }, { lastMessageAt: { lt: row.sentAt } }] },
+            data: { lastMessageAt: row.sentAt },
+          });
+        }
+        return { stored: true, messageId: message.id, contactId, conversationId };
+      });
+    },
+  };
+}
+
+export type InboundRepo = ReturnType<typeof createInboundRepo>;

@@ -1,0 +1,85 @@
+// The inbox's reads: open threads newest first with their last message, and one thread's
+// messages newest first. Keyset pagination on (time, id): stable while new messages arrive.
+import type { Db, Prisma } from '../db/prisma.js';
+import { encodeCursor, type TConversationPage, type TCursor, type TInboxPage } from './messages.schemas.js';
+
+const CONTACT = { id: true, name: true, pushName: true, phone: true, jidPn: true, jidLid: true } as const;
+
+/** Newest first: WhatsApp's time (whole seconds), then arrival, then id. */
+const MESSAGE_ORDER = [{ sentAt: 'desc' }, { createdAt: 'desc' }, { id: 'desc' }] as const satisfies Prisma.MessageOrderByWithRelationInput[];
+
+/** Messages after the cursor's position in MESSAGE_ORDER. */
+function afterMessage(c: TCursor): Prisma.MessageWhereInput[] {
+  const then = c.then ?? c.at;
+  return [
+    { sentAt: { lt: c.at } },
+    { sentAt: c.at, createdAt: { lt: then } },
+    { sentAt: c.at, createdAt: then, id: { lt: c.id } },
+  ];
+}
+
+export function createInboxRepo(db: Db) {
+  return {
+    async openConversations(storeId: string, limit: number, cursor: TCursor | undefined): Promise<TInboxPage> {
+      const rows = await db.conversation.findMany({
+        where: {
+          storeId,
+          status: 'open',
+          ...(cursor ? { OR: [{ lastMessageAt: { lt: cursor.at } }, { lastMessageAt: cursor.at, id: { lt: cursor.id } }] } : {}),
+        },
+        orderBy: [{ lastMessageAt: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }],
+        take: limit + 1,
+        include: {
+          contact: { select: CONTACT },
+          messages: { orderBy: MESSAGE_ORDER, take: 1, select: { id: true, type: true, text: true, direction: true } },
+        },
+      });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        data: page.map((c) => ({
+          conversationId: c.id,
+          contact: c.contact,
+          slot: c.slot,
+          unread: c.unreadCount,
+          lastMessageAt: c.lastMessageAt?.toISOString() ?? null,
+          lastMessage: c.messages[0] ?? null,
+        })),
+        nextCursor: rows.length > limit && last?.lastMessageAt ? encodeCursor(last.lastMessageAt, null, last.id) : null,
+      };
+    },
+
+    async conversationWithMessages(storeId: string, id: string, limit: number, cursor: TCursor | undefined): Promise<TConversationPage | null> {
+      const conversation = await db.conversation.findUnique({ where: { storeId_id: { storeId, id } }, include: { contact: { select: CONTACT } } });
+      if (!conversation) return null;
+      const rows = await db.message.findMany({
+        where: {
+          storeId,
+          conversationId: id,
+          ...(cursor ? { OR: afterMessage(cursor) } : {}),
+        },
+        // WhatsApp's timestamps are whole seconds: arrival (created_at) orders messages within one.
+        orderBy: MESSAGE_ORDER,
+        take: limit + 1,
+        select: { id: true, slot: true, direction: true, type: true, text: true, status: true, metadata: true, sentAt: true, createdAt: true },
+      });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        conversation: {
+          id: conversation.id,
+          status: conversation.status,
+          slot: conversation.slot,
+          unread: conversation.unreadCount,
+          startedAt: conversation.startedAt.toISOString(),
+          lastMessageAt: conversation.lastMessageAt?.toISOString() ?? null,
+          contact: conversation.contact,
+        },
+        messages: page.map(({ createdAt: _createdAt, ...m }) => ({ ...m, metadata: (m.metadata ?? {}) as Record<string, unknown>, sentAt: m.sentAt.toISOString() })),
+        nextCursor: rows.length > limit && last ? encodeCursor(last.sentAt, last.createdAt, last.id) : null,
+      };
+    },
+  };
+}
+
+export type InboxRepo = ReturnType<typeof createInboxRepo>;

@@ -1,0 +1,5 @@
+// The messages domain's public face: inbound storage (a durable bus subscriber) and the inbox.
+export { createInboundRepo } from './inbound.repo.js';
+export { createInboxRepo } from './inbox.repo.js';
+export { messagesRouter } from './messages.routes.js';
+export { createMessagesService, type MessagesService } from './messages.service.js';

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { ZStoreId } from '../kernel/index.js';
+
+/**
+ * An opaque page cursor: base64url of [ISO instant, ISO instant or null, row id], the position
+ * after the last row of the previous page (the second instant breaks ties of the first, which
+ * WhatsApp gives to the second). Anything else is a 400.
+ */
+export const ZCursor = z
+  .string()
+  .max(200)
+  .transform((v, ctx) => {
+    try {
+      const [at, then, id] = z
+        .tuple([z.iso.datetime(), z.iso.datetime().nullable(), z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)])
+        .parse(JSON.parse(Buffer.from(v, 'base64url').toString('utf8')));
+      return { at: new Date(at), then: then ? new Date(then) : null, id };
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not a cursor this API gave out' });
+      return z.NEVER;
+    }
+  });
+export type TCursor = z.output<typeof ZCursor>;
+
+export function encodeCursor(at: Date, then: Date | null, id: string): string {
+  return Buffer.from(JSON.stringify([at.toISOString(), then?.toISOString() ?? null, id])).toString('base64url');
+}
+
+const ZLimit = z.coerce.number().int().min(1).max(100).default(30);
+
+export const ZStoreParams = z.object({ storeId: ZStoreId }).strict();
+export const ZConversationParams = z.object({ storeId: ZStoreId, id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a conversation id') }).strict();
+export const ZPageQuery = z.object({ limit: ZLimit, cursor: ZCursor.optional() }).strict();
+export type TPageQuery = z.output<typeof ZPageQuery>;
+
+export const ZContactSummary = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  pushName: z.string().nullable(),
+  phone: z.string().nullable(),
+  jidPn: z.string().nullable(),
+  jidLid: z.string().nullable(),
+});
+
+export const ZInboxItem = z.object({
+  conversationId: z.string(),
+  contact: ZContactSummary,
+  slot: z.number().int().nullable().describe('the slot the last message came in on'),
+  unread: z.number().int(),
+  lastMessageAt: z.iso.datetime().nullable(),
+  lastMessage: z.object({ id: z.string(), type: z.string(), text: z.string().nullable(), direction: z.string() }).nullable().describe('its snippet'),
+});
+export const ZInboxPage = z.object({ data: z.array(ZInboxItem), nextCursor: z.string().nullable() });
+export type TInboxPage = z.infer<typeof ZInboxPage>;
+
+export const ZMessageView = z.object({
+  id: z.string(),
+  slot: z.number().int(),
+  direction: z.string(),
+  type: z.string(),
+  text: z.string().nullable(),
+  status: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+  sentAt: z.iso.datetime(),
+});
+export const ZConversationPage = z.object({
+  conversation: z.object({
+    id: z.string(),
+    status: z.string(),
+    slot: z.number().int().nullable(),
+    unread: z.number().int(),
+    startedAt: z.iso.datetime(),
+    lastMessageAt: z.iso.datetime().nullable(),
+    contact: ZContactSummary,
+  }),
+  messages: z.array(ZMessageView).describe('newest first'),
+  nextCursor: z.string().nullable(),
+});
+export type TConversationPage = z.infer<typeof ZConversationPage>;
