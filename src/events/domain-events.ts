@@ -59,11 +59,28 @@ export interface MessageStatusEvent extends SlotRef {
   at: Date;
 }
 
+/** A contact changed one of its earlier messages: deleted it for everyone, edited it, reacted to it. */
+export interface MessageChangedEvent extends SlotRef {
+  /** The changed message's WhatsApp id. */
+  targetWaMessageId: string;
+  /** The chat, as Baileys addressed it. */
+  remoteJid: string;
+  change: 'revoked' | 'edited' | 'reaction';
+  /** The new text of an edit. */
+  text: string | null;
+  /** The reaction's emoji; empty when the reaction was taken back. */
+  reaction: string | null;
+  /** Who reacted (the chat for a one-to-one chat, the member in a group). */
+  from: string;
+  at: Date;
+}
+
 export interface DomainEvents {
   'session.status': SessionStatusEvent;
   'session.qr': SessionQrEvent;
   'message.received': MessageReceivedEvent;
   'message.status': MessageStatusEvent;
+  'message.changed': MessageChangedEvent;
 }
 
 export type DomainEventName = keyof DomainEvents;

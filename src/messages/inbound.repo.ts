@@ -69,8 +69,48 @@ async function threadFor(tx: Tx, storeId: string, contactId: string, slot: numbe
   return created.id;
 }
 
+export interface MessageChange {
+  storeId: string;
+  slot: number;
+  targetWaMessageId: string;
+  change: 'revoked' | 'edited' | 'reaction';
+  text: string | null;
+  reaction: string | null;
+  from: string;
+  at: Date;
+}
+
+/** The target's metadata after the change (reactions are kept per person: one each, '' takes it back). */
+function changedMetadata(metadata: Record<string, unknown>, c: MessageChange): Prisma.InputJsonObject {
+  const at = c.at.toISOString();
+  if (c.change === 'revoked') return { ...metadata, deleted: true, deletedAt: at } as Prisma.InputJsonObject;
+  if (c.change === 'edited') return { ...metadata, edited: true, editedAt: at } as Prisma.InputJsonObject;
+  const reactions = { ...((metadata.reactions as Record<string, string> | undefined) ?? {}) };
+  if (c.reaction) reactions[c.from] = c.reaction;
+  else delete reactions[c.from];
+  return { ...metadata, reactions } as Prisma.InputJsonObject;
+}
+
 export function createInboundRepo(db: Db) {
   return {
+    /** Applies a revoke, edit or reaction to the message it targets; false when we never stored that message. */
+    async applyChange(c: MessageChange): Promise<boolean> {
+      return db.$transaction(async (tx) => {
+        const target = await tx.message.findFirst({
+          where: { storeId: c.storeId, slot: c.slot, waMessageId: c.targetWaMessageId },
+          select: { id: true, metadata: true },
+        });
+        if (!target) return false;
+        const metadata = changedMetadata((target.metadata ?? {}) as Record<string, unknown>, c);
+        await tx.message.update({
+          where: { id: target.id },
+          // A revoked message keeps its row (the thread shows "deleted") but not its words.
+          data: { metadata, ...(c.change === 'revoked' ? { text: null } : {}), ...(c.change === 'edited' ? { text: c.text } : {}) },
+        });
+        return true;
+      });
+    },
+
     /** Stores the message once per (store, slot, WhatsApp id); a redelivery changes nothing. */
     async store(row: InboundRow): Promise<StoredInbound> {
       return db.$transaction(async (tx) => {

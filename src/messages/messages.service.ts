@@ -58,7 +58,18 @@ export function createMessagesService(deps: { inbound: InboundRepo; inbox: Inbox
 
     /** Subscribes storage to the bus, durable: the slot's next event waits for this commit. */
     subscribe(bus: DomainEventBus): () => void {
-      return bus.on('message.received', 'message-storage', async (e) => void (await storeInbound(e)), { durable: true });
+      const offs = [
+        bus.on('message.received', 'message-storage', async (e) => void (await storeInbound(e)), { durable: true }),
+        bus.on(
+          'message.changed',
+          'message-storage',
+          async (e) => {
+            if (!(await inbound.applyChange(e))) log.debug({ storeId: e.storeId, slot: e.slot, change: e.change }, 'change to a message never stored here: ignored');
+          },
+          { durable: true },
+        ),
+      ];
+      return () => offs.forEach((off) => off());
     },
 
     inbox(storeId: string, limit: number, cursor: TCursor | undefined): Promise<TInboxPage> {

@@ -1,6 +1,7 @@
 // Inbound messages stored and shown in the inbox, end to end: the simulator's contacts write to a
 // linked slot through the real Baileys client; the dashboard reads the inbox over HTTP.
 import { describe, expect, it } from '@jest/globals';
+import { proto } from '@whiskeysockets/baileys';
 import { ADMIN_KEY, useDaemonSuite } from '../support/daemon-harness.js';
 import { linkSlot } from '../support/link-slot.js';
 
@@ -106,5 +107,31 @@ describe('inbound messages and the inbox', () => {
     expect((await ctx.h.request('GET', `/api/client/${other.storeId}/conversations/${conversationId}`, { key: other.apiKey })).status).toBe(404);
     expect((await ctx.h.request('GET', `/api/client/${other.storeId}/inbox`, { key: other.apiKey })).body.data).toEqual([]);
     expect((await ctx.h.request('GET', `/api/admin/stores/${other.storeId}`, { key: ADMIN_KEY })).status).toBe(200);
+  });
+
+  it('a reaction attaches to its message, an edit replaces the text, a revoke marks it deleted — none is a new message', async () => {
+    const store = await ctx.h.createStore('Changes Store');
+    await linkSlot(ctx.h, ctx.sim, store, 2, '5511955550105');
+    const contact = ctx.sim.phone('5511955550105').contact(undefined, { pushName: 'Lia' });
+    const first = await contact.sendText('quero uma pizza');
+    const second = await contact.sendText('de calabresa');
+    const row = (id: string) => ctx.h.db.prisma.message.findFirst({ where: { storeId: store.storeId, waMessageId: id } });
+    await eventually(() => row(second), (r) => r !== null);
+
+    const targetKey = (id: string) => ({ remoteJid: ctx.sim.phone('5511955550105').lidJid, fromMe: false, id });
+    await contact.sendMessage({ reactionMessage: { key: targetKey(first), text: '👍', senderTimestampMs: Date.now() } });
+    await contact.sendMessage({
+      protocolMessage: { key: targetKey(second), type: proto.Message.ProtocolMessage.Type.MESSAGE_EDIT, editedMessage: { conversation: 'de marguerita' } },
+    });
+    await contact.sendMessage({ protocolMessage: { key: targetKey(first), type: proto.Message.ProtocolMessage.Type.REVOKE } });
+
+    const revoked = await eventually(() => row(first), (r) => (r?.metadata as { deleted?: boolean } | null)?.deleted === true);
+    expect(revoked).toMatchObject({ text: null, metadata: expect.objectContaining({ deleted: true, reactions: { [contact.lidJid]: '👍' } }) });
+    const edited = await row(second);
+    expect(edited).toMatchObject({ text: 'de marguerita', metadata: expect.objectContaining({ edited: true }) });
+    // Two messages, two unread: the changes were applied, not stored as messages.
+    expect(await ctx.h.db.prisma.message.count({ where: { storeId: store.storeId } })).toBe(2);
+    const inbox = (await ctx.h.request('GET', `/api/client/${store.storeId}/inbox`, { key: store.apiKey })).body;
+    expect(inbox.data[0]).toMatchObject({ unread: 2, lastMessage: { text: 'de marguerita' } });
   });
 });

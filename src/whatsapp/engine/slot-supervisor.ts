@@ -13,7 +13,7 @@ import type { EngineOptions } from './engine-options.js';
 import { LivenessWatch } from './liveness-watch.js';
 import type { TSlotStatus } from '../../kernel/index.js';
 import { baileysLogger, qrLifetimeMs, socketConfig } from './socket-config.js';
-import { toMessageReceived, toMessageStatus, toOwnMessageStatus } from './socket-events.js';
+import { toMessageChange, toMessageReceived, toMessageStatus, toOwnMessageStatus } from './socket-events.js';
 
 export interface SupervisorDeps {
   ref: SlotRef;
@@ -184,7 +184,9 @@ export class SlotSupervisor {
       // `append` is what WhatsApp held while the slot was offline: inbound all the same.
       const delivery = type === 'notify' ? 'live' : 'offline';
       for (const m of messages) {
-        const event = toMessageReceived(this.ref, m, delivery);
+        const change = toMessageChange(this.ref, m);
+        const event = change ? null : toMessageReceived(this.ref, m, delivery);
+        if (change) void this.deps.bus.emit('message.changed', change);
         if (event) void this.deps.bus.emit('message.received', event);
         this.reportStatus(toOwnMessageStatus(this.ref, m));
       }

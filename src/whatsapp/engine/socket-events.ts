@@ -1,7 +1,7 @@
 // Translation only: Baileys' event shapes in, Drin's domain events out. Nothing here stores,
 // answers or decides; subscribers of the bus do.
 import { jidNormalizedUser, proto, type WAMessage, type WAMessageUpdate } from '@whiskeysockets/baileys';
-import type { MessageReceivedEvent, MessageStatusEvent, SlotRef } from '../../events/domain-events.js';
+import type { MessageChangedEvent, MessageReceivedEvent, MessageStatusEvent, SlotRef } from '../../events/domain-events.js';
 
 const STATUS_NAMES: Record<number, MessageStatusEvent['status']> = {
   [proto.WebMessageInfo.Status.ERROR]: 'error',
@@ -53,6 +53,27 @@ function metadataOf(message: proto.IMessage | null | undefined): Record<string, 
 function toDate(timestamp: WAMessage['messageTimestamp']): Date {
   const seconds = typeof timestamp === 'number' ? timestamp : Number(timestamp ?? 0);
   return seconds > 0 ? new Date(seconds * 1000) : new Date();
+}
+
+/**
+ * A contact's change to an earlier message (revoke, edit, reaction), or null. WhatsApp sends each
+ * as a message of its own; it is not a new message of the chat.
+ */
+export function toMessageChange(ref: SlotRef, m: WAMessage): MessageChangedEvent | null {
+  const key = m.key;
+  if (!key?.remoteJid || key.fromMe) return null;
+  const from = jidNormalizedUser(key.participant || key.remoteJid);
+  const base = { ...ref, remoteJid: jidNormalizedUser(key.remoteJid), from, at: toDate(m.messageTimestamp) };
+  const protocol = m.message?.protocolMessage;
+  if (protocol?.key?.id && protocol.type === proto.Message.ProtocolMessage.Type.REVOKE) {
+    return { ...base, targetWaMessageId: protocol.key.id, change: 'revoked', text: null, reaction: null };
+  }
+  if (protocol?.key?.id && protocol.type === proto.Message.ProtocolMessage.Type.MESSAGE_EDIT) {
+    return { ...base, targetWaMessageId: protocol.key.id, change: 'edited', text: textOf(protocol.editedMessage), reaction: null };
+  }
+  const reaction = m.message?.reactionMessage;
+  if (reaction?.key?.id) return { ...base, targetWaMessageId: reaction.key.id, change: 'reaction', text: null, reaction: reaction.text ?? '' };
+  return null;
 }
 
 /** An inbound chat message worth reporting, or null (own messages, status broadcasts, protocol noise). */
