@@ -115,32 +115,27 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   // Durable: a slot's next event waits until this message is committed.
   messages.subscribe(bus);
 
-  const storesLog = logger.child({ component: 'stores' });
   const stores = createStoresService({
     repo: createStoresRepo(database.prisma),
     apiKeyPepper: deriveKey(secrets.apiKeyPepperSecret, 'api-key-pepper'),
     hooks: {
       beforeRemove: (storeId) => sessions.unlinkStore(storeId),
-      // The key change is committed: a failed announcement must not lose the new key's answer.
-      async afterKeyChange({ storeId, kind, at }) {
-        feed.endStreams({ storeId, keysIssuedBefore: at, reason: kind });
-        if (kind === 'deleted') await engine.forgetStore(storeId);
-        await slots.notifyStoreChanged({ storeId, kind, at: at.toISOString() }).catch((err: unknown) => storesLog.error({ err, storeId, kind }, 'could not tell other processes to end the store streams'));
-      },
+      afterKeyChange: ({ storeId, kind, at }) => engine.announceStoreChange({ storeId, kind, at: at.toISOString() }),
     },
   });
 
   const health = createHealthRepo(database.prisma);
-  const limits = createRateLimits({ pool: database.pool, config: config.rateLimits, logger: logger.child({ component: 'rate-limits' }) });
+  const limits = createRateLimits({ pool: database.pool, config: config.rateLimits, logger });
+  const version = readVersion();
   const app = buildApp({
     logger,
     corsOrigins: config.corsOrigins,
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
-    version: readVersion(),
+    version,
     rateLimits: limits,
     routes: [
-      (openapi) => healthRouter({ version: readVersion(), pingDatabase: health.ping, openapi }),
+      (openapi) => healthRouter({ version, pingDatabase: health.ping, openapi }),
       (openapi) => storesRouter({ stores, adminApiKey: secrets.adminApiKey, openapi, limits }),
       (openapi) => sessionsRouter({ sessions, authorizeStore: stores.authorize, feed, maxSlots: config.maxSlots, openapi, limits }),
       (openapi) => messagesRouter({ messages, authorizeStore: stores.authorize, openapi, limits }),

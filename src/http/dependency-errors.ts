@@ -82,13 +82,14 @@ function sqlState(e: Loose): string | undefined {
   return code && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
-const RETRY_AFTER_SECONDS = 5;
+/** What a 503 tells the client to wait, when nothing more precise is known. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
 /** A database failure the client can act on, or undefined when `err` is not one. */
 export function databaseErrorToAppError(err: unknown): AppError | undefined {
   const chain = [...causes(err)];
   if (chain.some(isDatabaseUnavailable)) {
-    return new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The database is unavailable; try again shortly', undefined, { cause: err, retryAfterSeconds: RETRY_AFTER_SECONDS });
+    return new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The database is unavailable; try again shortly', undefined, { cause: err, retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS });
   }
   const prisma = str(chain[0]?.code);
   const states = chain.map(sqlState);
@@ -113,7 +114,8 @@ export function databaseErrorToAppError(err: unknown): AppError | undefined {
     // Invalid text for the column's type: in jsonb, an unpaired surrogate escape.
     return new AppError(ErrorCode.BAD_REQUEST, 'A value is not in a form the database accepts', undefined, { cause: err });
   }
-  if (states.includes('23505')) return new AppError(ErrorCode.CONFLICT, 'A record with these values already exists', undefined, { cause: err });
+  if (prisma === 'P2002' || states.includes('23505')) return new AppError(ErrorCode.CONFLICT, 'A record with these values already exists', undefined, { cause: err });
+  if (prisma === 'P2025') return new AppError(ErrorCode.NOT_FOUND, 'The record does not exist', undefined, { cause: err });
   return undefined;
 }
 
@@ -156,7 +158,7 @@ export function whatsappStatusToAppError(status: number, err?: unknown): AppErro
       return new AppError(ErrorCode.CONFLICT, 'Another WhatsApp Web session replaced this one', undefined, cause);
   }
   if (status === 408 || status === 428 || status >= 500) {
-    return new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The WhatsApp connection is not available; try again shortly', undefined, { ...cause, retryAfterSeconds: RETRY_AFTER_SECONDS });
+    return new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The WhatsApp connection is not available; try again shortly', undefined, { ...cause, retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS });
   }
   return new AppError(ErrorCode.CONFLICT, `WhatsApp refused the request (status ${status})`, undefined, cause);
 }
@@ -172,6 +174,3 @@ export function causeSummary(err: unknown): Record<string, unknown> {
     ...(output ? { statusCode: output.statusCode } : {}),
   };
 }
-
-/** Retry-After of a 503 that named none. */
-export const DEFAULT_RETRY_AFTER_SECONDS = RETRY_AFTER_SECONDS;

@@ -1,7 +1,7 @@
 // Maps every error to the one response shape. AppErrors keep their code; zod failures become
-// 400 with the issues; body-parser and router errors become 400/413/415; Prisma's unique and not-found
-// errors become 409/404; WhatsApp (Boom) and database failures become 4xx/503 (see
-// dependency-errors.ts); anything else is a 500 whose message hides internals and whose
+// 400 with the issues; body-parser and router errors become 400/413/415; WhatsApp (Boom) and
+// database errors — unique 409, not found 404, unavailable 503… — are mapped in
+// dependency-errors.ts; anything else is a 500 whose message hides internals and whose
 // requestId points to the log line that has them. Every 503 carries Retry-After.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
@@ -28,11 +28,6 @@ function isExpressHttpError(err: unknown): err is HttpError {
   return typeof e.status === 'number' && (typeof e.type === 'string' || typeof e.expose === 'boolean' || isUriError(err));
 }
 
-function prismaCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^P\d{4}$/.test(code) ? code : undefined;
-}
-
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof ZodError) {
@@ -47,12 +42,6 @@ export function toAppError(err: unknown): AppError {
       return new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'The body encoding is not supported');
     }
     if (err.status && err.status < 500) return new AppError(ErrorCode.BAD_REQUEST, 'The request body could not be read');
-  }
-  switch (prismaCode(err)) {
-    case 'P2002':
-      return new AppError(ErrorCode.CONFLICT, 'A record with these values already exists');
-    case 'P2025':
-      return new AppError(ErrorCode.NOT_FOUND, 'The record does not exist');
   }
   // WhatsApp first: a Boom may wrap a socket error that is WhatsApp's, not the database's.
   const dependency = whatsappErrorToAppError(err) ?? databaseErrorToAppError(err);

@@ -1,7 +1,7 @@
 // Rate limits and caps of the HTTP API, counted in Postgres (rate_limits, event_stream_leases) so
 // every daemon process behind Nginx shares one count. Past a limit: 429 RATE_LIMITED in the one
-// error shape, with Retry-After set on the response before the error is thrown and the same
-// number in details.retryAfterSeconds.
+// error shape, with Retry-After (set by the error middleware from the error) and the same number
+// in details.retryAfterSeconds.
 //
 // When the database cannot answer, each limiter falls back to an in-memory one with the same
 // allowance (rate-limiter-flexible's insuranceLimiter): the limit then holds per process, not in
@@ -54,7 +54,7 @@ export function withLimit(auth: RequestHandler, limit: RequestHandler | undefine
   };
 }
 
-/** Sets Retry-After and returns the 429 to throw. */
+/** The 429 to throw; the error middleware sends its Retry-After. */
 export function rateLimited(msBeforeNext: number, message: string): AppError {
   const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
   // The error middleware turns retryAfterSeconds into the Retry-After header.

@@ -37,15 +37,16 @@ export interface EngineDeps {
   processId?: string;
   /** Told after every slot change this process records or hears of from another (live streams). */
   onSlotChanged: (ref: SlotRef) => void;
-  /** Told when another process rotated a store's key or deleted it. */
+  /** Told when a store's key was rotated or the store deleted (here or in another process). */
   onStoreChanged?: (notice: TStoreChangeNotice) => void;
 }
 
 /** What the sessions domain (and later sends) may ask of the engine: nothing else. */
 export interface SlotEngine {
-  /** Marks the slot wanted and starts it wherever it runs; answers once it settled (QR, connected, parked). */
-  startSlot(ref: SlotRef): Promise<CommandOutcome | null>;
-  /** Runs a command wherever the slot lives; null when its owner did not answer in time. */
+  /**
+   * Runs a command wherever the slot lives; null when its owner did not answer in time. `start`
+   * marks the slot wanted and answers once it settled (a QR, connected, or parked).
+   */
   execute(ref: SlotRef, command: SlotCommand): Promise<CommandOutcome | null>;
 }
 
@@ -108,11 +109,6 @@ export class SessionEngine implements SlotEngine {
     await this.locks.close();
   }
 
-
-  startSlot(ref: SlotRef): Promise<CommandOutcome | null> {
-    return this.execute(ref, { command: 'start' });
-  }
-
   async execute(ref: SlotRef, command: SlotCommand): Promise<CommandOutcome | null> {
     const here = await this.exclusive.run(slotKey(ref), () => this.executeHere(ref, command));
     if (here) return here;
@@ -121,12 +117,25 @@ export class SessionEngine implements SlotEngine {
   }
 
   /**
-   * The store is gone: whatever of its slots still runs here (a start that raced the deletion)
-   * closes now, so a deleted store's sockets never receive or answer again.
+   * A store's key was rotated or the store deleted, here: act on it in this process and tell the
+   * others (who act on it the same way when the NOTIFY reaches them; hearing it twice is harmless).
+   * A failed announcement is logged, not thrown: the change itself is committed already.
    */
-  async forgetStore(storeId: string): Promise<void> {
-    const mine = [...this.supervisors.values()].filter((s) => s.ref.storeId === storeId);
-    await Promise.all(mine.map((s) => this.exclusive.run(slotKey(s.ref), () => this.releaseSlot(s.ref, null))));
+  async announceStoreChange(notice: TStoreChangeNotice): Promise<void> {
+    await this.storeChanged(notice);
+    await this.deps.slots.notifyStoreChanged(notice).catch((err: unknown) => this.deps.log.error({ err, storeId: notice.storeId, kind: notice.kind }, 'could not tell other processes of a store change'));
+  }
+
+  /**
+   * A deleted store's slots that still run here (a start that raced the deletion) close now, so its
+   * sockets never receive or answer again; then the live streams hear of it.
+   */
+  private async storeChanged(notice: TStoreChangeNotice): Promise<void> {
+    if (notice.kind === 'deleted') {
+      const mine = [...this.supervisors.values()].filter((s) => s.ref.storeId === notice.storeId);
+      await Promise.all(mine.map((s) => this.exclusive.run(slotKey(s.ref), () => this.releaseSlot(s.ref, null))));
+    }
+    this.deps.onStoreChanged?.(notice);
   }
 
   /** The supervisor of a slot run here (tests, and later the send path). */
@@ -143,12 +152,14 @@ export class SessionEngine implements SlotEngine {
 
   /** Runs the command here when the slot is ours or nobody's; null when another process holds it. */
   private async executeHere(ref: SlotRef, command: SlotCommand): Promise<CommandOutcome | null> {
-    // Inside the section, so a stop queued before this start cannot write `stopped` after it.
-    // (On the owner's side when the slot runs elsewhere: it runs this same code for the row.)
+    // Desired is written inside the section, so a stop queued before this start cannot write
+    // `stopped` after it. (When the slot runs elsewhere, its owner runs this same code for the row.)
     const runs = command.command === 'start' || command.command === 'restart' || command.command === 'pairing-code';
-    if (runs && this.locks.owns(ref)) await this.deps.slots.setDesired(ref, 'running');
     const local = this.supervisor(ref);
-    if (local) return runOwned(this.host, local, command);
+    if (local) {
+      if (runs) await this.deps.slots.setDesired(ref, 'running');
+      return runOwned(this.host, local, command);
+    }
     if (!(await this.acquire(ref))) return null;
     try {
       if (runs) await this.deps.slots.setDesired(ref, 'running');
@@ -325,10 +336,7 @@ export class SessionEngine implements SlotEngine {
     }
     if (parsed.channel === 'changes' && parsed.notice.origin !== this.processId) this.deps.onSlotChanged(toSlotRef(parsed.notice));
     if (parsed.channel === 'commands' && this.supervisor(parsed.notice)) void this.consumeCommand(parsed.notice.id);
-    if (parsed.channel === 'stores') {
-      if (parsed.notice.kind === 'deleted') void this.forgetStore(parsed.notice.storeId);
-      this.deps.onStoreChanged?.(parsed.notice);
-    }
+    if (parsed.channel === 'stores') void this.storeChanged(parsed.notice);
   }
 
   private async consumeCommand(id: string): Promise<void> {

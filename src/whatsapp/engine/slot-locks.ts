@@ -32,9 +32,9 @@ export class SlotLocks {
   private client: pg.Client | undefined;
   private readonly held = new Set<string>();
   private lost = false;
-  /** Declares the current connection lost (set by open()). */
-  private failActive: ((err?: Error) => void) | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  /** One heartbeat in flight at a time: the one still waiting carries the verdict. */
+  private beating = false;
   /** One connection runs one query at a time: calls queue here rather than inside pg. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -53,25 +53,15 @@ export class SlotLocks {
       connectionTimeoutMillis: Math.max(5_000, this.options.heartbeatMs * 2),
       application_name: `drin-locks ${this.options.processId}`,
     });
-    const fail = (err?: Error) => {
-      if (this.lost || this.client !== client) return;
-      this.lost = true;
-      clearInterval(this.heartbeat);
-      this.log.error({ err, heldLocks: this.held.size }, 'lost the lock connection: every slot lock of this process is gone');
-      this.held.clear();
-      client.end().catch(() => {});
-      this.handlers.onLost();
-    };
     // An error before `connect` resolves is thrown by connect itself; after, it is a loss.
-    this.failActive = fail;
-    client.on('error', (err) => fail(err));
-    client.on('end', () => fail());
+    client.on('error', (err) => this.lose(client, err));
+    client.on('end', () => this.lose(client));
     await client.connect();
     client.on('notification', (n) => this.handlers.onNotification(n.channel, n.payload ?? ''));
     for (const channel of Object.values(CHANNELS)) await client.query(`LISTEN ${channel}`);
     this.client = client;
     this.lost = false;
-    this.heartbeat = setInterval(() => void this.beat(client, fail), this.options.heartbeatMs);
+    this.heartbeat = setInterval(() => void this.beat(client), this.options.heartbeatMs);
     this.heartbeat.unref();
   }
 
@@ -111,7 +101,7 @@ export class SlotLocks {
         // An unlock that fails leaves us not knowing what we hold: a session we cannot trust is
         // given up whole (its locks go with it, and the engine stops every socket), never kept.
         this.log.warn({ err, lost: this.lost }, 'unlocking a slot failed: giving up the lock connection');
-        if (!this.lost && this.client === client) this.failActive?.(err as Error);
+        this.lose(client, err as Error);
       }
     });
   }
@@ -127,10 +117,18 @@ export class SlotLocks {
     await client?.end().catch(() => {});
   }
 
-  private beating = false;
+  /** `client` is gone (or cannot be trusted): every lock on it is, and the engine must hear it once. */
+  private lose(client: pg.Client, err?: Error): void {
+    if (this.lost || this.client !== client) return;
+    this.lost = true;
+    clearInterval(this.heartbeat);
+    this.log.error({ err, heldLocks: this.held.size }, 'lost the lock connection: every slot lock of this process is gone');
+    this.held.clear();
+    client.end().catch(() => {});
+    this.handlers.onLost();
+  }
 
-  private async beat(client: pg.Client, fail: (err?: Error) => void): Promise<void> {
-    // One heartbeat in flight at a time: the one still waiting carries the verdict.
+  private async beat(client: pg.Client): Promise<void> {
     if (this.beating) return;
     this.beating = true;
     let timer: NodeJS.Timeout | undefined;
@@ -141,7 +139,7 @@ export class SlotLocks {
     try {
       await Promise.race([this.serially(() => client.query('SELECT 1')), silent]);
     } catch (err) {
-      if (this.client === client) fail(err as Error);
+      this.lose(client, err as Error);
     } finally {
       clearTimeout(timer);
       this.beating = false;

@@ -13,6 +13,7 @@ import type { EngineOptions } from './engine-options.js';
 import { LivenessWatch } from './liveness-watch.js';
 import type { TSlotStatus } from '../../kernel/index.js';
 import { baileysLogger, qrLifetimeMs, socketConfig } from './socket-config.js';
+import { formatWaVersion } from './wa-version.js';
 import { toMessageChange, toMessageReceived, toMessageStatus, toOwnMessageStatus } from './socket-events.js';
 
 export interface SupervisorDeps {
@@ -250,7 +251,7 @@ export class SlotSupervisor {
       consecutiveFailures: wasOpen ? 0 : this.failedAttempts,
       maxConsecutiveFailures: this.deps.options.maxConsecutiveFailures,
       awaitingQr: this.awaitingQr,
-      webVersion: this.deps.options.waWebVersion?.join('.'),
+      webVersion: this.deps.options.waWebVersion && formatWaVersion(this.deps.options.waWebVersion),
     });
     this.deps.log.info({ statusCode, message, action: action.kind, failedAttempts: this.failedAttempts }, 'socket closed');
     if (action.kind === 'reconnect-now') {

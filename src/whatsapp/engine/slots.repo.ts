@@ -38,8 +38,6 @@ export function createSlotsRepo(db: Db, pool: pg.Pool, processId: string) {
   }
 
   return {
-    notifyChanged,
-
     /** Tells every process (this one included, where NOTIFY reaches it) that a store's key or life changed. */
     async notifyStoreChanged(notice: TStoreChangeNotice): Promise<void> {
       await pool.query('SELECT pg_notify($1, $2)', [CHANNELS.stores, JSON.stringify(notice)]);
