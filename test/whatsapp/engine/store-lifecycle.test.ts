@@ -7,6 +7,22 @@ import { linkSlot } from '../../support/link-slot.js';
 
 const ctx = useDaemonSuite();
 
+/** A store's event stream, read past its first `snapshot`. */
+async function streamOf(storeId: string, key: string) {
+  const stream = await openEventStream(`${ctx.h.daemon.url}/api/whatsapp/${storeId}/events`, key);
+  await stream.events.take((e) => e.event === 'snapshot', `the snapshot of ${storeId}`);
+  return stream;
+}
+
+type Stream = Awaited<ReturnType<typeof streamOf>>;
+
+/** Stops `slot` (nobody runs it) and checks that `stream` hears that change and has not ended. */
+async function expectStreamHearsStop(stream: Stream, storeId: string, key: string, slot: number): Promise<void> {
+  await ctx.h.request('POST', `/api/whatsapp/${storeId}/${slot}/stop`, { key });
+  expect(await stream.events.take((e) => e.event === 'slot', `slot ${slot} stopped`)).toMatchObject({ data: { slot, status: 'stopped' } });
+  expect(stream.events.peekAll().some((e) => e.event === 'end')).toBe(false);
+}
+
 describe('a store’s life and its slots', () => {
   it('delete: the device is unlinked, nothing of the store remains, its event stream ends', async () => {
     const store = await ctx.h.createStore('Deleted Store');
@@ -15,10 +31,8 @@ describe('a store’s life and its slots', () => {
     const phone = ctx.sim.phone('5511977770001');
     const devicesLinked = phone.recipients().length;
     expect(phone.connectionCount()).toBe(1);
-    const stream = await openEventStream(`${ctx.h.daemon.url}/api/whatsapp/${store.storeId}/events`, store.apiKey);
-    const kept = await openEventStream(`${ctx.h.daemon.url}/api/whatsapp/${keep.storeId}/events`, keep.apiKey);
-    await stream.events.take((e) => e.event === 'snapshot', 'snapshot');
-    await kept.events.take((e) => e.event === 'snapshot', 'snapshot of the other store');
+    const stream = await streamOf(store.storeId, store.apiKey);
+    const kept = await streamOf(keep.storeId, keep.apiKey);
 
     const del = await ctx.h.request('DELETE', `/api/admin/stores/${store.storeId}`, { key: ADMIN_KEY });
     expect(del.status).toBe(204);
@@ -40,35 +54,28 @@ describe('a store’s life and its slots', () => {
     expect((await ctx.h.request('GET', `/api/whatsapp/${store.storeId}/sessions`, { key: store.apiKey })).status).toBe(401);
 
     // The other store's stream is untouched: it still hears its own changes.
-    await ctx.h.request('POST', `/api/whatsapp/${keep.storeId}/2/stop`, { key: keep.apiKey });
-    expect(await kept.events.take((e) => e.event === 'slot', 'the other store’s change')).toMatchObject({ data: { slot: 2, status: 'stopped' } });
-    expect(kept.events.peekAll().some((e) => e.event === 'end')).toBe(false);
+    await expectStreamHearsStop(kept, keep.storeId, keep.apiKey, 2);
     stream.close();
     kept.close();
   });
 
   it('rotate: streams opened with the old key end, one opened with the new key stays', async () => {
     const store = await ctx.h.createStore('Rotating Store');
-    const old = await openEventStream(`${ctx.h.daemon.url}/api/whatsapp/${store.storeId}/events`, store.apiKey);
-    await old.events.take((e) => e.event === 'snapshot', 'snapshot');
+    const old = await streamOf(store.storeId, store.apiKey);
 
     const rotated = await ctx.h.request('POST', `/api/admin/stores/${store.storeId}/rotate-key`, { key: ADMIN_KEY });
     expect(rotated.status).toBe(200);
     expect(await old.events.take((e) => e.event === 'end', 'the old stream’s end')).toMatchObject({ data: { reason: 'key_rotated' } });
 
-    const fresh = await openEventStream(`${ctx.h.daemon.url}/api/whatsapp/${store.storeId}/events`, rotated.body.apiKey);
-    await fresh.events.take((e) => e.event === 'snapshot', 'snapshot on the new key');
-    await ctx.h.request('POST', `/api/whatsapp/${store.storeId}/1/stop`, { key: rotated.body.apiKey });
-    expect(await fresh.events.take((e) => e.event === 'slot', 'a change on the new key')).toMatchObject({ data: { slot: 1, status: 'stopped' } });
-    expect(fresh.events.peekAll().some((e) => e.event === 'end')).toBe(false);
+    const fresh = await streamOf(store.storeId, rotated.body.apiKey);
+    await expectStreamHearsStop(fresh, store.storeId, rotated.body.apiKey, 1);
     old.close();
     fresh.close();
   });
 
   it('a status change reaches the event stream exactly once', async () => {
     const store = await ctx.h.createStore('Once Store');
-    const stream = await openEventStream(`${ctx.h.daemon.url}/api/whatsapp/${store.storeId}/events`, store.apiKey);
-    await stream.events.take((e) => e.event === 'snapshot', 'snapshot');
+    const stream = await streamOf(store.storeId, store.apiKey);
     await ctx.h.request('POST', `/api/whatsapp/${store.storeId}/1/stop`, { key: store.apiKey });
     await ctx.h.request('POST', `/api/whatsapp/${store.storeId}/2/stop`, { key: store.apiKey });
     // Slot 2's change was written after slot 1's: once it is here, any echo of slot 1's (its own
