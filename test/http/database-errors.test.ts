@@ -35,17 +35,21 @@ afterAll(async () => {
 });
 
 
+/** Backends this file already terminated: they can linger in pg_stat_activity a moment after. */
+const terminated: number[] = [];
+
 /** Terminates, from the admin connection, this database's backends that wait on a lock or run `query`. */
 async function terminateWhen(match: { waitingOnLock?: true; query?: string }): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const { rowCount } = await admin.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-        WHERE datname = current_database() AND pid <> pg_backend_pid()
+    const { rows } = await admin.query<{ pid: number }>(
+      `SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND pid <> ALL($3::int[])
           AND (($1::boolean AND wait_event_type = 'Lock') OR ($2::text IS NOT NULL AND query LIKE $2))`,
-      [match.waitingOnLock ?? false, match.query ?? null],
+      [match.waitingOnLock ?? false, match.query ?? null, terminated],
     );
-    if (rowCount) return;
+    terminated.push(...rows.map((r) => r.pid));
+    if (rows.length) return;
     if (Date.now() > deadline) throw new Error('the backend to terminate never showed up');
     await new Promise((r) => setTimeout(r, 20));
   }
