@@ -50,6 +50,9 @@ describe('inbound messages and the inbox', () => {
     await linkSlot(ctx.h, ctx.sim, store, 2, '5511955550102');
     const contact = ctx.sim.phone('5511955550102').contact(undefined, { pushName: 'Carlos' });
     await contact.sendText('pelo lid', { addressing: 'lid' });
+    // Baileys decrypts a LID chat and a PN chat in queues of their own, so two messages sent back to
+    // back may be emitted in either order: the second goes once the first is stored.
+    await eventually(() => ctx.h.db.prisma.message.count({ where: { storeId: store.storeId } }), (n) => n === 1);
     await contact.sendText('pelo número', { addressing: 'pn' });
 
     const inbox = await eventually(
