@@ -116,9 +116,11 @@ describe('inbound messages and the inbox', () => {
     const store = await ctx.h.createStore('Changes Store');
     await linkSlot(ctx.h, ctx.sim, store, 2, '5511955550105');
     const contact = ctx.sim.phone('5511955550105').contact(undefined, { pushName: 'Lia' });
-    const first = await contact.sendText('quero uma pizza');
-    const second = await contact.sendText('de calabresa');
     const row = (id: string) => ctx.h.db.prisma.message.findFirst({ where: { storeId: store.storeId, waMessageId: id } });
+    // One at a time: within one second of WhatsApp time, arrival decides which message is the last.
+    const first = await contact.sendText('quero uma pizza');
+    await eventually(() => row(first), (r) => r !== null);
+    const second = await contact.sendText('de calabresa');
     await eventually(() => row(second), (r) => r !== null);
 
     const targetKey = (id: string) => ({ remoteJid: ctx.sim.phone('5511955550105').lidJid, fromMe: false, id });
