@@ -26,6 +26,15 @@ import {
 } from './whatsapp/engine/index.js';
 import { createInboundRepo, createInboxRepo, createMessagesService, messagesRouter, type MessagesService } from './messages/index.js';
 import { createSessionsService, sessionsRouter, type SessionsService } from './whatsapp/sessions/index.js';
+import {
+  createOutboundRepo,
+  createOutboundService,
+  createSendLookupsRepo,
+  outboundRouter,
+  SendDispatcher,
+  SendGovernor,
+  type OutboundService,
+} from './outbound/index.js';
 
 export interface CompositionOverrides {
   /** Tests shorten the engine's clocks. */
@@ -41,7 +50,9 @@ export interface Composition {
   bus: DomainEventBus;
   feed: SlotChangeFeed;
   engine: SessionEngine;
-  services: { stores: StoresService; sessions: SessionsService; messages: MessagesService };
+  /** The send loops of the slots this process runs: stopped before the engine. */
+  sends: SendDispatcher;
+  services: { stores: StoresService; sessions: SessionsService; messages: MessagesService; outbound: OutboundService };
   repos: { slots: SlotsRepo };
   app: Express;
 }
@@ -94,6 +105,8 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   const bus = overrides.bus ?? new DomainEventBus(logger.child({ component: 'event-bus' }));
   const feed = new SlotChangeFeed();
   const options = engineOptions(config, overrides.engine);
+  // The engine wakes the send loops it runs; the loops use the engine's sockets.
+  let sends: SendDispatcher | undefined;
   const engine = new SessionEngine({
     databaseUrl: database.url,
     pool: database.pool,
@@ -105,6 +118,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     processId,
     onSlotChanged: (ref) => feed.publish(ref),
     onStoreChanged: (notice) => feed.endStreams({ storeId: notice.storeId, keysIssuedBefore: new Date(notice.at), reason: notice.kind }),
+    onSlotWork: (ref) => sends?.wake(ref),
   });
   const sessions = createSessionsService({ engine, slots, maxSlots: config.maxSlots });
   const messages = createMessagesService({
@@ -114,6 +128,22 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   });
   // Durable: a slot's next event waits until this message is committed.
   messages.subscribe(bus);
+
+  const outboundRepo = createOutboundRepo(database.prisma);
+  const sendLookups = createSendLookupsRepo(database.prisma);
+  const governor = new SendGovernor(database.pool, sendLookups);
+  const outbound = createOutboundService({
+    repo: outboundRepo,
+    lookups: sendLookups,
+    governor,
+    media: config.sendMedia,
+    maxSlots: config.maxSlots,
+    log: logger.child({ component: 'outbound' }),
+  });
+  // Durable: a receipt is recorded before the slot's next event.
+  outbound.subscribe(bus);
+  sends = new SendDispatcher({ repo: outboundRepo, governor, socketFor: (ref) => engine.socketFor(ref), processId, log: logger.child({ component: 'sends' }) });
+  sends.subscribe(bus);
 
   const stores = createStoresService({
     repo: createStoresRepo(database.prisma),
@@ -131,6 +161,8 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     logger,
     corsOrigins: config.corsOrigins,
     bodyLimit: config.bodyLimit,
+    // A send may carry its media as base64 (4/3 of the bytes) beside the other fields.
+    largeBodies: { paths: ['/api/whatsapp/:storeId/messages'], limit: `${Math.ceil((config.sendMedia.maxBytes * 4) / 3 / 1024) + 64}kb` },
     trustProxy: config.trustProxy,
     version,
     rateLimits: limits,
@@ -139,8 +171,9 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       (openapi) => storesRouter({ stores, adminApiKey: secrets.adminApiKey, openapi, limits }),
       (openapi) => sessionsRouter({ sessions, authorizeStore: stores.authorize, feed, maxSlots: config.maxSlots, openapi, limits }),
       (openapi) => messagesRouter({ messages, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => outboundRouter({ outbound, authorizeStore: stores.authorize, openapi, limits }),
     ],
   });
 
-  return { config, secrets, database, bus, feed, engine, services: { stores, sessions, messages }, repos: { slots }, app };
+  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, outbound }, repos: { slots }, app };
 }

@@ -50,6 +50,8 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
     async stop() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // Sends under way finish before their sockets close; queued ones stay queued for next time.
+      await parts.sends.stop();
       await engine.stop();
       // Live event streams never end on their own.
       server.closeAllConnections();

@@ -87,6 +87,9 @@ export const ZEnv = z
     SSE_MAX_STREAMS_PER_STORE: limit.default(10),
     WA_WEB_VERSION: optionalString.pipe(waVersion.optional()),
     WA_WEB_VERSION_REFRESH: optionalString.pipe(booleanFlag.optional()),
+    SEND_MEDIA_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(16 * 1024 * 1024),
+    SEND_MEDIA_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+    SEND_MEDIA_ALLOW_PRIVATE: booleanFlag.default(false),
     WA_WS_URL: optionalString.pipe(z.url({ protocol: /^wss?$/ }).optional()),
     WA_SIMULATOR_ROOT_KEY: optionalString.pipe(z.base64().optional()),
   })
@@ -160,6 +163,8 @@ export interface Config {
   };
   /** Signal key writes commit with synchronous_commit=off (creds stay synchronous); see BENCHMARKS.md. */
   authAsyncKeyCommit: boolean;
+  /** Media a send names by URL or carries as base64. */
+  sendMedia: { maxBytes: number; timeoutMs: number; allowPrivate: boolean };
   slots: {
     backoffBaseMs: number;
     backoffCapMs: number;
@@ -247,6 +252,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       webVersionRefresh: !e.WA_WS_URL && (e.WA_WEB_VERSION_REFRESH ?? e.NODE_ENV !== 'test'),
     },
     authAsyncKeyCommit: e.AUTH_ASYNC_KEY_COMMIT,
+    sendMedia: { maxBytes: e.SEND_MEDIA_MAX_BYTES, timeoutMs: e.SEND_MEDIA_FETCH_TIMEOUT_MS, allowPrivate: e.SEND_MEDIA_ALLOW_PRIVATE },
     slots: {
       backoffBaseMs: e.SLOT_BACKOFF_BASE_MS,
       backoffCapMs: e.SLOT_BACKOFF_CAP_MS,

@@ -56,6 +56,8 @@ export interface MessageStatusEvent extends SlotRef {
   remoteJid: string;
   /** pending < server_ack < delivered < read < played; error is terminal. */
   status: 'error' | 'pending' | 'server_ack' | 'delivered' | 'read' | 'played';
+  /** With `error`: WhatsApp's code (463: the reach-out timelock on new chats). */
+  errorCode?: string;
   at: Date;
 }
 

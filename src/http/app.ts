@@ -19,6 +19,8 @@ export interface AppDeps {
   version: string;
   corsOrigins: string[];
   bodyLimit: string;
+  /** Routes that take a larger JSON body than bodyLimit (a send carrying base64 media). */
+  largeBodies?: { paths: string[]; limit: string };
   trustProxy: string;
   routes: MountRoutes[];
   /** createRateLimits(…); absent in tests that are not about limits. */
@@ -62,6 +64,8 @@ export function buildApp(deps: AppDeps): Express {
       maxAge: 600,
     }),
   );
+  // A parsed body is not parsed again: the larger limit applies on its paths only.
+  if (deps.largeBodies) app.use(deps.largeBodies.paths, express.json({ limit: deps.largeBodies.limit, strict: true }));
   app.use(express.json({ limit: deps.bodyLimit, strict: true }));
 
   const limits = deps.rateLimits;

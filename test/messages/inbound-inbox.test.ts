@@ -3,20 +3,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { proto } from '@whiskeysockets/baileys';
 import { ADMIN_KEY, useDaemonSuite } from '../support/daemon-harness.js';
+import { eventually } from '../support/eventually.js';
 import { linkSlot } from '../support/link-slot.js';
 
 const ctx = useDaemonSuite();
-
-/** Polls `read` until `done` holds (the inbox is written by the daemon, read by the dashboard). */
-async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await read();
-  while (!done(last) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    last = await read();
-  }
-  return last;
-}
 
 describe('inbound messages and the inbox', () => {
   it('"oi" from a new number: a lead with its push name and both JIDs, a conversation with the snippet, unread 1', async () => {

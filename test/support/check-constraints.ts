@@ -3,6 +3,7 @@
 // equal the schema-built one plus exactly these (in pg_get_constraintdef's words), and
 // test/db/schema-constraints.test.ts breaks each one with its `violations`. Adding a status means
 // a new migration that replaces the constraint, and an edit here.
+import { MESSAGE_STATUSES } from '../../src/kernel/message-status.js';
 import { SLOT_STATUSES } from '../../src/kernel/slot-status.js';
 
 /**
@@ -11,8 +12,6 @@ import { SLOT_STATUSES } from '../../src/kernel/slot-status.js';
  */
 export const SLOT_NUMBER_MAX = 10;
 
-/** messages.status and message_status_events.status. The messages domain should own this list. */
-export const MESSAGE_STATUSES = ['received', 'queued', 'sending', 'sent', 'delivered', 'read', 'played', 'failed'] as const;
 
 export interface CheckConstraint {
   table: string;
@@ -58,6 +57,10 @@ export const CHECK_CONSTRAINTS: readonly CheckConstraint[] = [
   status('webhook_deliveries', 'status', ['pending', 'delivering', 'delivered', 'dead']),
   { table: 'webhook_deliveries', name: 'webhook_deliveries_attempts_check', def: 'CHECK ((attempts >= 0))', violations: ['attempts = -1'] },
   status('service_connections', 'status', ['active', 'inactive', 'error']),
+  slotRange('outbound_jobs'),
+  status('outbound_jobs', 'state', ['pending', 'sending', 'done', 'failed']),
+  { table: 'outbound_jobs', name: 'outbound_jobs_attempts_check', def: 'CHECK ((attempts >= 0))', violations: ['attempts = -1'] },
+  slotRange('send_holds'),
 ];
 
 /** The line describeCatalog (catalog.ts) prints for a constraint. */

@@ -15,6 +15,7 @@ import {
 } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import { AsyncQueue } from './async-queue.js';
+import type { ChatState } from './chat-states.js';
 import { DEFAULT_WAIT_MS } from './deadline.js';
 import { makeMemoryKeyStore } from './memory-auth-state.js';
 import type { PreKeyBundle } from './prekey-bundles.js';
@@ -62,6 +63,8 @@ const RECEIPT_TYPE: Record<ReceiptKind, string | undefined> = {
 export class FakeContact {
   readonly inbox = new AsyncQueue<ReceivedMessage>();
   readonly clientReceipts = new AsyncQueue<ClientReceipt>();
+  /** Typing / recording / paused the client showed this contact, in order (with when). */
+  readonly chatStates = new AsyncQueue<{ state: ChatState; at: number }>();
   private readonly creds: AuthenticationCreds = initAuthCreds();
   private readonly keys;
   private readonly signal: SignalRepositoryWithLIDStore;
@@ -173,6 +176,10 @@ export class FakeContact {
       this.log.info({ id: stanza.id, to: stanza.to, text }, 'contact received a message');
       this.inbox.push({ ...stanza, text, message, encType });
     });
+  }
+
+  recordChatState(state: { state: ChatState; at: number }): void {
+    this.chatStates.push(state);
   }
 
   recordClientReceipt(receipt: ClientReceipt): void {

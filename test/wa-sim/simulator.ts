@@ -11,6 +11,7 @@ import type { ClientVersion, Flapping } from './failures.js';
 import { announcedVersion, CLIENT_OUTDATED, isOlder, LOGIN_REFUSED } from './failures.js';
 import { answerLoggedInIq } from './iq-handlers.js';
 import { DeviceLinking } from './linking.js';
+import { routeClientChatState } from './chat-states.js';
 import { routeClientMessage, routeClientReceipt } from './message-routing.js';
 import { DEFAULT_QR_REF_COUNT } from './pairing.js';
 import { Phone } from './phone.js';
@@ -220,6 +221,7 @@ export class WhatsAppSimulator {
     }
     if (node.tag === 'message') return routeClientMessage(node, connection, phone);
     if (node.tag === 'receipt') return routeClientReceipt(node, connection, phone);
+    if (node.tag === 'chatstate') return routeClientChatState(node, phone);
   }
 
   private onClose(connection: SimConnection): void {

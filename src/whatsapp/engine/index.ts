@@ -6,6 +6,7 @@ export { SlotChangeFeed, type StreamEnd } from './slot-change-feed.js';
 export { createSlotsRepo, type SlotRow, type SlotsRepo } from './slots.repo.js';
 export type { CommandOutcome, SlotCommand } from './slot-commands.repo.js';
 export type { TStoreChangeNotice } from './slot-channels.js';
-export type { SlotEngine } from './session-engine.js';
+export type { SlotEngine, SlotSocket } from './session-engine.js';
+export { CHANNELS as SLOT_CHANNELS } from './slot-channels.js';
 export { trustWhatsAppRoot } from './simulator-trust.js';
 export { resolveWaWebVersion, type WAVersion } from './wa-version.js';

@@ -39,7 +39,12 @@ export interface EngineDeps {
   onSlotChanged: (ref: SlotRef) => void;
   /** Told when a store's key was rotated or the store deleted (here or in another process). */
   onStoreChanged?: (notice: TStoreChangeNotice) => void;
+  /** Told when work for a slot run here was queued (a send), here or by another process. */
+  onSlotWork?: (ref: SlotRef) => void;
 }
+
+/** What the owner process may do with a slot's connected socket (the send queue's view of it). */
+export type SlotSocket = Pick<SlotSupervisor, 'send' | 'presence' | 'onWhatsApp'>;
 
 /** What the sessions domain (and later sends) may ask of the engine: nothing else. */
 export interface SlotEngine {
@@ -138,9 +143,15 @@ export class SessionEngine implements SlotEngine {
     this.deps.onStoreChanged?.(notice);
   }
 
-  /** The supervisor of a slot run here (tests, and later the send path). */
+  /** The supervisor of a slot run here (tests). */
   supervisor(ref: SlotRef): SlotSupervisor | undefined {
     return this.supervisors.get(slotKey(ref));
+  }
+
+  /** The slot's socket when this process runs it and it is connected; else undefined. */
+  socketFor(ref: SlotRef): SlotSocket | undefined {
+    const supervisor = this.supervisors.get(slotKey(ref));
+    return supervisor?.status === 'connected' ? supervisor : undefined;
   }
 
   /** Resolves when the slot's (or every slot's) events so far have reached their durable subscribers. */
@@ -337,6 +348,7 @@ export class SessionEngine implements SlotEngine {
     if (parsed.channel === 'changes' && parsed.notice.origin !== this.processId) this.deps.onSlotChanged(toSlotRef(parsed.notice));
     if (parsed.channel === 'commands' && this.supervisor(parsed.notice)) void this.consumeCommand(parsed.notice.id);
     if (parsed.channel === 'stores') void this.storeChanged(parsed.notice);
+    if (parsed.channel === 'work' && this.supervisor(parsed.notice)) this.deps.onSlotWork?.(toSlotRef(parsed.notice));
   }
 
   private async consumeCommand(id: string): Promise<void> {

@@ -10,6 +10,8 @@ export const CHANNELS = {
   changes: 'drin_slot_changes',
   /** A store's key was rotated or the store deleted: its live streams must end. */
   stores: 'drin_store_changes',
+  /** Rows for a slot wait for its owner (queued sends): the owner should look now. */
+  work: 'drin_slot_work',
 } as const;
 
 const ZSlot = z.number().int().min(1).max(99);
@@ -24,6 +26,8 @@ export const ZStoreChangeNotice = z.object({
   at: z.iso.datetime(),
 });
 
+export const ZSlotWorkNotice = z.object({ storeId: ZStoreId, slot: ZSlot });
+
 export type TCommandNotice = z.infer<typeof ZCommandNotice>;
 export type TSlotChangeNotice = z.infer<typeof ZSlotChangeNotice>;
 export type TStoreChangeNotice = z.infer<typeof ZStoreChangeNotice>;
@@ -33,6 +37,7 @@ export type TNotice =
   | { channel: 'commands'; notice: TCommandNotice }
   | { channel: 'changes'; notice: TSlotChangeNotice }
   | { channel: 'stores'; notice: TStoreChangeNotice }
+  | { channel: 'work'; notice: z.infer<typeof ZSlotWorkNotice> }
   | { dropped: string };
 
 /** Parses a NOTIFY payload of one of our channels; never throws. */
@@ -46,10 +51,11 @@ export function parseNotice(channel: string, payload: string): TNotice {
   if (channel === CHANNELS.commands) return wrap('commands', ZCommandNotice.safeParse(json));
   if (channel === CHANNELS.changes) return wrap('changes', ZSlotChangeNotice.safeParse(json));
   if (channel === CHANNELS.stores) return wrap('stores', ZStoreChangeNotice.safeParse(json));
+  if (channel === CHANNELS.work) return wrap('work', ZSlotWorkNotice.safeParse(json));
   return { dropped: `unknown channel ${channel}` };
 }
 
-function wrap<C extends 'commands' | 'changes' | 'stores', T>(channel: C, parsed: z.ZodSafeParseResult<T>): TNotice {
+function wrap<C extends 'commands' | 'changes' | 'stores' | 'work', T>(channel: C, parsed: z.ZodSafeParseResult<T>): TNotice {
   if (!parsed.success) return { dropped: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
   return { channel, notice: parsed.data } as TNotice;
 }

@@ -1,7 +1,7 @@
 // Owns one slot's Baileys socket: opens it from the slot's saved auth state, follows the
 // disconnect policy, watches liveness, and reports everything as domain events. It never
 // stores, answers or delivers anything itself.
-import { makeWASocket, type ConnectionState, type WASocket } from '@whiskeysockets/baileys';
+import { makeWASocket, type AnyMessageContent, type ConnectionState, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
 import type { MessageStatusEvent, SessionStatusEvent, SlotRef } from '../../events/domain-events.js';
@@ -27,6 +27,13 @@ export interface SupervisorDeps {
 }
 
 type Planned = 'stop' | 'rebuild';
+
+export interface SendOptions {
+  /** The WhatsApp id to send under (default: Baileys generates one). */
+  messageId?: string;
+  /** The message this one replies to. */
+  quoted?: WAMessage;
+}
 type Details = Omit<SessionStatusEvent, 'storeId' | 'slot' | 'status' | 'at'>;
 
 export class SlotSupervisor {
@@ -135,13 +142,19 @@ export class SlotSupervisor {
     return this.sock.requestPairingCode(phone);
   }
 
-  /**
-   * Sends a text and watches for the server's ack: a send stuck in Baileys (an unanswered query)
-   * or written but never acknowledged both mark the socket dead and rebuild it.
-   */
+  /** Sends a text (tests and the CLI); the send queue uses `send`. */
   async sendText(jid: string, text: string): Promise<string> {
-    const sock = this.sock;
-    if (!sock || this.status !== 'connected') throw new Error(`slot is ${this.status}`);
+    const sent = await this.send(jid, { text }, {});
+    return sent.key.id!;
+  }
+
+  /**
+   * Sends one message and watches for the server's ack: a send stuck in Baileys (an unanswered
+   * query) or written but never acknowledged both mark the socket dead and rebuild it. The
+   * caller may choose the WhatsApp id (the send queue does, so a retry reuses it).
+   */
+  async send(jid: string, content: AnyMessageContent, options: SendOptions): Promise<WAMessage> {
+    const sock = this.connectedSocket();
     const startedAt = Date.now();
     let timer: NodeJS.Timeout | undefined;
     // Baileys lets a query outlive its socket for defaultQueryTimeoutMs; the caller should not.
@@ -153,14 +166,31 @@ export class SlotSupervisor {
       }, this.deps.options.sendAckTimeoutMs);
     });
     try {
-      const sent = await Promise.race([sock.sendMessage(jid, { text }), deadline]);
+      const sent = await Promise.race([sock.sendMessage(jid, content, { messageId: options.messageId, quoted: options.quoted }), deadline]);
       const id = sent?.key.id;
-      if (!id) throw new Error('send returned no message id');
+      if (!sent || !id) throw new Error('send returned no message id');
       this.liveness.sent(id, startedAt);
-      return id;
+      return sent;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Typing (or recording) shown to the chat, or taken back with `paused`. */
+  async presence(jid: string, state: 'composing' | 'recording' | 'paused'): Promise<void> {
+    await this.connectedSocket().sendPresenceUpdate(state, jid);
+  }
+
+  /** Which of these numbers/JIDs have WhatsApp (Baileys' usync query). */
+  async onWhatsApp(jids: string[]): Promise<{ jid: string; exists: boolean }[]> {
+    const found = (await this.connectedSocket().onWhatsApp(...jids)) ?? [];
+    return found.map((r) => ({ jid: r.jid, exists: Boolean(r.exists) }));
+  }
+
+  private connectedSocket(): WASocket {
+    const sock = this.sock;
+    if (!sock || this.status !== 'connected') throw new Error(`slot is ${this.status}`);
+    return sock;
   }
 
   private async openSocket(): Promise<void> {

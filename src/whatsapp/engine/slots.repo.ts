@@ -70,6 +70,9 @@ export function createSlotsRepo(db: Db, pool: pg.Pool, processId: string) {
         ...(patch.status !== 'connected' && patch.status !== 'qrcode' && patch.status !== 'connecting' ? { lastDisconnectedAt: now } : {}),
       };
       await db.sessionSlot.upsert({ where: where(ref), create: { ...keyOf(ref), ...data }, update: data });
+      // The first connection after a link starts the number's warm-up; a logout ends the link.
+      if (patch.status === 'connected') await db.sessionSlot.updateMany({ where: { ...keyOf(ref), linkedAt: null }, data: { linkedAt: now } });
+      if (patch.status === 'logged_out') await db.sessionSlot.updateMany({ where: keyOf(ref), data: { linkedAt: null } });
       await notifyChanged(ref);
     },
 

@@ -109,7 +109,9 @@ export function toMessageStatus(ref: SlotRef, u: WAMessageUpdate): MessageStatus
   if (!u.key.id || !u.key.remoteJid || status === undefined || status === null) return null;
   const name = STATUS_NAMES[status];
   if (!name) return null;
-  return { ...ref, waMessageId: u.key.id, remoteJid: jidNormalizedUser(u.key.remoteJid), status: name, at: new Date() };
+  // Baileys puts the server's nack code first in messageStubParameters.
+  const code = name === 'error' ? u.update.messageStubParameters?.[0] : undefined;
+  return { ...ref, waMessageId: u.key.id, remoteJid: jidNormalizedUser(u.key.remoteJid), status: name, ...(code ? { errorCode: String(code) } : {}), at: new Date() };
 }
 
 /**

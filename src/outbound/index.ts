@@ -1,0 +1,7 @@
+// The outbound domain's public face: the send API, the durable queue and its owner-side dispatcher.
+export { createOutboundRepo } from './outbound.repo.js';
+export { outboundRouter } from './outbound.routes.js';
+export { createOutboundService, type OutboundService } from './outbound.service.js';
+export { SendDispatcher } from './send-dispatcher.js';
+export { SendGovernor } from './send-governor.js';
+export { createSendLookupsRepo } from './send-lookups.repo.js';

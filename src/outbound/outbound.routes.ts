@@ -1,0 +1,36 @@
+// The send API: queue a message (202, sent by the slot's owner), read one back with its statuses.
+import { Router } from 'express';
+import { requireStoreKey, type AuthorizeStore } from '../http/auth.js';
+import type { OpenApiRegistry } from '../http/openapi.js';
+import { withLimit, type RateLimits } from '../http/rate-limits.js';
+import { parseBody, parseParams } from '../http/validate.js';
+import type { OutboundService } from './outbound.service.js';
+import { ZMessageParams, ZSendAccepted, ZSendRequest, ZSentMessage, ZStoreParams } from './outbound.schemas.js';
+
+export function outboundRouter(deps: {
+  outbound: OutboundService;
+  authorizeStore: AuthorizeStore<unknown>;
+  openapi: OpenApiRegistry;
+  limits?: Pick<RateLimits, 'perStoreKey'>;
+}): Router {
+  const { outbound, openapi } = deps;
+  const router = Router();
+  const storeKey = withLimit(requireStoreKey(deps.authorizeStore), deps.limits?.perStoreKey);
+  const tag = 'messages';
+  const base = '/api/whatsapp/:storeId/messages';
+
+  openapi.add({ method: 'post', path: base, summary: 'Queue a message: sent in order by the slot\'s owner, within the send governor\'s limits', tag, auth: 'store', params: ZStoreParams, body: ZSendRequest, responses: { 202: ZSendAccepted } });
+  router.post(base, storeKey, async (req, res) => {
+    const { storeId } = parseParams(ZStoreParams, req);
+    const request = parseBody(ZSendRequest, req);
+    res.status(202).json(await outbound.send(storeId, request));
+  });
+
+  openapi.add({ method: 'get', path: `${base}/:id`, summary: 'A message with every status it went through', tag, auth: 'store', params: ZMessageParams, responses: { 200: ZSentMessage } });
+  router.get(`${base}/:id`, storeKey, async (req, res) => {
+    const { storeId, id } = parseParams(ZMessageParams, req);
+    res.json(await outbound.message(storeId, id));
+  });
+
+  return router;
+}

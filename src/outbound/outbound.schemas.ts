@@ -1,0 +1,96 @@
+// The send API's contract: what POST /api/whatsapp/:storeId/messages takes and what a sent
+// message looks like. Every object is strict: an unknown field is a 400, not silently ignored.
+import { z } from 'zod';
+import { ZStoreId } from '../kernel/index.js';
+
+/** WhatsApp caps a text at 65,536 characters; the dashboard has no business near that. */
+export const MAX_TEXT_LENGTH = 4096;
+
+const ZId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id this API gave out');
+
+const ZOptions = z
+  .strictObject({
+    delay: z.number().int().min(0).max(300_000).optional().describe('ms to wait before sending (on top of any limit)'),
+    typing: z.boolean().optional().describe('show "typing…" before sending (default true for text)'),
+    quotedId: ZId.optional().describe('id of a message of this chat to reply to'),
+  })
+  .optional();
+
+const base = {
+  to: z.string().trim().min(3).max(64).describe('phone number in any common format (read in the store\'s country when it has no +), or a JID'),
+  slot: z.number().int().min(1).max(10).optional().describe('the slot to send from; default: the slot the contact last wrote to, else the first connected one'),
+  options: ZOptions,
+};
+
+const MIME = /^[a-z]+\/[a-z0-9.+-]+$/i;
+const media = {
+  url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  base64: z.base64().optional(),
+  mimetype: z.string().max(127).regex(MIME, 'must be a MIME type like image/jpeg').optional(),
+  caption: z.string().max(1024).optional(),
+  fileName: z.string().min(1).max(255).optional(),
+};
+const exactlyOneSource = (m: { url?: string; base64?: string }) => (m.url === undefined) !== (m.base64 === undefined);
+const oneSource = { message: 'give exactly one of url or base64', path: ['url'] };
+
+const ZText = z.strictObject({ ...base, type: z.literal('text'), text: z.string().min(1).max(MAX_TEXT_LENGTH) });
+const ZImage = z.strictObject({ ...base, type: z.literal('image'), ...media }).refine(exactlyOneSource, oneSource);
+const ZVideo = z.strictObject({ ...base, type: z.literal('video'), ...media }).refine(exactlyOneSource, oneSource);
+const ZDocument = z.strictObject({ ...base, type: z.literal('document'), ...media }).refine(exactlyOneSource, oneSource);
+const ZAudio = z
+  .strictObject({ ...base, type: z.literal('audio'), ...media, ptt: z.boolean().optional().describe('a voice note') })
+  .refine(exactlyOneSource, oneSource);
+const ZLocation = z.strictObject({
+  ...base,
+  type: z.literal('location'),
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  name: z.string().max(256).optional(),
+  address: z.string().max(512).optional(),
+});
+const ZContactCard = z.strictObject({
+  ...base,
+  type: z.literal('contact'),
+  contact: z.strictObject({ name: z.string().min(1).max(256), phone: z.string().trim().min(3).max(40) }),
+});
+const ZReaction = z.strictObject({
+  ...base,
+  type: z.literal('reaction'),
+  messageId: ZId.describe('the message (of this chat) reacted to'),
+  emoji: z.string().max(16).describe('empty takes the reaction back'),
+});
+
+export const ZSendRequest = z.discriminatedUnion('type', [ZText, ZImage, ZVideo, ZDocument, ZAudio, ZLocation, ZContactCard, ZReaction]);
+export type TSendRequest = z.infer<typeof ZSendRequest>;
+export type TMediaRequest = Extract<TSendRequest, { type: 'image' | 'video' | 'document' | 'audio' }>;
+export const isMediaRequest = (r: TSendRequest): r is TMediaRequest => ['image', 'video', 'document', 'audio'].includes(r.type);
+
+export const ZStoreParams = z.strictObject({ storeId: ZStoreId });
+export const ZMessageParams = z.strictObject({ storeId: ZStoreId, id: ZId });
+
+export const ZSendAccepted = z.object({
+  id: z.string(),
+  status: z.literal('queued'),
+  slot: z.number().int(),
+  to: z.string().describe('the JID it goes to'),
+  notBefore: z.iso.datetime().describe('not sent before this instant (a delay or a limit)'),
+  heldBy: z.string().nullable().describe('the limit that holds it, if any'),
+});
+export type TSendAccepted = z.infer<typeof ZSendAccepted>;
+
+export const ZStatusEvent = z.object({ status: z.string(), at: z.iso.datetime(), reason: z.string().nullable() });
+
+export const ZSentMessage = z.object({
+  id: z.string(),
+  slot: z.number().int(),
+  to: z.string(),
+  direction: z.string(),
+  type: z.string(),
+  text: z.string().nullable(),
+  status: z.string(),
+  reason: z.string().nullable().describe('why it failed, or which limit holds it'),
+  waMessageId: z.string(),
+  createdAt: z.iso.datetime(),
+  history: z.array(ZStatusEvent).describe('every status it went through, oldest first'),
+});
+export type TSentMessage = z.infer<typeof ZSentMessage>;

@@ -1,0 +1,149 @@
+// Sends: accepting one (any process: recipient, slot, limits, media, then a queued row), reading
+// one back with its status history, and turning WhatsApp's receipts into statuses (a durable
+// subscriber of message.status, in whichever process owns the slot).
+import { generateMessageIDV2 } from '@whiskeysockets/baileys';
+import type { Logger } from 'pino';
+import type { MessageStatusEvent } from '../events/domain-events.js';
+import type { DomainEventBus } from '../events/event-bus.js';
+import { AppError, ErrorCode, type TMessageStatus } from '../kernel/index.js';
+import { fetchMedia, type MediaFetchOptions } from './media-fetch.js';
+import { textOf, type QueuedRequest } from './message-content.js';
+import { isMediaRequest, type TSendAccepted, type TSendRequest, type TSentMessage } from './outbound.schemas.js';
+import type { OutboundRepo } from './outbound.repo.js';
+import { resolveRecipient } from './recipient.js';
+import type { SendGovernor } from './send-governor.js';
+import type { SendLookupsRepo } from './send-lookups.repo.js';
+import { quietUntil } from './send-policy.js';
+
+const RECEIPT_STATUS: Partial<Record<MessageStatusEvent['status'], TMessageStatus>> = {
+  server_ack: 'sent',
+  delivered: 'delivered',
+  read: 'read',
+  played: 'played',
+  error: 'failed',
+};
+
+/** What WhatsApp's nack codes mean, for the status a store owner reads. */
+function nackReason(code: string | undefined): string {
+  if (code === '463') return 'whatsapp_463: WhatsApp refused a new chat from this number (reach-out timelock); new chats are held, replies continue';
+  return `whatsapp_error_${code ?? 'unknown'}`;
+}
+
+const DEFAULT_MIMETYPE: Record<string, string> = { image: 'image/jpeg', video: 'video/mp4', audio: 'audio/ogg; codecs=opus', document: 'application/octet-stream' };
+
+const conflict = (message: string) => new AppError(ErrorCode.CONFLICT, message);
+
+export interface OutboundDeps {
+  repo: OutboundRepo;
+  lookups: SendLookupsRepo;
+  governor: SendGovernor;
+  media: MediaFetchOptions;
+  maxSlots: number;
+  log: Logger;
+}
+
+export function createOutboundService(deps: OutboundDeps) {
+  const { repo, lookups, governor, log } = deps;
+
+  /** The given slot, else the one the contact last wrote to, else the first connected one. */
+  async function chooseSlot(storeId: string, jid: string, asked: number | undefined): Promise<number> {
+    const slots = await lookups.slots(storeId);
+    const usable = (n: number) => slots.some((s) => s.slot === n && s.linkedAt && s.desired === 'running');
+    if (asked !== undefined) {
+      if (asked > deps.maxSlots) throw new AppError(ErrorCode.VALIDATION_FAILED, `slot must be from 1 to ${deps.maxSlots}`, [{ path: ['slot'], message: `must be from 1 to ${deps.maxSlots}` }]);
+      if (!usable(asked)) throw conflict(`Slot ${asked} has no linked WhatsApp number running; link it on /connections or send from another slot`);
+      return asked;
+    }
+    const last = await lookups.lastInboundSlot(storeId, [jid]);
+    if (last !== null && usable(last)) return last;
+    const connected = slots.find((s) => s.status === 'connected');
+    if (!connected) throw conflict('No WhatsApp number of this store is connected; link one on /connections');
+    return connected.slot;
+  }
+
+  async function mediaOf(request: TSendRequest): Promise<{ bytes: Buffer; mimetype: string } | null> {
+    if (!isMediaRequest(request)) return null;
+    const fetched = request.base64 !== undefined ? { bytes: Buffer.from(request.base64, 'base64') } : await fetchMedia(request.url!, deps.media);
+    if (fetched.bytes.length > deps.media.maxBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `the media is over the ${deps.media.maxBytes}-byte limit`);
+    if (!fetched.bytes.length) throw new AppError(ErrorCode.VALIDATION_FAILED, 'the media is empty', [{ path: ['base64'], message: 'empty' }]);
+    const mimetype = request.mimetype ?? ('mimetype' in fetched ? fetched.mimetype : undefined) ?? DEFAULT_MIMETYPE[request.type]!;
+    return { bytes: fetched.bytes, mimetype };
+  }
+
+  /** What the queue keeps of the request, with a reply's quote and a reaction's target resolved now. */
+  async function queuedRequest(storeId: string, request: TSendRequest, mimetype: string | undefined): Promise<QueuedRequest> {
+    const { to: _to, slot: _slot, ...rest } = request;
+    const kept: QueuedRequest = 'base64' in rest ? (({ base64: _b, ...r }) => r)(rest) : rest;
+    if (mimetype && isMediaRequest(request)) Object.assign(kept, { mimetype });
+    if (request.type === 'reaction') {
+      const target = await lookups.message(storeId, request.messageId);
+      if (!target) throw new AppError(ErrorCode.NOT_FOUND, 'The message reacted to does not exist');
+      kept.target = { remoteJid: target.remoteJid, id: target.waMessageId, fromMe: target.direction === 'outbound' };
+    }
+    const quotedId = request.options?.quotedId;
+    if (quotedId) {
+      const quoted = await lookups.message(storeId, quotedId);
+      if (!quoted?.payload) throw new AppError(ErrorCode.NOT_FOUND, 'The quoted message does not exist');
+      kept.quoted = Buffer.from(quoted.payload).toString('base64');
+    }
+    return kept;
+  }
+
+  async function send(storeId: string, request: TSendRequest): Promise<TSendAccepted> {
+    const { policy, timezone, defaultCountry } = await governor.policyOf(storeId);
+    const toJid = resolveRecipient(request.to, defaultCountry);
+    const slot = await chooseSlot(storeId, toJid, request.slot);
+    await governor.admit(storeId, toJid, policy);
+    const media = await mediaOf(request);
+    const queued = await queuedRequest(storeId, request, media?.mimetype);
+    const delayed = new Date(Date.now() + (request.options?.delay ?? 0));
+    const quiet = quietUntil(policy, timezone, delayed);
+    const notBefore = quiet ?? delayed;
+    const heldBy = quiet ? 'quiet_hours' : null;
+    const waMessageId = generateMessageIDV2();
+    const { messageId } = await repo.enqueue({
+      storeId,
+      slot,
+      waMessageId,
+      toJid,
+      type: request.type,
+      text: textOf(request),
+      request: JSON.parse(JSON.stringify(queued)),
+      media: media?.bytes ?? null,
+      metadata: {
+        ...(media ? { mimetype: media.mimetype, fileLength: media.bytes.length } : {}),
+        ...('fileName' in request && request.fileName ? { fileName: request.fileName } : {}),
+        ...(request.options?.quotedId ? { quotedId: request.options.quotedId } : {}),
+      },
+      notBefore,
+      heldBy,
+    });
+    log.info({ storeId, slot, messageId, type: request.type }, 'send queued');
+    return { id: messageId, status: 'queued', slot, to: toJid, notBefore: notBefore.toISOString(), heldBy };
+  }
+
+  async function onStatus(e: MessageStatusEvent): Promise<void> {
+    const status = RECEIPT_STATUS[e.status];
+    if (!status) return;
+    const reason = status === 'failed' ? nackReason(e.errorCode) : null;
+    const moved = await repo.applyReceipt({ storeId: e.storeId, slot: e.slot, waMessageId: e.waMessageId, status, reason });
+    if (moved && e.errorCode === '463') await governor.recordReachoutRefusal(e.storeId, e.slot);
+  }
+
+  return {
+    send,
+
+    async message(storeId: string, id: string): Promise<TSentMessage> {
+      const found = await lookups.sentMessage(storeId, id);
+      if (!found) throw new AppError(ErrorCode.NOT_FOUND, 'Message not found');
+      return found;
+    },
+
+    /** Durable: a receipt is recorded before the slot's next event is handled. */
+    subscribe(bus: DomainEventBus): () => void {
+      return bus.on('message.status', 'send-status', onStatus, { durable: true });
+    },
+  };
+}
+
+export type OutboundService = ReturnType<typeof createOutboundService>;
