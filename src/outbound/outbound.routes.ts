@@ -5,7 +5,7 @@ import type { OpenApiRegistry } from '../http/openapi.js';
 import { withLimit, type RateLimits } from '../http/rate-limits.js';
 import { parseBody, parseParams } from '../http/validate.js';
 import type { OutboundService } from './outbound.service.js';
-import { ZMessageParams, ZSendAccepted, ZSendRequest, ZSentMessage, ZStoreParams } from './outbound.schemas.js';
+import { ZMessageParams, ZSendAccepted, ZSendRequest, ZSendSettings, ZSendSettingsPatch, ZSentMessage, ZStoreParams } from './outbound.schemas.js';
 
 export function outboundRouter(deps: {
   outbound: OutboundService;
@@ -30,6 +30,20 @@ export function outboundRouter(deps: {
   router.get(`${base}/:id`, storeKey, async (req, res) => {
     const { storeId, id } = parseParams(ZMessageParams, req);
     res.json(await outbound.message(storeId, id));
+  });
+
+  const settingsPath = '/api/whatsapp/:storeId/send-settings';
+  openapi.add({ method: 'get', path: settingsPath, summary: 'The send governor\'s limits and the default country, defaults filled in', tag, auth: 'store', params: ZStoreParams, responses: { 200: ZSendSettings } });
+  router.get(settingsPath, storeKey, async (req, res) => {
+    const { storeId } = parseParams(ZStoreParams, req);
+    res.json(await outbound.sendSettings(storeId));
+  });
+
+  openapi.add({ method: 'patch', path: settingsPath, summary: 'Change some send limits or the default country; the rest keep their values', tag, auth: 'store', params: ZStoreParams, body: ZSendSettingsPatch, responses: { 200: ZSendSettings } });
+  router.patch(settingsPath, storeKey, async (req, res) => {
+    const { storeId } = parseParams(ZStoreParams, req);
+    const patch = parseBody(ZSendSettingsPatch, req);
+    res.json(await outbound.updateSendSettings(storeId, patch));
   });
 
   return router;

@@ -2,6 +2,7 @@
 // message looks like. Every object is strict: an unknown field is a 400, not silently ignored.
 import { z } from 'zod';
 import { ZStoreId } from '../kernel/index.js';
+import { ZSendPolicy, ZSendPolicyPatch } from './send-policy.js';
 
 /** WhatsApp caps a text at 65,536 characters; the dashboard has no business near that. */
 export const MAX_TEXT_LENGTH = 4096;
@@ -94,3 +95,14 @@ export const ZSentMessage = z.object({
   history: z.array(ZStatusEvent).describe('every status it went through, oldest first'),
 });
 export type TSentMessage = z.infer<typeof ZSentMessage>;
+
+/** Two-letter ISO 3166 country (the send API reads numbers without + in it). */
+const ZCountry = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 country code like BR');
+
+export const ZSendSettingsPatch = z.strictObject({
+  defaultCountry: ZCountry.optional(),
+  sendPolicy: ZSendPolicyPatch.optional(),
+});
+export type TSendSettingsPatch = z.infer<typeof ZSendSettingsPatch>;
+export const ZSendSettings = z.object({ defaultCountry: z.string(), sendPolicy: ZSendPolicy });
+export type TSendSettings = z.infer<typeof ZSendSettings>;

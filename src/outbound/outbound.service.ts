@@ -8,12 +8,12 @@ import type { DomainEventBus } from '../events/event-bus.js';
 import { AppError, ErrorCode, type TMessageStatus } from '../kernel/index.js';
 import { fetchMedia, type MediaFetchOptions } from './media-fetch.js';
 import { textOf, type QueuedRequest } from './message-content.js';
-import { isMediaRequest, type TSendAccepted, type TSendRequest, type TSentMessage } from './outbound.schemas.js';
+import { isMediaRequest, type TSendAccepted, type TSendRequest, type TSendSettings, type TSendSettingsPatch, type TSentMessage } from './outbound.schemas.js';
 import type { OutboundRepo } from './outbound.repo.js';
 import { resolveRecipient } from './recipient.js';
 import type { SendGovernor } from './send-governor.js';
 import type { SendLookupsRepo } from './send-lookups.repo.js';
-import { quietUntil } from './send-policy.js';
+import { quietUntil, readSendPolicy, ZSendPolicyPatch } from './send-policy.js';
 
 const RECEIPT_STATUS: Partial<Record<MessageStatusEvent['status'], TMessageStatus>> = {
   server_ack: 'sent',
@@ -130,8 +130,26 @@ export function createOutboundService(deps: OutboundDeps) {
     if (moved && e.errorCode === '463') await governor.recordReachoutRefusal(e.storeId, e.slot);
   }
 
+  async function sendSettings(storeId: string): Promise<TSendSettings> {
+    const { policy, defaultCountry } = await governor.policyOf(storeId);
+    return { defaultCountry, sendPolicy: policy };
+  }
+
   return {
     send,
+    sendSettings,
+
+    /** Changes some limits (and the default country); fields not given keep their values. */
+    async updateSendSettings(storeId: string, patch: TSendSettingsPatch): Promise<TSendSettings> {
+      const stored = await lookups.settings(storeId);
+      const overrides = { ...(ZSendPolicyPatch.safeParse(stored.sendPolicy).data ?? {}), ...patch.sendPolicy };
+      const merged = readSendPolicy(overrides);
+      if (merged.typingMinMs > merged.typingMaxMs) {
+        throw new AppError(ErrorCode.VALIDATION_FAILED, 'typingMinMs must not exceed typingMaxMs', [{ path: ['sendPolicy', 'typingMinMs'], message: 'exceeds typingMaxMs' }]);
+      }
+      await lookups.saveSendSettings(storeId, { sendPolicy: overrides, ...(patch.defaultCountry ? { defaultCountry: patch.defaultCountry } : {}) });
+      return sendSettings(storeId);
+    },
 
     async message(storeId: string, id: string): Promise<TSentMessage> {
       const found = await lookups.sentMessage(storeId, id);

@@ -17,6 +17,10 @@ export function createSendLookupsRepo(db: Db) {
       return row ?? { defaultCountry: 'BR', timezone: 'America/Sao_Paulo', sendPolicy: {} };
     },
 
+    async saveSendSettings(storeId: string, data: { sendPolicy?: object; defaultCountry?: string }): Promise<void> {
+      await db.storeSettings.upsert({ where: { storeId }, create: { storeId, ...data }, update: data });
+    },
+
     slots(storeId: string): Promise<SlotInfo[]> {
       return db.sessionSlot.findMany({ where: { storeId }, orderBy: { slot: 'asc' }, select: { slot: true, status: true, desired: true, linkedAt: true } });
     },

@@ -5,30 +5,47 @@ import { z } from 'zod';
 
 const ZClock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)');
 
-export const ZSendPolicy = z.strictObject({
+const SHAPE = {
   /** Messages per minute from one slot; more wait their turn. */
-  perSlotPerMinute: z.number().int().min(1).max(600).default(20),
+  perSlotPerMinute: z.number().int().min(1).max(600),
   /** Messages per hour to one contact; more are refused (429 naming the limit). */
-  perContactPerHour: z.number().int().min(1).max(1000).default(30),
+  perContactPerHour: z.number().int().min(1).max(1000),
   /** A number linked less than this many days ago is warming up… */
-  warmupDays: z.number().int().min(0).max(60).default(3),
+  warmupDays: z.number().int().min(0).max(60),
   /** …and sends at most this many messages a day meanwhile; more wait. */
-  warmupPerDay: z.number().int().min(1).max(10_000).default(200),
+  warmupPerDay: z.number().int().min(1).max(10_000),
   /** Typing shown before a text: this many ms per character, within [min, max]. */
-  typingMsPerChar: z.number().int().min(0).max(1000).default(35),
-  typingMinMs: z.number().int().min(0).max(30_000).default(500),
-  typingMaxMs: z.number().int().min(0).max(60_000).default(4_000),
+  typingMsPerChar: z.number().int().min(0).max(1000),
+  typingMinMs: z.number().int().min(0).max(30_000),
+  typingMaxMs: z.number().int().min(0).max(60_000),
   /** No sends in this window (the store's time zone); what is queued then waits for its end. */
-  quietHours: z.strictObject({ start: ZClock, end: ZClock }).nullable().default(null),
+  quietHours: z.strictObject({ start: ZClock, end: ZClock }).nullable(),
   /** After WhatsApp refuses a new chat (463), new chats from the slot wait this long. */
-  newChatHoldMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
-});
-export type TSendPolicy = z.infer<typeof ZSendPolicy>;
+  newChatHoldMinutes: z.number().int().min(1).max(7 * 24 * 60),
+};
 
-/** A stored policy with defaults filled in; a stored value this version cannot read falls back to the defaults. */
+export const ZSendPolicy = z.strictObject(SHAPE);
+export type TSendPolicy = z.infer<typeof ZSendPolicy>;
+/** A change to some fields; the others keep their stored (or default) values. */
+export const ZSendPolicyPatch = ZSendPolicy.partial();
+export type TSendPolicyPatch = z.infer<typeof ZSendPolicyPatch>;
+
+export const DEFAULT_SEND_POLICY: TSendPolicy = {
+  perSlotPerMinute: 20,
+  perContactPerHour: 30,
+  warmupDays: 3,
+  warmupPerDay: 200,
+  typingMsPerChar: 35,
+  typingMinMs: 500,
+  typingMaxMs: 4_000,
+  quietHours: null,
+  newChatHoldMinutes: 60,
+};
+
+/** The stored overrides over the defaults; a stored value this version cannot read falls back to the defaults. */
 export function readSendPolicy(stored: unknown): TSendPolicy {
-  const parsed = ZSendPolicy.safeParse(stored ?? {});
-  return parsed.success ? parsed.data : ZSendPolicy.parse({});
+  const parsed = ZSendPolicyPatch.safeParse(stored ?? {});
+  return { ...DEFAULT_SEND_POLICY, ...(parsed.success ? parsed.data : {}) };
 }
 
 /** How long "typing…" shows before a text of this length. */

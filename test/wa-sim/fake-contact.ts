@@ -71,6 +71,8 @@ export class FakeContact {
   /** Signal operations on one identity must not interleave (ratchets advance in order) */
   private signalWork: Promise<unknown> = Promise.resolve();
   private readonly sentTo = new Map<string, { to: string; deviceAddress: string }>();
+  /** Whether this contact ever wrote to the phone: WhatsApp's test for "an existing chat". */
+  hasWritten = false;
 
   constructor(
     readonly pn: string,
@@ -99,6 +101,7 @@ export class FakeContact {
   sendMessage(message: proto.IMessage, { addressing = 'lid', id }: { addressing?: Addressing; id?: string } = {}) {
     const messageId = id ?? `SIM${randomBytes(8).toString('hex').toUpperCase()}`;
     const plaintext = encodeWAMessage(message);
+    this.hasWritten = true;
     return this.serially(async () => {
       for (const { deviceId, address } of this.transport.recipients()) {
         if (!(await this.signal.validateSession(address)).exists) {

@@ -23,6 +23,12 @@ function encryptedCopies(message: BinaryNode): { jid: string; enc: BinaryNode }[
 export function routeClientMessage(message: BinaryNode, connection: SimConnection, phone: Phone): void {
   const id = message.attrs.id ?? '';
   const to = message.attrs.to ?? '';
+  const recipient = phone.findContact(to);
+  if (phone.refusingNewChats && recipient && !recipient.hasWritten) {
+    // 463, the reach-out timelock: WhatsApp takes nothing new from this number to people who never wrote to it.
+    connection.sendNode({ tag: 'ack', attrs: { class: 'message', id, from: to, t: nowSeconds(), error: '463' } });
+    return;
+  }
   connection.sendNode({ tag: 'ack', attrs: { class: 'message', id, from: to, t: nowSeconds() } });
   const fromDevice = phone.account.deviceLidJid(connection.device!.id);
   for (const { jid, enc } of encryptedCopies(message)) {

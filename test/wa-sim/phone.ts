@@ -25,6 +25,8 @@ export class Phone implements ContactTransport {
   private readonly contactsByPn = new Map<string, FakeContact>();
   private readonly contactsByLid = new Map<string, FakeContact>();
   private flapping?: Flapping;
+  /** While true, a message to a contact who never wrote to this phone is refused with 463 (see refuseNewChats). */
+  refusingNewChats = false;
 
   constructor(
     readonly account: Account,
@@ -93,6 +95,14 @@ export class Phone implements ContactTransport {
     const ending = ids.map((id) => this.live.get(id)).filter((c): c is SimConnection => !!c?.isOpen);
     for (const id of ids) this.unlink(id);
     return endWithStreamError(ending, STREAM_ERRORS.loggedOut);
+  }
+
+  /**
+   * WhatsApp's reach-out timelock: while on, messages the client sends to contacts who never wrote
+   * to this phone are answered `<ack error=463>` and not delivered; replies to existing chats pass.
+   */
+  refuseNewChats(on = true): void {
+    this.refusingNewChats = on;
   }
 
   /** 440: as if another client had logged in as the same device. */
