@@ -70,32 +70,39 @@ export function createOutboundService(deps: OutboundDeps) {
     return { bytes: fetched.bytes, mimetype };
   }
 
-  /** What the queue keeps of the request, with a reply's quote and a reaction's target resolved now. */
-  async function queuedRequest(storeId: string, request: TSendRequest, mimetype: string | undefined): Promise<QueuedRequest> {
-    const { to: _to, slot: _slot, ...rest } = request;
-    const kept: QueuedRequest = 'base64' in rest ? (({ base64: _b, ...r }) => r)(rest) : rest;
-    if (mimetype && isMediaRequest(request)) Object.assign(kept, { mimetype });
+  /** A reaction's target and a reply's quote, which must be this store's own messages. */
+  async function references(storeId: string, request: TSendRequest): Promise<Pick<QueuedRequest, 'target' | 'quoted'>> {
+    const refs: Pick<QueuedRequest, 'target' | 'quoted'> = {};
     if (request.type === 'reaction') {
       const target = await lookups.message(storeId, request.messageId);
       if (!target) throw new AppError(ErrorCode.NOT_FOUND, 'The message reacted to does not exist');
-      kept.target = { remoteJid: target.remoteJid, id: target.waMessageId, fromMe: target.direction === 'outbound' };
+      refs.target = { remoteJid: target.remoteJid, id: target.waMessageId, fromMe: target.direction === 'outbound' };
     }
     const quotedId = request.options?.quotedId;
     if (quotedId) {
       const quoted = await lookups.message(storeId, quotedId);
       if (!quoted?.payload) throw new AppError(ErrorCode.NOT_FOUND, 'The quoted message does not exist');
-      kept.quoted = Buffer.from(quoted.payload).toString('base64');
+      refs.quoted = Buffer.from(quoted.payload).toString('base64');
     }
-    return kept;
+    return refs;
+  }
+
+  /** What the queue keeps of the request: all but the recipient, the slot and the media bytes. */
+  function queuedRequest(request: TSendRequest, refs: Pick<QueuedRequest, 'target' | 'quoted'>, mimetype: string | undefined): QueuedRequest {
+    const { to: _to, slot: _slot, ...rest } = request;
+    const kept: QueuedRequest = 'base64' in rest ? (({ base64: _b, ...r }) => r)(rest) : rest;
+    if (mimetype && isMediaRequest(request)) Object.assign(kept, { mimetype });
+    return { ...kept, ...refs };
   }
 
   async function send(storeId: string, request: TSendRequest): Promise<TSendAccepted> {
     const { policy, timezone, defaultCountry } = await governor.policyOf(storeId);
     const toJid = resolveRecipient(request.to, defaultCountry);
+    const refs = await references(storeId, request);
     const slot = await chooseSlot(storeId, toJid, request.slot);
     await governor.admit(storeId, toJid, policy);
     const media = await mediaOf(request);
-    const queued = await queuedRequest(storeId, request, media?.mimetype);
+    const queued = queuedRequest(request, refs, media?.mimetype);
     const delayed = new Date(Date.now() + (request.options?.delay ?? 0));
     const quiet = quietUntil(policy, timezone, delayed);
     const notBefore = quiet ?? delayed;
