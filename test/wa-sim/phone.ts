@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { digitsOnly, type Account, type AccountRegistry } from './accounts.js';
 import type { SimConnection } from './connection.js';
 import { DEFAULT_WAIT_MS, pollUntil } from './deadline.js';
+import { DeviceBacklog } from './device-backlog.js';
 import { FakeContact, type ContactTransport } from './fake-contact.js';
 import { dropAll, endWithStreamError, silenceAll, startFlapping, STREAM_ERRORS, type Flapping } from './failures.js';
 import { takeDeviceBundle, type PreKeyBundle } from './prekey-bundles.js';
@@ -21,7 +22,7 @@ export interface PhoneContext {
  */
 export class Phone implements ContactTransport {
   private readonly live = new Map<number, SimConnection>();
-  private readonly outboxes = new Map<number, BinaryNode[]>();
+  private readonly backlogs = new Map<number, DeviceBacklog>();
   private readonly contactsByPn = new Map<string, FakeContact>();
   private readonly contactsByLid = new Map<string, FakeContact>();
   private flapping?: Flapping;
@@ -143,12 +144,13 @@ export class Phone implements ContactTransport {
     if (deviceId !== undefined && this.live.get(deviceId) === connection) this.live.delete(deviceId);
   }
 
-  /** Delivers what waited while the device was away, then tells the client the backlog is done. */
+  /**
+   * Pushes what the device is owed (what waited while it was away, and messages it never
+   * receipted), marked offline, then tells the client the backlog is done.
+   */
   markReady(connection: SimConnection): void {
     if (connection.ready) return;
-    const deviceId = connection.device!.id;
-    const backlog = this.outboxes.get(deviceId) ?? [];
-    this.outboxes.delete(deviceId);
+    const backlog = this.backlogOf(connection.device!.id).takeForLogin();
     for (const stanza of backlog) connection.sendNode({ ...stanza, attrs: { ...stanza.attrs, offline: '1' } });
     connection.ready = true;
     connection.sendNode({
@@ -158,6 +160,16 @@ export class Phone implements ContactTransport {
     });
   }
 
+  /** The device's delivery (or read…) receipt for these messages: they are not pushed again. */
+  receipted(deviceId: number, messageIds: string[]): void {
+    this.backlogs.get(deviceId)?.receipted(messageIds);
+  }
+
+  /** Ids of messages pushed to (or waiting for) a device that it has not receipted yet. */
+  unreceiptedIds(deviceId: number): string[] {
+    return this.backlogs.get(deviceId)?.unreceiptedIds() ?? [];
+  }
+
   /** Pre-keys or signed pre-key of a device changed: persist them. */
   devicesChanged(): void {
     this.context.registry.changed();
@@ -165,7 +177,7 @@ export class Phone implements ContactTransport {
 
   unlink(deviceId: number): void {
     this.account.devices.delete(deviceId);
-    this.outboxes.delete(deviceId);
+    this.backlogs.delete(deviceId);
     this.context.registry.changed();
   }
 
@@ -181,14 +193,17 @@ export class Phone implements ContactTransport {
     return bundle;
   }
 
+  /** Sends now when the device is online; either way a message stays owed until receipted. */
   deliver(deviceId: number, stanza: BinaryNode): void {
     const connection = this.live.get(deviceId);
-    if (connection?.ready && connection.isOpen && !connection.silenced) {
-      connection.sendNode(stanza);
-      return;
-    }
-    const outbox = this.outboxes.get(deviceId) ?? [];
-    outbox.push(stanza);
-    this.outboxes.set(deviceId, outbox);
+    const sentNow = !!connection?.ready && connection.isOpen && !connection.silenced;
+    if (sentNow) connection.sendNode(stanza);
+    this.backlogOf(deviceId).add(stanza, { sentNow });
+  }
+
+  private backlogOf(deviceId: number): DeviceBacklog {
+    let backlog = this.backlogs.get(deviceId);
+    if (!backlog) this.backlogs.set(deviceId, (backlog = new DeviceBacklog()));
+    return backlog;
   }
 }

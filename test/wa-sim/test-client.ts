@@ -1,5 +1,6 @@
 import {
   Browsers,
+  type BinaryNode,
   makeWASocket,
   type AuthenticationState,
   type ConnectionState,
@@ -10,7 +11,7 @@ import {
 import { pino } from 'pino';
 import { AsyncQueue } from './async-queue.js';
 import { DEFAULT_WAIT_MS, pollUntil } from './deadline.js';
-import { makeMemoryAuthState } from './memory-auth-state.js';
+import { copyMemoryAuthState, makeMemoryAuthState } from './memory-auth-state.js';
 
 type Lifecycle = { kind: 'open' } | { kind: 'close'; statusCode: number | undefined; error: unknown };
 
@@ -104,6 +105,24 @@ export class TestClient {
   /** Waits for messages.update to move message `id` to `status` (2 server, 3 delivered, 4 read). */
   waitForStatus(id: string, status: number, { timeoutMs = DEFAULT_WAIT_MS } = {}) {
     return this.statusUpdates.take((u) => u.key.id === id && u.update.status === status, `status ${status} of ${id}`, timeoutMs);
+  }
+
+  /**
+   * Dies the moment the next message stanza arrives, as a process killed then would: the socket
+   * ends before Baileys decrypts or receipts it (rc14 sends the receipt before it emits
+   * messages.upsert, so a handler of the upsert would be too late). Resolves with the auth state
+   * as it was at that moment, which is all a restarted process would have.
+   */
+  crashOnNextMessage(): Promise<AuthenticationState> {
+    return new Promise((resolve) => {
+      const onFrame = (frame: BinaryNode) => {
+        if (frame.tag !== 'message') return;
+        this.sock.ws.off('frame', onFrame);
+        resolve(copyMemoryAuthState(this.auth));
+        void this.sock.end(undefined);
+      };
+      this.sock.ws.on('frame', onFrame);
+    });
   }
 
   /** Closes the socket if it is still up (no reconnect: the test decides). */
