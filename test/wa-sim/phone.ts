@@ -6,6 +6,7 @@ import type { SimConnection } from './connection.js';
 import { DEFAULT_WAIT_MS, pollUntil } from './deadline.js';
 import { DeviceBacklog } from './device-backlog.js';
 import { FakeContact, type ContactTransport } from './fake-contact.js';
+import { historySyncNotification, type HistoryChat } from './history-sync.js';
 import { dropAll, endWithStreamError, silenceAll, startFlapping, STREAM_ERRORS, type Flapping } from './failures.js';
 import { takeDeviceBundle, type PreKeyBundle } from './prekey-bundles.js';
 
@@ -26,6 +27,7 @@ export class Phone implements ContactTransport {
   private readonly contactsByPn = new Map<string, FakeContact>();
   private readonly contactsByLid = new Map<string, FakeContact>();
   private flapping?: Flapping;
+  private history: HistoryChat[] = [];
 
   constructor(
     readonly account: Account,
@@ -74,6 +76,14 @@ export class Phone implements ContactTransport {
 
   connectionCount(): number {
     return this.connections().length;
+  }
+
+  /**
+   * The chats this phone hands a device after it is linked (its first login), as WhatsApp's
+   * history sync does; none by default. See `sampleHistory`.
+   */
+  setHistory(chats: HistoryChat[]): void {
+    this.history = chats;
   }
 
   /** Resolves once a linked device is logged in and has received its offline backlog. */
@@ -158,6 +168,7 @@ export class Phone implements ContactTransport {
       attrs: { from: 's.whatsapp.net' },
       content: [{ tag: 'offline', attrs: { count: `${backlog.length}` } }],
     });
+    this.sendHistoryOnce(connection.device!.id);
   }
 
   /** The device's delivery (or read…) receipt for these messages: they are not pushed again. */
@@ -199,6 +210,28 @@ export class Phone implements ContactTransport {
     const sentNow = !!connection?.ready && connection.isOpen && !connection.silenced;
     if (sentNow) connection.sendNode(stanza);
     this.backlogOf(deviceId).add(stanza, { sentNow });
+  }
+
+  /**
+   * The history comes from the phone itself (its device 0, so Baileys sees it fromMe, as a
+   * self-only protocol message requires), Signal-encrypted to the new device alone.
+   */
+  private sendHistoryOnce(deviceId: number): void {
+    const device = this.account.devices.get(deviceId);
+    if (!device || device.historySent) return;
+    device.historySent = true;
+    this.context.registry.changed();
+    if (!this.history.length) return;
+    const toThisDevice: ContactTransport = {
+      recipients: () => this.recipients().filter((r) => r.deviceId === deviceId),
+      takeBundle: (id) => this.takeBundle(id),
+      deliver: (id, stanza) => this.deliver(id, stanza),
+    };
+    const log = this.context.log.child({ history: deviceId });
+    const primary = new FakeContact(this.account.pn, this.account.lid, toThisDevice, log, 'Phone');
+    primary.sendMessage(historySyncNotification(this.history)).catch((error: unknown) => {
+      log.warn({ err: error }, 'could not send the history');
+    });
   }
 
   private backlogOf(deviceId: number): DeviceBacklog {

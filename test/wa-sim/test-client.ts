@@ -5,6 +5,7 @@ import {
   type AuthenticationState,
   type ConnectionState,
   type UserFacingSocketConfig,
+  type BaileysEventMap,
   type WAMessage,
   type WAMessageUpdate,
 } from '@whiskeysockets/baileys';
@@ -42,6 +43,7 @@ export class TestClient {
   readonly lifecycle = new AsyncQueue<Lifecycle>();
   readonly messages = new AsyncQueue<WAMessage & { upsertType: string }>();
   readonly statusUpdates = new AsyncQueue<WAMessageUpdate>();
+  readonly histories = new AsyncQueue<BaileysEventMap['messaging-history.set']>();
 
   constructor(
     url: string,
@@ -60,6 +62,7 @@ export class TestClient {
     this.sock.ev.on('messages.upsert', ({ messages, type }) => {
       for (const message of messages) this.messages.push({ ...message, upsertType: type });
     });
+    this.sock.ev.on('messaging-history.set', (history) => this.histories.push(history));
     this.sock.ev.on('messages.update', (updates) => {
       for (const update of updates) this.statusUpdates.push(update);
     });
