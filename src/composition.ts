@@ -24,7 +24,15 @@ import {
   type EngineOptions,
   type SlotsRepo,
 } from './whatsapp/engine/index.js';
-import { createInboundRepo, createInboxRepo, createMessagesService, messagesRouter, type MessagesService } from './messages/index.js';
+import {
+  createHistoryRepo,
+  createHistoryService,
+  createInboundRepo,
+  createInboxRepo,
+  createMessagesService,
+  messagesRouter,
+  type MessagesService,
+} from './messages/index.js';
 import { createSessionsService, sessionsRouter, type SessionsService } from './whatsapp/sessions/index.js';
 
 export interface CompositionOverrides {
@@ -94,6 +102,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   const bus = overrides.bus ?? new DomainEventBus(logger.child({ component: 'event-bus' }));
   const feed = new SlotChangeFeed();
   const options = engineOptions(config, overrides.engine);
+  const history = createHistoryService({ history: createHistoryRepo(database.prisma), log: logger.child({ component: 'history' }) });
   const engine = new SessionEngine({
     databaseUrl: database.url,
     pool: database.pool,
@@ -104,6 +113,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     keyring: secrets.keyring,
     processId,
     onSlotChanged: (ref) => feed.publish(ref),
+    storeKeepsHistory: (storeId) => history.keepsHistory(storeId),
     onStoreChanged: (notice) => feed.endStreams({ storeId: notice.storeId, keysIssuedBefore: new Date(notice.at), reason: notice.kind }),
   });
   const sessions = createSessionsService({ engine, slots, maxSlots: config.maxSlots });
@@ -114,6 +124,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   });
   // Durable: a slot's next event waits until this message is committed.
   messages.subscribe(bus);
+  history.subscribe(bus);
 
   const stores = createStoresService({
     repo: createStoresRepo(database.prisma),

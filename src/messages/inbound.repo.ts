@@ -34,7 +34,7 @@ export const THREAD_WINDOW_MS = 24 * 60 * 60_000;
 
 type Tx = Prisma.TransactionClient;
 
-async function findOrCreateContact(tx: Tx, row: InboundRow): Promise<string> {
+export async function findOrCreateContact(tx: Tx, row: InboundRow): Promise<string> {
   const or = [...(row.jidPn ? [{ jidPn: row.jidPn }] : []), ...(row.jidLid ? [{ jidLid: row.jidLid }] : [])];
   const found = await tx.contact.findMany({ where: { storeId: row.storeId, OR: or }, orderBy: { createdAt: 'asc' } });
   // Two rows (one known by PN, one by LID) are the same person: the older keeps both; merging the
@@ -56,7 +56,7 @@ async function findOrCreateContact(tx: Tx, row: InboundRow): Promise<string> {
 }
 
 /** The open thread when its last message is recent; else the latest one reopened if recent; else a new one. */
-async function threadFor(tx: Tx, storeId: string, contactId: string, slot: number, at: Date): Promise<string> {
+export async function threadFor(tx: Tx, storeId: string, contactId: string, slot: number, at: Date): Promise<string> {
   const recent = (c: { lastMessageAt: Date | null; startedAt: Date }) => at.getTime() - (c.lastMessageAt ?? c.startedAt).getTime() < THREAD_WINDOW_MS;
   const latest = await tx.conversation.findFirst({ where: { storeId, contactId }, orderBy: { startedAt: 'desc' } });
   if (latest && recent(latest)) {

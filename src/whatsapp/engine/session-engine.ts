@@ -39,6 +39,8 @@ export interface EngineDeps {
   onSlotChanged: (ref: SlotRef) => void;
   /** Told when a store's key was rotated or the store deleted (here or in another process). */
   onStoreChanged?: (notice: TStoreChangeNotice) => void;
+  /** Whether a store keeps the chat history of a new link (its setting; unset: no). */
+  storeKeepsHistory?: (storeId: string) => Promise<boolean>;
 }
 
 /** What the sessions domain (and later sends) may ask of the engine: nothing else. */
@@ -180,6 +182,7 @@ export class SessionEngine implements SlotEngine {
       bus: this.deps.bus,
       options: this.deps.options,
       loadAuth: () => this.loadAuth(ref),
+      storeKeepsHistory: () => this.deps.storeKeepsHistory?.(ref.storeId) ?? Promise.resolve(false),
       onParked: () => this.exclusive.run(key, () => (this.supervisors.get(key) === supervisor ? this.releaseSlot(ref, null) : Promise.resolve())),
     });
     this.supervisors.set(key, supervisor);
