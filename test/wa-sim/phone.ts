@@ -28,6 +28,7 @@ export class Phone implements ContactTransport {
   private readonly contactsByLid = new Map<string, FakeContact>();
   private flapping?: Flapping;
   private history: HistoryChat[] = [];
+  private readonly notOnWhatsApp = new Set<string>();
 
   constructor(
     readonly account: Account,
@@ -84,6 +85,15 @@ export class Phone implements ContactTransport {
    */
   setHistory(chats: HistoryChat[]): void {
     this.history = chats;
+  }
+
+  /** Numbers the client's lookups (usync, `onWhatsApp`) find not on WhatsApp; any other number is. */
+  setNotOnWhatsApp(numbers: string[]): void {
+    for (const n of numbers) this.notOnWhatsApp.add(digitsOnly(n));
+  }
+
+  isOnWhatsApp(number: string): boolean {
+    return !this.notOnWhatsApp.has(digitsOnly(number));
   }
 
   /** Resolves once a linked device is logged in and has received its offline backlog. */
