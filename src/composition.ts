@@ -24,7 +24,15 @@ import {
   type EngineOptions,
   type SlotsRepo,
 } from './whatsapp/engine/index.js';
-import { createInboundRepo, createInboxRepo, createMessagesService, messagesRouter, type MessagesService } from './messages/index.js';
+import {
+  createHistoryRepo,
+  createHistoryService,
+  createInboundRepo,
+  createInboxRepo,
+  createMessagesService,
+  messagesRouter,
+  type MessagesService,
+} from './messages/index.js';
 import { createSessionsService, sessionsRouter, type SessionsService } from './whatsapp/sessions/index.js';
 import {
   createOutboundRepo,
@@ -107,6 +115,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   const options = engineOptions(config, overrides.engine);
   // The engine wakes the send loops it runs; the loops use the engine's sockets.
   let sends: SendDispatcher | undefined;
+  const history = createHistoryService({ history: createHistoryRepo(database.prisma), log: logger.child({ component: 'history' }) });
   const engine = new SessionEngine({
     databaseUrl: database.url,
     pool: database.pool,
@@ -117,6 +126,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     keyring: secrets.keyring,
     processId,
     onSlotChanged: (ref) => feed.publish(ref),
+    storeKeepsHistory: (storeId) => history.keepsHistory(storeId),
     onStoreChanged: (notice) => feed.endStreams({ storeId: notice.storeId, keysIssuedBefore: new Date(notice.at), reason: notice.kind }),
     onSlotWork: (ref) => sends?.wake(ref),
   });
@@ -128,6 +138,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   });
   // Durable: a slot's next event waits until this message is committed.
   messages.subscribe(bus);
+  history.subscribe(bus);
 
   const outboundRepo = createOutboundRepo(database.prisma);
   const sendLookups = createSendLookupsRepo(database.prisma);

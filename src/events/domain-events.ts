@@ -51,6 +51,38 @@ export interface MessageReceivedEvent extends SlotRef {
   raw: unknown;
 }
 
+/** One message of the chat history WhatsApp hands a newly linked device. */
+export interface PastMessage {
+  waMessageId: string;
+  /** The chat, as the history names it (LID or PN). */
+  remoteJid: string;
+  /** The other address of the chat's person, when the history's chat list gave it. */
+  remoteJidAlt: string | null;
+  /** Written from the store's own phone (outbound), not by the contact. */
+  fromMe: boolean;
+  pushName: string | null;
+  text: string | null;
+  type: string;
+  sentAt: Date;
+  isGroup: boolean;
+  participant: string | null;
+  metadata: Record<string, string | number | boolean | null>;
+  /** proto.WebMessageInfo bytes, as for a live message. */
+  payload: Uint8Array;
+}
+
+/**
+ * A chunk of the history WhatsApp sends after a new link (`messaging-history.set`). These are past
+ * messages: storage keeps them as such, and nothing answers them (they are never
+ * `message.received`).
+ */
+export interface MessageHistoryEvent extends SlotRef {
+  /** WhatsApp's sync type name: INITIAL_BOOTSTRAP, RECENT, FULL, ON_DEMAND… */
+  syncType: string;
+  messages: PastMessage[];
+  at: Date;
+}
+
 export interface MessageStatusEvent extends SlotRef {
   waMessageId: string;
   remoteJid: string;
@@ -83,6 +115,7 @@ export interface DomainEvents {
   'message.received': MessageReceivedEvent;
   'message.status': MessageStatusEvent;
   'message.changed': MessageChangedEvent;
+  'message.history': MessageHistoryEvent;
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -1,7 +1,10 @@
-// The messages domain's public face: inbound storage (a durable bus subscriber) and the inbox.
+// The messages domain's public face: inbound storage (a durable bus subscriber), the history of
+// a new link, and the inbox.
 export { createInboundRepo } from './inbound.repo.js';
 /** Inside another domain's transaction: the contact and thread a message belongs to. */
 export { findOrCreateContact, threadFor } from './inbound.repo.js';
 export { createInboxRepo } from './inbox.repo.js';
 export { messagesRouter } from './messages.routes.js';
 export { createMessagesService, type MessagesService } from './messages.service.js';
+export { createHistoryRepo } from './history.repo.js';
+export { createHistoryService, type HistoryService } from './history.service.js';

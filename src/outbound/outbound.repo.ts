@@ -137,11 +137,10 @@ export function createOutboundRepo(db: Db) {
       await db.$transaction(async (tx) => {
         // The bytes were only needed to send; the message keeps its protobuf (with the media keys).
         await tx.outboundJob.update({ where: { id: job.id }, data: { state: 'done', media: null, heldBy: null } });
-        await tx.message.updateMany({
-          where: { storeId: job.storeId, id: job.messageId, status: { in: ['queued', 'sending'] } },
-          data: { status: 'sent', payload: Buffer.from(sent.payload), sentAt: sent.at },
-        });
-        await addEvent(tx, job.storeId, job.messageId, 'sent', null);
+        await tx.message.updateMany({ where: { storeId: job.storeId, id: job.messageId }, data: { payload: Buffer.from(sent.payload), sentAt: sent.at } });
+        // A receipt (or WhatsApp's refusal) may have been recorded already: it is not undone.
+        const moved = await tx.message.updateMany({ where: { storeId: job.storeId, id: job.messageId, status: { in: ['queued', 'sending'] } }, data: { status: 'sent' } });
+        if (moved.count) await addEvent(tx, job.storeId, job.messageId, 'sent', null);
       });
     },
 
@@ -174,6 +173,8 @@ export function createOutboundRepo(db: Db) {
         const forward = r.status === 'failed' ? current !== 'failed' : current !== 'failed' && OUTBOUND_PROGRESS[r.status] > OUTBOUND_PROGRESS[current];
         if (!forward) return null;
         await tx.message.update({ where: { id: message.id }, data: { status: r.status } });
+        // A receipt that beat our own "sent" record: the message was sent, and the history says so.
+        if ((current === 'queued' || current === 'sending') && r.status !== 'failed' && r.status !== 'sent') await addEvent(tx, r.storeId, message.id, 'sent', null);
         await addEvent(tx, r.storeId, message.id, r.status, r.reason);
         return message.id;
       });

@@ -71,10 +71,10 @@ export function createSendLookupsRepo(db: Db) {
     async sentMessage(storeId: string, id: string): Promise<TSentMessage | null> {
       const m = await db.message.findUnique({
         where: { storeId_id: { storeId, id } },
-        include: { statusEvents: { orderBy: { at: 'asc' } }, outboundJob: { select: { heldBy: true, lastError: true } } },
+        include: { statusEvents: { orderBy: [{ at: 'asc' }, { id: 'asc' }] }, outboundJob: { select: { heldBy: true, lastError: true } } },
       });
       if (!m) return null;
-      const last = m.statusEvents[m.statusEvents.length - 1];
+      const failure = m.statusEvents.findLast((e) => e.status === 'failed');
       return {
         id: m.id,
         slot: m.slot,
@@ -83,7 +83,7 @@ export function createSendLookupsRepo(db: Db) {
         type: m.type,
         text: m.text,
         status: m.status,
-        reason: m.status === 'queued' ? (m.outboundJob?.heldBy ?? null) : m.status === 'failed' ? (last?.errorCode ?? m.outboundJob?.lastError ?? null) : null,
+        reason: m.status === 'queued' ? (m.outboundJob?.heldBy ?? null) : m.status === 'failed' ? (failure?.errorCode ?? m.outboundJob?.lastError ?? null) : null,
         waMessageId: m.waMessageId,
         createdAt: m.createdAt.toISOString(),
         history: m.statusEvents.map((e) => ({ status: e.status, at: e.at.toISOString(), reason: e.errorCode })),

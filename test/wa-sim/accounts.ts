@@ -24,6 +24,8 @@ export interface LinkedDevice {
   registrationId: number;
   signedPreKey: UploadedSignedPreKey;
   preKeys: UploadedPreKey[];
+  /** the phone sent this device its history (once, at its first login after linking) */
+  historySent?: boolean;
 }
 
 export const digitsOnly = (phone: string): string => phone.replace(/@.*$/, '').replace(/:.*$/, '').replace(/\D/g, '');

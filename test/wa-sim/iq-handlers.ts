@@ -1,4 +1,5 @@
 import { getBinaryNodeChild, getBinaryNodeChildren, jidDecode, type BinaryNode } from '@whiskeysockets/baileys';
+import { answerAppStateSync } from './app-state.js';
 import type { SimConnection } from './connection.js';
 import type { Phone } from './phone.js';
 import { bundleUserNode, parsePreKeyUpload, parseSignedPreKey, type PreKeyBundle } from './prekey-bundles.js';
@@ -44,6 +45,8 @@ export async function answerLoggedInIq(iq: BinaryNode, connection: SimConnection
       return phone.markReady(connection);
     case 'usync usync':
       return reply(answerUsync(iq, connection, phone));
+    case 'w:sync:app:state sync':
+      return reply(answerAppStateSync(iq));
     case 'blocklist undefined':
       return reply([{ tag: 'list', attrs: {} }]);
     case 'privacy privacy':

@@ -1,4 +1,5 @@
 import {
+  BufferJSON,
   initAuthCreds,
   type AuthenticationState,
   type SignalDataSet,
@@ -12,7 +13,7 @@ import {
  */
 export function makeMemoryKeyStore(): SignalKeyStore {
   const byType = new Map<string, Map<string, unknown>>();
-  return {
+  const store: SignalKeyStore = {
     get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
       const stored = byType.get(type);
       const found: { [id: string]: SignalDataTypeMap[T] } = {};
@@ -36,6 +37,23 @@ export function makeMemoryKeyStore(): SignalKeyStore {
       byType.clear();
     },
   };
+  contents.set(store, byType);
+  return store;
+}
+
+const contents = new WeakMap<SignalKeyStore, Map<string, Map<string, unknown>>>();
+const deepCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value, BufferJSON.replacer), BufferJSON.reviver) as T;
+
+/**
+ * A copy of a memory auth state as it is now: what a client process that died at this moment
+ * would find on disk. Later writes to the original do not reach the copy.
+ */
+export function copyMemoryAuthState(auth: AuthenticationState): AuthenticationState {
+  const byType = contents.get(auth.keys);
+  if (!byType) throw new Error('not a memory key store');
+  const keys = makeMemoryKeyStore();
+  for (const [type, values] of byType) void keys.set({ [type]: deepCopy(Object.fromEntries(values)) });
+  return { creds: deepCopy(auth.creds), keys };
 }
 
 /** A fresh, unregistered client identity held in memory (what a new daemon slot starts with). */

@@ -40,13 +40,17 @@ export function routeClientMessage(message: BinaryNode, connection: SimConnectio
   }
 }
 
-/** A receipt the client sends for a contact's message (delivery, read…): ack it and record it. */
+/**
+ * A receipt the client sends for a contact's message (delivery, read…): ack it and record it.
+ * Any receipt but a retry request (the client could not decrypt) tells the server the device has
+ * the message, so it is not pushed again at the next login.
+ */
 export function routeClientReceipt(receipt: BinaryNode, connection: SimConnection, phone: Phone): void {
   const { id = '', to = '', type } = receipt.attrs;
   connection.sendNode({ tag: 'ack', attrs: { class: 'receipt', id, from: to, ...(type ? { type } : {}) } });
   const contact = phone.findContact(to);
-  const ids = [id, ...getBinaryNodeChildren(getBinaryNodeChild(receipt, 'list'), 'item').map((i) => i.attrs.id)];
-  for (const messageId of ids) {
-    if (messageId) contact?.recordClientReceipt({ id: messageId, type: type ?? 'delivery' });
-  }
+  const listed = getBinaryNodeChildren(getBinaryNodeChild(receipt, 'list'), 'item').map((i) => i.attrs.id);
+  const ids = [id, ...listed].filter((messageId): messageId is string => !!messageId);
+  if (type !== 'retry') phone.receipted(connection.device!.id, ids);
+  for (const messageId of ids) contact?.recordClientReceipt({ id: messageId, type: type ?? 'delivery' });
 }

@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import { digitsOnly, type Account, type AccountRegistry } from './accounts.js';
 import type { SimConnection } from './connection.js';
 import { DEFAULT_WAIT_MS, pollUntil } from './deadline.js';
+import { DeviceBacklog } from './device-backlog.js';
 import { FakeContact, type ContactTransport } from './fake-contact.js';
+import { historySyncNotification, type HistoryChat } from './history-sync.js';
 import { dropAll, endWithStreamError, silenceAll, startFlapping, STREAM_ERRORS, type Flapping } from './failures.js';
 import { takeDeviceBundle, type PreKeyBundle } from './prekey-bundles.js';
 
@@ -21,12 +23,14 @@ export interface PhoneContext {
  */
 export class Phone implements ContactTransport {
   private readonly live = new Map<number, SimConnection>();
-  private readonly outboxes = new Map<number, BinaryNode[]>();
+  private readonly backlogs = new Map<number, DeviceBacklog>();
   private readonly contactsByPn = new Map<string, FakeContact>();
   private readonly contactsByLid = new Map<string, FakeContact>();
   private flapping?: Flapping;
   /** While true, a message to a contact who never wrote to this phone is refused with 463 (see refuseNewChats). */
   refusingNewChats = false;
+  private history: HistoryChat[] = [];
+  private readonly notOnWhatsApp = new Set<string>();
 
   constructor(
     readonly account: Account,
@@ -75,6 +79,23 @@ export class Phone implements ContactTransport {
 
   connectionCount(): number {
     return this.connections().length;
+  }
+
+  /**
+   * The chats this phone hands a device after it is linked (its first login), as WhatsApp's
+   * history sync does; none by default. See `sampleHistory`.
+   */
+  setHistory(chats: HistoryChat[]): void {
+    this.history = chats;
+  }
+
+  /** Numbers the client's lookups (usync, `onWhatsApp`) find not on WhatsApp; any other number is. */
+  setNotOnWhatsApp(numbers: string[]): void {
+    for (const n of numbers) this.notOnWhatsApp.add(digitsOnly(n));
+  }
+
+  isOnWhatsApp(number: string): boolean {
+    return !this.notOnWhatsApp.has(digitsOnly(number));
   }
 
   /** Resolves once a linked device is logged in and has received its offline backlog. */
@@ -153,12 +174,13 @@ export class Phone implements ContactTransport {
     if (deviceId !== undefined && this.live.get(deviceId) === connection) this.live.delete(deviceId);
   }
 
-  /** Delivers what waited while the device was away, then tells the client the backlog is done. */
+  /**
+   * Pushes what the device is owed (what waited while it was away, and messages it never
+   * receipted), marked offline, then tells the client the backlog is done.
+   */
   markReady(connection: SimConnection): void {
     if (connection.ready) return;
-    const deviceId = connection.device!.id;
-    const backlog = this.outboxes.get(deviceId) ?? [];
-    this.outboxes.delete(deviceId);
+    const backlog = this.backlogOf(connection.device!.id).takeForLogin();
     for (const stanza of backlog) connection.sendNode({ ...stanza, attrs: { ...stanza.attrs, offline: '1' } });
     connection.ready = true;
     connection.sendNode({
@@ -166,6 +188,17 @@ export class Phone implements ContactTransport {
       attrs: { from: 's.whatsapp.net' },
       content: [{ tag: 'offline', attrs: { count: `${backlog.length}` } }],
     });
+    this.sendHistoryOnce(connection.device!.id);
+  }
+
+  /** The device's delivery (or read…) receipt for these messages: they are not pushed again. */
+  receipted(deviceId: number, messageIds: string[]): void {
+    this.backlogs.get(deviceId)?.receipted(messageIds);
+  }
+
+  /** Ids of messages pushed to (or waiting for) a device that it has not receipted yet. */
+  unreceiptedIds(deviceId: number): string[] {
+    return this.backlogs.get(deviceId)?.unreceiptedIds() ?? [];
   }
 
   /** Pre-keys or signed pre-key of a device changed: persist them. */
@@ -175,7 +208,7 @@ export class Phone implements ContactTransport {
 
   unlink(deviceId: number): void {
     this.account.devices.delete(deviceId);
-    this.outboxes.delete(deviceId);
+    this.backlogs.delete(deviceId);
     this.context.registry.changed();
   }
 
@@ -191,14 +224,39 @@ export class Phone implements ContactTransport {
     return bundle;
   }
 
+  /** Sends now when the device is online; either way a message stays owed until receipted. */
   deliver(deviceId: number, stanza: BinaryNode): void {
     const connection = this.live.get(deviceId);
-    if (connection?.ready && connection.isOpen && !connection.silenced) {
-      connection.sendNode(stanza);
-      return;
-    }
-    const outbox = this.outboxes.get(deviceId) ?? [];
-    outbox.push(stanza);
-    this.outboxes.set(deviceId, outbox);
+    const sentNow = !!connection?.ready && connection.isOpen && !connection.silenced;
+    if (sentNow) connection.sendNode(stanza);
+    this.backlogOf(deviceId).add(stanza, { sentNow });
+  }
+
+  /**
+   * The history comes from the phone itself (its device 0, so Baileys sees it fromMe, as a
+   * self-only protocol message requires), Signal-encrypted to the new device alone.
+   */
+  private sendHistoryOnce(deviceId: number): void {
+    const device = this.account.devices.get(deviceId);
+    if (!device || device.historySent) return;
+    device.historySent = true;
+    this.context.registry.changed();
+    if (!this.history.length) return;
+    const toThisDevice: ContactTransport = {
+      recipients: () => this.recipients().filter((r) => r.deviceId === deviceId),
+      takeBundle: (id) => this.takeBundle(id),
+      deliver: (id, stanza) => this.deliver(id, stanza),
+    };
+    const log = this.context.log.child({ history: deviceId });
+    const primary = new FakeContact(this.account.pn, this.account.lid, toThisDevice, log, 'Phone');
+    primary.sendMessage(historySyncNotification(this.history)).catch((error: unknown) => {
+      log.warn({ err: error }, 'could not send the history');
+    });
+  }
+
+  private backlogOf(deviceId: number): DeviceBacklog {
+    let backlog = this.backlogs.get(deviceId);
+    if (!backlog) this.backlogs.set(deviceId, (backlog = new DeviceBacklog()));
+    return backlog;
   }
 }

@@ -1,16 +1,18 @@
 import {
   Browsers,
+  type BinaryNode,
   makeWASocket,
   type AuthenticationState,
   type ConnectionState,
   type UserFacingSocketConfig,
+  type BaileysEventMap,
   type WAMessage,
   type WAMessageUpdate,
 } from '@whiskeysockets/baileys';
 import { pino } from 'pino';
 import { AsyncQueue } from './async-queue.js';
 import { DEFAULT_WAIT_MS, pollUntil } from './deadline.js';
-import { makeMemoryAuthState } from './memory-auth-state.js';
+import { copyMemoryAuthState, makeMemoryAuthState } from './memory-auth-state.js';
 
 type Lifecycle = { kind: 'open' } | { kind: 'close'; statusCode: number | undefined; error: unknown };
 
@@ -41,6 +43,7 @@ export class TestClient {
   readonly lifecycle = new AsyncQueue<Lifecycle>();
   readonly messages = new AsyncQueue<WAMessage & { upsertType: string }>();
   readonly statusUpdates = new AsyncQueue<WAMessageUpdate>();
+  readonly histories = new AsyncQueue<BaileysEventMap['messaging-history.set']>();
 
   constructor(
     url: string,
@@ -59,6 +62,7 @@ export class TestClient {
     this.sock.ev.on('messages.upsert', ({ messages, type }) => {
       for (const message of messages) this.messages.push({ ...message, upsertType: type });
     });
+    this.sock.ev.on('messaging-history.set', (history) => this.histories.push(history));
     this.sock.ev.on('messages.update', (updates) => {
       for (const update of updates) this.statusUpdates.push(update);
     });
@@ -104,6 +108,24 @@ export class TestClient {
   /** Waits for messages.update to move message `id` to `status` (2 server, 3 delivered, 4 read). */
   waitForStatus(id: string, status: number, { timeoutMs = DEFAULT_WAIT_MS } = {}) {
     return this.statusUpdates.take((u) => u.key.id === id && u.update.status === status, `status ${status} of ${id}`, timeoutMs);
+  }
+
+  /**
+   * Dies the moment the next message stanza arrives, as a process killed then would: the socket
+   * ends before Baileys decrypts or receipts it (rc14 sends the receipt before it emits
+   * messages.upsert, so a handler of the upsert would be too late). Resolves with the auth state
+   * as it was at that moment, which is all a restarted process would have.
+   */
+  crashOnNextMessage(): Promise<AuthenticationState> {
+    return new Promise((resolve) => {
+      const onFrame = (frame: BinaryNode) => {
+        if (frame.tag !== 'message') return;
+        this.sock.ws.off('frame', onFrame);
+        resolve(copyMemoryAuthState(this.auth));
+        void this.sock.end(undefined);
+      };
+      this.sock.ws.on('frame', onFrame);
+    });
   }
 
   /** Closes the socket if it is still up (no reconnect: the test decides). */

@@ -6,7 +6,8 @@ import type { Phone } from './phone.js';
  * Answers `<iq xmlns=usync>`: device lists, LIDs and "is on WhatsApp" for the users asked about.
  *
  * Every phone number counts as a WhatsApp user (a fake contact is created for it), so the client
- * can message any number. For the account's own user only the asking device is listed: the
+ * can message any number, except those the test declared not on WhatsApp (`phone.setNotOnWhatsApp`):
+ * they get `contact type=out`, no devices and no LID. For the account's own user only the asking device is listed: the
  * simulator does not fan messages out to the phone or to sibling companions.
  */
 export function answerUsync(iq: BinaryNode, connection: SimConnection, phone: Phone): BinaryNode[] {
@@ -35,7 +36,8 @@ function answerUser(user: BinaryNode, asked: Set<string>, connection: SimConnect
   const isLid = decoded?.server === 'lid';
   const account = phone.account;
   const isOwnUser = decoded?.user === account.pn || decoded?.user === account.lid;
-  const contact = isOwnUser ? undefined : isLid ? phone.findContact(jid) : phone.contact(jid);
+  const unregistered = !isLid && !isOwnUser && !phone.isOnWhatsApp(decoded?.user ?? '');
+  const contact = isOwnUser || unregistered ? undefined : isLid ? phone.findContact(jid) : phone.contact(jid);
   const content: BinaryNode[] = [];
   if (asked.has('devices')) {
     const own = connection.device!;

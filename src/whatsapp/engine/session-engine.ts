@@ -41,6 +41,8 @@ export interface EngineDeps {
   onStoreChanged?: (notice: TStoreChangeNotice) => void;
   /** Told when work for a slot run here was queued (a send), here or by another process. */
   onSlotWork?: (ref: SlotRef) => void;
+  /** Whether a store keeps the chat history of a new link (its setting; unset: no). */
+  storeKeepsHistory?: (storeId: string) => Promise<boolean>;
 }
 
 /** What the owner process may do with a slot's connected socket (the send queue's view of it). */
@@ -191,6 +193,7 @@ export class SessionEngine implements SlotEngine {
       bus: this.deps.bus,
       options: this.deps.options,
       loadAuth: () => this.loadAuth(ref),
+      storeKeepsHistory: () => this.deps.storeKeepsHistory?.(ref.storeId) ?? Promise.resolve(false),
       onParked: () => this.exclusive.run(key, () => (this.supervisors.get(key) === supervisor ? this.releaseSlot(ref, null) : Promise.resolve())),
     });
     this.supervisors.set(key, supervisor);

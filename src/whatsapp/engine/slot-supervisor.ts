@@ -14,7 +14,7 @@ import { LivenessWatch } from './liveness-watch.js';
 import type { TSlotStatus } from '../../kernel/index.js';
 import { baileysLogger, qrLifetimeMs, socketConfig } from './socket-config.js';
 import { formatWaVersion } from './wa-version.js';
-import { toMessageChange, toMessageReceived, toMessageStatus, toOwnMessageStatus } from './socket-events.js';
+import { toMessageChange, toMessageHistory, toMessageReceived, toMessageStatus, toOwnMessageStatus } from './socket-events.js';
 
 export interface SupervisorDeps {
   ref: SlotRef;
@@ -22,6 +22,8 @@ export interface SupervisorDeps {
   bus: DomainEventBus;
   options: EngineOptions;
   loadAuth: () => Promise<PostgresAuthState>;
+  /** Whether the store keeps chat history (asked at every socket open: a setting may change). */
+  storeKeepsHistory: () => Promise<boolean>;
   /** The slot stopped for good (policy or command): the engine releases it. */
   onParked: (status: TSlotStatus) => Promise<void>;
 }
@@ -197,10 +199,15 @@ export class SlotSupervisor {
     if (this.stopped) return;
     const generation = ++this.generation;
     const auth = (this.auth ??= await this.deps.loadAuth());
+    // Unreadable setting: no RECENT history this time rather than no socket.
+    const storeKeepsHistory = await this.deps.storeKeepsHistory().catch((err: unknown) => {
+      this.deps.log.warn({ err }, 'could not read the history setting; not asking for recent history');
+      return false;
+    });
     if (this.stopped || generation !== this.generation) return;
     this.awaitingQr = !auth.state.creds.me;
     this.qrCount = 0;
-    const sock = makeWASocket(socketConfig(this.deps.options, auth.state, this.baileysLog));
+    const sock = makeWASocket(socketConfig(this.deps.options, auth.state, this.baileysLog, { storeKeepsHistory }));
     this.sock = sock;
     this.liveness.reset();
     const current = () => generation === this.generation && !this.stopped;
@@ -221,6 +228,10 @@ export class SlotSupervisor {
         if (event) void this.deps.bus.emit('message.received', event);
         this.reportStatus(toOwnMessageStatus(this.ref, m));
       }
+    });
+    sock.ev.on('messaging-history.set', (history) => {
+      const event = toMessageHistory(this.ref, history);
+      if (event) void this.deps.bus.emit('message.history', event);
     });
     sock.ev.on('messages.update', (updates) => {
       for (const u of updates) this.reportStatus(toMessageStatus(this.ref, u));

@@ -34,7 +34,24 @@ export function qrLifetimeMs(qrTimeoutMs: number | undefined, index: number): nu
   return qrTimeoutMs || (index === 0 ? 60_000 : 20_000);
 }
 
-export function socketConfig(options: EngineOptions, auth: AuthenticationState, logger: Logger): UserFacingSocketConfig {
+/**
+ * Which history chunks Baileys downloads and emits. The initial bootstrap, push names and
+ * non-blocking data always run: they carry the LID ↔ phone mappings Baileys v7 needs (storage
+ * drops their messages when the store wants no history). RECENT runs only when the store keeps
+ * history (refusing it also spares Baileys' 20 s wait for it on a new link); FULL never: Drin
+ * keeps days, not years, and does not ask for it (`syncFullHistory: false`).
+ */
+export function historySyncFilter(storeKeepsHistory: boolean): (n: proto.Message.IHistorySyncNotification) => boolean {
+  const { RECENT, FULL } = proto.HistorySync.HistorySyncType;
+  return ({ syncType }) => syncType !== FULL && (storeKeepsHistory || syncType !== RECENT);
+}
+
+export function socketConfig(
+  options: EngineOptions,
+  auth: AuthenticationState,
+  logger: Logger,
+  { storeKeepsHistory }: { storeKeepsHistory: boolean } = { storeKeepsHistory: false },
+): UserFacingSocketConfig {
   return {
     auth,
     logger,
@@ -47,12 +64,8 @@ export function socketConfig(options: EngineOptions, auth: AuthenticationState, 
     defaultQueryTimeoutMs: 30_000,
     // A store's number should not appear "online" to its customers just because the bot runs.
     markOnlineOnConnect: false,
-    // Old chat history is not ours to answer, so RECENT and FULL syncs are skipped (refusing RECENT
-    // also spares a 20 s wait on a new link). The other sync types (initial bootstrap, push names,
-    // non-blocking data) still run: they carry the LID ↔ phone mappings Baileys v7 needs.
     syncFullHistory: false,
-    shouldSyncHistoryMessage: ({ syncType }) =>
-      syncType !== proto.HistorySync.HistorySyncType.RECENT && syncType !== proto.HistorySync.HistorySyncType.FULL,
+    shouldSyncHistoryMessage: historySyncFilter(storeKeepsHistory),
     generateHighQualityLinkPreview: false,
   };
 }

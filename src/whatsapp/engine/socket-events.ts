@@ -1,7 +1,14 @@
 // Translation only: Baileys' event shapes in, Drin's domain events out. Nothing here stores,
 // answers or decides; subscribers of the bus do.
-import { jidNormalizedUser, proto, type WAMessage, type WAMessageUpdate } from '@whiskeysockets/baileys';
-import type { MessageChangedEvent, MessageReceivedEvent, MessageStatusEvent, SlotRef } from '../../events/domain-events.js';
+import { jidNormalizedUser, proto, type BaileysEventMap, type WAMessage, type WAMessageUpdate } from '@whiskeysockets/baileys';
+import type {
+  MessageChangedEvent,
+  MessageHistoryEvent,
+  MessageReceivedEvent,
+  MessageStatusEvent,
+  PastMessage,
+  SlotRef,
+} from '../../events/domain-events.js';
 
 const STATUS_NAMES: Record<number, MessageStatusEvent['status']> = {
   [proto.WebMessageInfo.Status.ERROR]: 'error',
@@ -76,32 +83,64 @@ export function toMessageChange(ref: SlotRef, m: WAMessage): MessageChangedEvent
   return null;
 }
 
-/** An inbound chat message worth reporting, or null (own messages, status broadcasts, protocol noise). */
-export function toMessageReceived(ref: SlotRef, m: WAMessage, delivery: 'live' | 'offline'): MessageReceivedEvent | null {
+/** Chats worth keeping: status broadcasts, newsletters and protocol noise are not. */
+function isChatMessage(m: WAMessage): boolean {
+  const jid = m.key?.remoteJid;
+  if (!m.key?.id || !jid || jid === 'status@broadcast' || jid.endsWith('@newsletter')) return false;
+  return !(m.message?.protocolMessage || (m.message?.senderKeyDistributionMessage && !textOf(m.message)));
+}
+
+/** The fields a live and a past message share. */
+function chatMessageFields(m: WAMessage, remoteJidAlt: string | null | undefined) {
   const key = m.key;
-  if (!key?.id || !key.remoteJid || key.fromMe) return null;
-  if (key.remoteJid === 'status@broadcast' || key.remoteJid.endsWith('@newsletter')) return null;
-  if (m.message?.protocolMessage || (m.message?.senderKeyDistributionMessage && !textOf(m.message))) return null;
-  const alt = (key as { remoteJidAlt?: string }).remoteJidAlt;
-  const mode = (key as { addressingMode?: string }).addressingMode;
-  const isGroup = key.remoteJid.endsWith('@g.us');
+  const isGroup = key.remoteJid!.endsWith('@g.us');
   return {
-    ...ref,
-    waMessageId: key.id,
-    remoteJid: jidNormalizedUser(key.remoteJid),
-    remoteJidAlt: alt ? jidNormalizedUser(alt) : null,
-    addressingMode: mode === 'lid' || mode === 'pn' ? mode : null,
+    waMessageId: key.id!,
+    remoteJid: jidNormalizedUser(key.remoteJid!),
+    remoteJidAlt: remoteJidAlt ? jidNormalizedUser(remoteJidAlt) : null,
     pushName: m.pushName ?? null,
     text: textOf(m.message),
     type: typeOf(m.message),
     sentAt: toDate(m.messageTimestamp),
-    delivery,
     isGroup,
     participant: isGroup && key.participant ? jidNormalizedUser(key.participant) : null,
     metadata: metadataOf(m.message),
     payload: proto.WebMessageInfo.encode(m).finish(),
+  };
+}
+
+/** An inbound chat message worth reporting, or null (own messages, status broadcasts, protocol noise). */
+export function toMessageReceived(ref: SlotRef, m: WAMessage, delivery: 'live' | 'offline'): MessageReceivedEvent | null {
+  if (!isChatMessage(m) || m.key.fromMe) return null;
+  const mode = (m.key as { addressingMode?: string }).addressingMode;
+  return {
+    ...ref,
+    ...chatMessageFields(m, (m.key as { remoteJidAlt?: string }).remoteJidAlt),
+    addressingMode: mode === 'lid' || mode === 'pn' ? mode : null,
+    delivery,
     raw: m,
   };
+}
+
+/**
+ * A history chunk as past messages, both directions, or null when it holds none. History keys
+ * carry no `remoteJidAlt`; the chunk's contact list pairs each chat with its other address.
+ */
+export function toMessageHistory(ref: SlotRef, h: BaileysEventMap['messaging-history.set']): MessageHistoryEvent | null {
+  const alt = new Map<string, string>();
+  for (const c of h.contacts ?? []) {
+    const other = c.id?.endsWith('@lid') ? c.phoneNumber : c.lid;
+    if (c.id && other) alt.set(jidNormalizedUser(c.id), other);
+  }
+  const messages: PastMessage[] = h.messages.filter(isChatMessage).map((m) => ({
+    ...chatMessageFields(m, alt.get(jidNormalizedUser(m.key.remoteJid!))),
+    fromMe: !!m.key.fromMe,
+    // a history entry of our own message may carry our own push name: it is not the contact's
+    pushName: m.key.fromMe ? null : (m.pushName ?? null),
+  }));
+  if (!messages.length) return null;
+  const syncType = h.syncType === undefined || h.syncType === null ? 'UNKNOWN' : (proto.HistorySync.HistorySyncType[h.syncType] ?? String(h.syncType));
+  return { ...ref, syncType, messages, at: new Date() };
 }
 
 export function toMessageStatus(ref: SlotRef, u: WAMessageUpdate): MessageStatusEvent | null {
@@ -120,5 +159,6 @@ export function toMessageStatus(ref: SlotRef, u: WAMessageUpdate): MessageStatus
  */
 export function toOwnMessageStatus(ref: SlotRef, m: WAMessage): MessageStatusEvent | null {
   if (!m.key?.fromMe || m.status === undefined || m.status === null) return null;
-  return toMessageStatus(ref, { key: m.key, update: { status: m.status } });
+  // A nack merged into the upsert brings its code along (messageStubParameters), as in an update.
+  return toMessageStatus(ref, { key: m.key, update: { status: m.status, messageStubParameters: m.messageStubParameters } });
 }

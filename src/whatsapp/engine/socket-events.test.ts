@@ -1,0 +1,55 @@
+import { describe, expect, it } from '@jest/globals';
+import { proto, type WAMessage } from '@whiskeysockets/baileys';
+import { toMessageHistory, toMessageStatus, toOwnMessageStatus } from './socket-events.js';
+
+const ref = { storeId: 'store-1', slot: 1 };
+const text = (id: string, fromMe: boolean, conversation: string): WAMessage => ({
+  key: { id, remoteJid: '111@lid', fromMe },
+  message: { conversation },
+  messageTimestamp: 1_700_000_000,
+  pushName: fromMe ? 'Our Shop' : 'Ana',
+});
+
+describe('toMessageHistory', () => {
+  it('keeps chat messages of both directions, pairs each chat with its other address, drops protocol noise', () => {
+    const event = toMessageHistory(ref, {
+      chats: [],
+      contacts: [{ id: '111@lid', phoneNumber: '5511999@s.whatsapp.net' }],
+      messages: [
+        text('A', false, 'oi'),
+        text('B', true, 'olá, Ana'),
+        { key: { id: 'C', remoteJid: '111@lid', fromMe: true }, message: { protocolMessage: { type: proto.Message.ProtocolMessage.Type.REVOKE } } },
+        { key: { id: 'D', remoteJid: 'status@broadcast', fromMe: false }, message: { conversation: 'status' } },
+      ],
+      syncType: proto.HistorySync.HistorySyncType.RECENT,
+    });
+    expect(event).toMatchObject({ ...ref, syncType: 'RECENT' });
+    expect(event!.messages.map((m) => [m.waMessageId, m.fromMe, m.text, m.remoteJidAlt, m.pushName])).toEqual([
+      ['A', false, 'oi', '5511999@s.whatsapp.net', 'Ana'],
+      ['B', true, 'olá, Ana', '5511999@s.whatsapp.net', null],
+    ]);
+    expect(event!.messages[0]!.sentAt).toEqual(new Date(1_700_000_000_000));
+  });
+
+  it('is null for a chunk without chat messages (push names only)', () => {
+    expect(toMessageHistory(ref, { chats: [], contacts: [], messages: [], syncType: proto.HistorySync.HistorySyncType.PUSH_NAME })).toBeNull();
+  });
+});
+
+describe('message statuses', () => {
+  const key = { id: 'OUT1', remoteJid: '5511988887777@s.whatsapp.net', fromMe: true };
+  const ERROR = proto.WebMessageInfo.Status.ERROR;
+
+  it("carry WhatsApp's nack code, whether it came as an update or merged into our own upsert", () => {
+    const update = toMessageStatus(ref, { key, update: { status: ERROR, messageStubParameters: ['463', 'restricted'] } });
+    const merged = toOwnMessageStatus(ref, { key, status: ERROR, messageStubParameters: ['463'] } as WAMessage);
+    expect([update?.errorCode, merged?.errorCode]).toEqual(['463', '463']);
+    expect([update?.status, merged?.status]).toEqual(['error', 'error']);
+  });
+
+  it('name the receipts and carry no code for them', () => {
+    const read = toMessageStatus(ref, { key, update: { status: proto.WebMessageInfo.Status.READ } });
+    expect(read).toEqual(expect.objectContaining({ status: 'read', waMessageId: 'OUT1' }));
+    expect(read).not.toHaveProperty('errorCode');
+  });
+});
