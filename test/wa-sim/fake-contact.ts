@@ -7,6 +7,7 @@ import {
   initAuthCreds,
   proto,
   unpadRandomMax16,
+  type AnyMediaMessageContent,
   type AuthenticationCreds,
   type BinaryNode,
   type SignalKeyStore,
@@ -15,11 +16,17 @@ import {
 } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import { AsyncQueue } from './async-queue.js';
+import { downloadContactMedia, encMediaType, prepareContactMedia, type MediaDetails } from './contact-media.js';
 import { DEFAULT_WAIT_MS } from './deadline.js';
 import { makeMemoryKeyStore } from './memory-auth-state.js';
+import type { MediaHost } from './media-host.js';
 import type { PreKeyBundle } from './prekey-bundles.js';
 
 export type Addressing = 'lid' | 'pn';
+export interface SendOptions {
+  addressing?: Addressing;
+  id?: string;
+}
 /** `server` is the server's "sent" receipt (status 2), the others come from the contact's phone. */
 export type ReceiptKind = 'server' | 'delivered' | 'read' | 'played';
 
@@ -49,6 +56,8 @@ export interface ContactTransport {
   takeBundle(deviceId: number): PreKeyBundle | undefined;
   /** sends now when the device is online, queues for its next login otherwise */
   deliver(deviceId: number, stanza: BinaryNode): void;
+  /** where media is uploaded to and downloaded from */
+  readonly media: MediaHost;
 }
 
 const RECEIPT_TYPE: Record<ReceiptKind, string | undefined> = {
@@ -89,11 +98,42 @@ export class FakeContact {
   }
 
   /** Sends a text to every linked device of the phone; resolves with the message id. */
-  sendText(text: string, options: { addressing?: Addressing; id?: string } = {}): Promise<string> {
+  sendText(text: string, options: SendOptions = {}): Promise<string> {
     return this.sendMessage({ conversation: text }, options);
   }
 
-  sendMessage(message: proto.IMessage, { addressing = 'lid', id }: { addressing?: Addressing; id?: string } = {}) {
+  sendImage(bytes: Buffer, { caption, mimetype = 'image/jpeg', ...send }: MediaDetails & SendOptions = {}) {
+    return this.sendMedia({ image: bytes, caption, mimetype }, send);
+  }
+
+  sendVideo(bytes: Buffer, { caption, mimetype = 'video/mp4', ...send }: MediaDetails & SendOptions = {}) {
+    return this.sendMedia({ video: bytes, caption, mimetype }, send);
+  }
+
+  /** `ptt: true` is a voice note (what the WhatsApp app records), otherwise an audio file. */
+  sendAudio(bytes: Buffer, { ptt = false, seconds = 1, mimetype = 'audio/ogg; codecs=opus', ...send }: { ptt?: boolean; seconds?: number; mimetype?: string } & SendOptions = {}) {
+    return this.sendMedia({ audio: bytes, ptt, seconds, mimetype }, send);
+  }
+
+  sendDocument(bytes: Buffer, { fileName, caption, mimetype = 'application/pdf', ...send }: MediaDetails & { fileName?: string } & SendOptions = {}) {
+    return this.sendMedia({ document: bytes, fileName, caption, mimetype }, send);
+  }
+
+  sendSticker(bytes: Buffer, { mimetype = 'image/webp', ...send }: { mimetype?: string } & SendOptions = {}) {
+    return this.sendMedia({ sticker: bytes, mimetype }, send);
+  }
+
+  /** Encrypts and uploads the media to the simulator's media host, then sends the message. */
+  async sendMedia(content: AnyMediaMessageContent, options: SendOptions = {}): Promise<string> {
+    return this.sendMessage(await prepareContactMedia(content, this.transport.media, this.log), options);
+  }
+
+  /** The plaintext of media the client sent this contact, downloaded from the media host. */
+  downloadMedia(received: Pick<ReceivedMessage, 'id' | 'message'>): Promise<Buffer> {
+    return downloadContactMedia(received.id, received.message, this.transport.media);
+  }
+
+  sendMessage(message: proto.IMessage, { addressing = 'lid', id }: SendOptions = {}) {
     const messageId = id ?? `SIM${randomBytes(8).toString('hex').toUpperCase()}`;
     const plaintext = encodeWAMessage(message);
     return this.serially(async () => {
@@ -107,7 +147,7 @@ export class FakeContact {
           await this.signal.injectE2ESession({ jid: address, session: toSessionBundle(bundle) });
         }
         const { type, ciphertext } = await this.signal.encryptMessage({ jid: address, data: plaintext });
-        const stanza = this.messageStanza(messageId, addressing, stanzaType(message), type, ciphertext);
+        const stanza = this.messageStanza(messageId, addressing, message, type, ciphertext);
         this.transport.deliver(deviceId, stanza);
       }
       return messageId;
@@ -186,18 +226,19 @@ export class FakeContact {
   private messageStanza(
     id: string,
     addressing: Addressing,
-    type: string,
+    message: proto.IMessage,
     encType: string,
     ciphertext: Uint8Array,
   ): BinaryNode {
+    const mediatype = encMediaType(message);
     const sender: Record<string, string> =
       addressing === 'lid'
         ? { from: this.lidJid, sender_pn: this.pnJid, addressing_mode: 'lid' }
         : { from: this.pnJid, sender_lid: this.lidJid, addressing_mode: 'pn' };
     return {
       tag: 'message',
-      attrs: { ...sender, id, t: `${Math.floor(Date.now() / 1000)}`, type, notify: this.pushName },
-      content: [{ tag: 'enc', attrs: { v: '2', type: encType }, content: ciphertext }],
+      attrs: { ...sender, id, t: `${Math.floor(Date.now() / 1000)}`, type: stanzaType(message), notify: this.pushName },
+      content: [{ tag: 'enc', attrs: { v: '2', type: encType, ...(mediatype ? { mediatype } : {}) }, content: ciphertext }],
     };
   }
 
@@ -232,8 +273,9 @@ function withoutTransactions(store: SignalKeyStore): SignalKeyStoreWithTransacti
   };
 }
 
+/** WhatsApp's stanza types: media for media, reaction for reactions, text for the rest */
 const stanzaType = (message: proto.IMessage): string =>
-  message.conversation || message.extendedTextMessage ? 'text' : 'media';
+  encMediaType(message) ? 'media' : message.reactionMessage ? 'reaction' : 'text';
 
 function toSessionBundle(bundle: PreKeyBundle) {
   const withType = (key: Buffer) => Buffer.from(generateSignalPubKey(key));

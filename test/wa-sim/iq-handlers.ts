@@ -50,6 +50,8 @@ export async function answerLoggedInIq(iq: BinaryNode, connection: SimConnection
       return reply(iq.attrs.type === 'get' ? [{ tag: 'privacy', attrs: {} }] : undefined);
     case 'abt props':
       return reply([{ tag: 'props', attrs: { protocol: '1' } }]);
+    case 'w:m media_conn':
+      return reply([phone.media.connNode()]);
     case 'md remove-companion-device':
       // the client logs itself out (sock.logout()); it closes with 401 on its own
       phone.unlink(device.id);

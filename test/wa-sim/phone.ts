@@ -5,12 +5,14 @@ import { digitsOnly, type Account, type AccountRegistry } from './accounts.js';
 import type { SimConnection } from './connection.js';
 import { DEFAULT_WAIT_MS, pollUntil } from './deadline.js';
 import { FakeContact, type ContactTransport } from './fake-contact.js';
+import type { MediaHost } from './media-host.js';
 import { dropAll, endWithStreamError, silenceAll, startFlapping, STREAM_ERRORS, type Flapping } from './failures.js';
 import { takeDeviceBundle, type PreKeyBundle } from './prekey-bundles.js';
 
 export interface PhoneContext {
   registry: AccountRegistry;
   log: Logger;
+  media: MediaHost;
   enterPairingCode(phone: Phone, code: string, timeoutMs: number): Promise<void>;
 }
 
@@ -41,6 +43,11 @@ export class Phone implements ContactTransport {
 
   get lidJid(): string {
     return this.account.lidJid;
+  }
+
+  /** the simulator's media host, where this phone's contacts upload and download media */
+  get media(): MediaHost {
+    return this.context.media;
   }
 
   /**

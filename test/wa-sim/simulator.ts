@@ -11,6 +11,7 @@ import type { ClientVersion, Flapping } from './failures.js';
 import { announcedVersion, CLIENT_OUTDATED, isOlder, LOGIN_REFUSED } from './failures.js';
 import { answerLoggedInIq } from './iq-handlers.js';
 import { DeviceLinking } from './linking.js';
+import { MediaHost } from './media-host.js';
 import { routeClientMessage, routeClientReceipt } from './message-routing.js';
 import { DEFAULT_QR_REF_COUNT } from './pairing.js';
 import { Phone } from './phone.js';
@@ -47,6 +48,8 @@ export class WhatsAppSimulator {
 
   private constructor(
     private readonly http: Server,
+    /** WhatsApp's media servers on loopback (HTTPS): see media-host.ts */
+    readonly media: MediaHost,
     private readonly registry: AccountRegistry,
     private readonly log: Logger,
     qrRefCount: number,
@@ -71,7 +74,8 @@ export class WhatsAppSimulator {
     const log = (options.logger ?? pino({ level: 'silent' })).child({ component: 'wa-sim' });
     const registry = AccountRegistry.open(options.stateFile);
     const http = createServer((_, response) => response.writeHead(404).end());
-    const simulator = new WhatsAppSimulator(http, registry, log, options.qrRefCount ?? DEFAULT_QR_REF_COUNT, options.minClientVersion);
+    const media = await MediaHost.start(log);
+    const simulator = new WhatsAppSimulator(http, media, registry, log, options.qrRefCount ?? DEFAULT_QR_REF_COUNT, options.minClientVersion);
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(options.port ?? 0, LOOPBACK, () => resolve());
@@ -164,6 +168,7 @@ export class WhatsAppSimulator {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await this.media.close();
     this.registry.flush();
   }
 
@@ -173,6 +178,7 @@ export class WhatsAppSimulator {
       phone = new Phone(account, {
         registry: this.registry,
         log: this.log.child({ phone: account.pn }),
+        media: this.media,
         enterPairingCode: (p, code, timeoutMs) => this.linking.enterPairingCode(p, code, timeoutMs),
       });
       this.phones.set(account.pn, phone);
