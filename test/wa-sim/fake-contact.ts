@@ -16,13 +16,22 @@ import {
 } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import { AsyncQueue } from './async-queue.js';
-import { downloadContactMedia, encMediaType, prepareContactMedia, type MediaDetails } from './contact-media.js';
+import { downloadContactMedia, prepareContactMedia, type MediaDetails } from './contact-media.js';
+import {
+  authorJid,
+  contactStanza,
+  directSender,
+  groupSender,
+  type Addressing,
+  type ContactIdentity,
+  type Encrypted,
+} from './contact-stanzas.js';
 import { DEFAULT_WAIT_MS } from './deadline.js';
 import { makeMemoryKeyStore } from './memory-auth-state.js';
 import type { MediaHost } from './media-host.js';
 import type { PreKeyBundle } from './prekey-bundles.js';
 
-export type Addressing = 'lid' | 'pn';
+export type { Addressing, ContactIdentity };
 export interface SendOptions {
   addressing?: Addressing;
   id?: string;
@@ -58,6 +67,15 @@ export interface ContactTransport {
   deliver(deviceId: number, stanza: BinaryNode): void;
   /** where media is uploaded to and downloaded from */
   readonly media: MediaHost;
+  /** the phone's own JIDs: the chat a contact's message keys point at */
+  readonly lidJid: string;
+  readonly pnJid: string;
+}
+
+/** A group as a contact writes to it. */
+export interface GroupAddress {
+  jid: string;
+  addressing: Addressing;
 }
 
 const RECEIPT_TYPE: Record<ReceiptKind, string | undefined> = {
@@ -77,6 +95,14 @@ export class FakeContact {
   /** Signal operations on one identity must not interleave (ratchets advance in order) */
   private signalWork: Promise<unknown> = Promise.resolve();
   private readonly sentTo = new Map<string, { to: string; deviceAddress: string }>();
+  /** `group author device` triples that already hold this contact's sender key */
+  private readonly senderKeySent = new Set<string>();
+  /**
+   * Which of its JIDs the contact's stanzas show. `lid-only`: `from=…@lid` with no `sender_pn`
+   * (the client never learns the number); `pn-only`: `from=…@s.whatsapp.net` with no `sender_lid`,
+   * and usync gives no LID for it.
+   */
+  identity: ContactIdentity = 'both';
 
   constructor(
     readonly pn: string,
@@ -95,6 +121,18 @@ export class FakeContact {
 
   get lidJid(): string {
     return `${this.lid}@lid`;
+  }
+
+  /** From now on the stanzas show only the LID (see `identity`). */
+  lidOnly(): this {
+    this.identity = 'lid-only';
+    return this;
+  }
+
+  /** From now on the stanzas show only the phone number (see `identity`). */
+  pnOnly(): this {
+    this.identity = 'pn-only';
+    return this;
   }
 
   /** Sends a text to every linked device of the phone; resolves with the message id. */
@@ -133,25 +171,70 @@ export class FakeContact {
     return downloadContactMedia(received.id, received.message, this.transport.media);
   }
 
-  sendMessage(message: proto.IMessage, { addressing = 'lid', id }: SendOptions = {}) {
-    const messageId = id ?? `SIM${randomBytes(8).toString('hex').toUpperCase()}`;
+  sendMessage(message: proto.IMessage, { addressing = this.defaultAddressing(), id }: SendOptions = {}) {
+    const messageId = id ?? newMessageId();
     const plaintext = encodeWAMessage(message);
+    const sender = directSender(this, addressing);
     return this.serially(async () => {
       for (const { deviceId, address } of this.transport.recipients()) {
-        if (!(await this.signal.validateSession(address)).exists) {
-          const bundle = this.transport.takeBundle(deviceId);
-          if (!bundle) {
-            this.log.warn({ address }, 'linked device has no pre-keys yet: message not sent to it');
-            continue;
-          }
-          await this.signal.injectE2ESession({ jid: address, session: toSessionBundle(bundle) });
-        }
-        const { type, ciphertext } = await this.signal.encryptMessage({ jid: address, data: plaintext });
-        const stanza = this.messageStanza(messageId, addressing, message, type, ciphertext);
-        this.transport.deliver(deviceId, stanza);
+        const enc = await this.pairwise(deviceId, address, plaintext);
+        if (enc) this.transport.deliver(deviceId, contactStanza(messageId, sender, message, this.pushName, [enc]));
       }
       return messageId;
     });
+  }
+
+  /**
+   * Sends to a group the way WhatsApp clients do: the content once, encrypted with this contact's
+   * sender key for the group (`skmsg`), preceded, for each device that does not hold that key yet,
+   * by a pairwise `pkmsg`/`msg` carrying the SenderKeyDistributionMessage.
+   */
+  sendGroupMessage(group: GroupAddress, message: proto.IMessage, { id }: { id?: string } = {}): Promise<string> {
+    const messageId = id ?? newMessageId();
+    const plaintext = encodeWAMessage(message);
+    const author = authorJid(this, group.addressing);
+    const sender = groupSender(this, group.jid, group.addressing);
+    return this.serially(async () => {
+      const { ciphertext, senderKeyDistributionMessage } = await this.signal.encryptGroupMessage({ group: group.jid, meId: author, data: plaintext });
+      const distribution = encodeWAMessage({
+        senderKeyDistributionMessage: { groupId: group.jid, axolotlSenderKeyDistributionMessage: senderKeyDistributionMessage },
+      });
+      for (const { deviceId, address } of this.transport.recipients()) {
+        const encs: Encrypted[] = [];
+        const holder = `${group.jid} ${author} ${address}`;
+        if (!this.senderKeySent.has(holder)) {
+          const enc = await this.pairwise(deviceId, address, distribution);
+          if (!enc) continue;
+          encs.push(enc);
+          this.senderKeySent.add(holder);
+        }
+        encs.push({ type: 'skmsg', ciphertext });
+        this.transport.deliver(deviceId, contactStanza(messageId, sender, message, this.pushName, encs));
+      }
+      return messageId;
+    });
+  }
+
+  /** Edits one of this contact's own messages (protocolMessage MESSAGE_EDIT), as WhatsApp sends it. */
+  edit(messageId: string, text: string, options: SendOptions = {}): Promise<string> {
+    const key = this.ownMessageKey(messageId, options.addressing);
+    const type = proto.Message.ProtocolMessage.Type.MESSAGE_EDIT;
+    return this.sendMessage({ protocolMessage: { key, type, editedMessage: { conversation: text }, timestampMs: Date.now() } }, options);
+  }
+
+  /** Deletes one of this contact's own messages for everyone (protocolMessage REVOKE). */
+  revoke(messageId: string, options: SendOptions = {}): Promise<string> {
+    const key = this.ownMessageKey(messageId, options.addressing);
+    return this.sendMessage({ protocolMessage: { key, type: proto.Message.ProtocolMessage.Type.REVOKE } }, options);
+  }
+
+  /**
+   * Reacts to a message of the chat ('' removes the reaction): by default one the client sent,
+   * `{ ownMessage: true }` for one of this contact's own.
+   */
+  react(messageId: string, emoji: string, { ownMessage = false, ...options }: SendOptions & { ownMessage?: boolean } = {}) {
+    const key = { ...this.ownMessageKey(messageId, options.addressing), fromMe: ownMessage };
+    return this.sendMessage({ reactionMessage: { key, text: emoji, senderTimestampMs: Date.now() } }, options);
   }
 
   /** Next message the client sent to this contact, in order. */
@@ -223,23 +306,26 @@ export class FakeContact {
     return addressing === 'lid' ? this.lidJid : this.pnJid;
   }
 
-  private messageStanza(
-    id: string,
-    addressing: Addressing,
-    message: proto.IMessage,
-    encType: string,
-    ciphertext: Uint8Array,
-  ): BinaryNode {
-    const mediatype = encMediaType(message);
-    const sender: Record<string, string> =
-      addressing === 'lid'
-        ? { from: this.lidJid, sender_pn: this.pnJid, addressing_mode: 'lid' }
-        : { from: this.pnJid, sender_lid: this.lidJid, addressing_mode: 'pn' };
-    return {
-      tag: 'message',
-      attrs: { ...sender, id, t: `${Math.floor(Date.now() / 1000)}`, type: stanzaType(message), notify: this.pushName },
-      content: [{ tag: 'enc', attrs: { v: '2', type: encType, ...(mediatype ? { mediatype } : {}) }, content: ciphertext }],
-    };
+  private defaultAddressing(): Addressing {
+    return this.identity === 'pn-only' ? 'pn' : 'lid';
+  }
+
+  /** The key of a message this contact sent, as the contact's own phone names it (its chat with the phone). */
+  private ownMessageKey(id: string, addressing = this.defaultAddressing()): proto.IMessageKey {
+    return { remoteJid: addressing === 'lid' ? this.transport.lidJid : this.transport.pnJid, fromMe: true, id };
+  }
+
+  /** One device's pairwise copy, opening the session with a pre-key bundle first if needed. */
+  private async pairwise(deviceId: number, address: string, plaintext: Uint8Array): Promise<Encrypted | undefined> {
+    if (!(await this.signal.validateSession(address)).exists) {
+      const bundle = this.transport.takeBundle(deviceId);
+      if (!bundle) {
+        this.log.warn({ address }, 'linked device has no pre-keys yet: message not sent to it');
+        return undefined;
+      }
+      await this.signal.injectE2ESession({ jid: address, session: toSessionBundle(bundle) });
+    }
+    return this.signal.encryptMessage({ jid: address, data: plaintext });
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
@@ -273,9 +359,7 @@ function withoutTransactions(store: SignalKeyStore): SignalKeyStoreWithTransacti
   };
 }
 
-/** WhatsApp's stanza types: media for media, reaction for reactions, text for the rest */
-const stanzaType = (message: proto.IMessage): string =>
-  encMediaType(message) ? 'media' : message.reactionMessage ? 'reaction' : 'text';
+const newMessageId = () => `SIM${randomBytes(8).toString('hex').toUpperCase()}`;
 
 function toSessionBundle(bundle: PreKeyBundle) {
   const withType = (key: Buffer) => Buffer.from(generateSignalPubKey(key));

@@ -10,6 +10,7 @@ import { DEFAULT_WAIT_MS } from './deadline.js';
 import type { ClientVersion, Flapping } from './failures.js';
 import { announcedVersion, CLIENT_OUTDATED, isOlder, LOGIN_REFUSED } from './failures.js';
 import { answerLoggedInIq } from './iq-handlers.js';
+import { SimGroup, type GroupOptions } from './groups.js';
 import { DeviceLinking } from './linking.js';
 import { MediaHost } from './media-host.js';
 import { routeClientMessage, routeClientReceipt } from './message-routing.js';
@@ -39,6 +40,7 @@ const LOOPBACK = '127.0.0.1';
 export class WhatsAppSimulator {
   private readonly connectionsOpen = new Set<SimConnection>();
   private readonly phones = new Map<string, Phone>();
+  private readonly groupsByPhone = new Map<string, SimGroup[]>();
   private readonly chain: CertificateChain;
   private readonly linking: DeviceLinking;
   private readonly wss: WebSocketServer;
@@ -101,6 +103,17 @@ export class WhatsAppSimulator {
   /** The simulated phone with this number, created on first use. */
   phone(number: string): Phone {
     return this.phoneOf(this.registry.getOrCreate(number));
+  }
+
+  /**
+   * A group the phone `phone` is a member of, with these fake contacts (of that phone) as the
+   * other participants; the first one is its creator. Groups live for the simulator's run.
+   */
+  createGroup(phone: string, options: GroupOptions): SimGroup {
+    const group = new SimGroup(this.phone(phone), options);
+    const number = group.phone.number;
+    this.groupsByPhone.set(number, [...(this.groupsByPhone.get(number) ?? []), group]);
+    return group;
   }
 
   /** Phones known so far (from this run and the state file). */
@@ -222,7 +235,7 @@ export class WhatsAppSimulator {
     if (connection.stage !== 'logged-in') return;
     const phone = this.phoneOf(connection.account!);
     if (node.tag === 'iq' && (node.attrs.type === 'get' || node.attrs.type === 'set')) {
-      return answerLoggedInIq(node, connection, phone);
+      return answerLoggedInIq(node, connection, phone, this.groupsByPhone.get(phone.number));
     }
     if (node.tag === 'message') return routeClientMessage(node, connection, phone);
     if (node.tag === 'receipt') return routeClientReceipt(node, connection, phone);
