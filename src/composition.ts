@@ -24,7 +24,19 @@ import {
   type EngineOptions,
   type SlotsRepo,
 } from './whatsapp/engine/index.js';
-import { createInboundRepo, createInboxRepo, createMessagesService, messagesRouter, type MessagesService } from './messages/index.js';
+import {
+  createInboundRepo,
+  createInboxRepo,
+  createMediaRepo,
+  createMediaService,
+  createMessagesService,
+  mediaRouter,
+  MediaWorker,
+  messagesRouter,
+  routeMediaTo,
+  type MediaService,
+  type MessagesService,
+} from './messages/index.js';
 import { createSessionsService, sessionsRouter, type SessionsService } from './whatsapp/sessions/index.js';
 
 export interface CompositionOverrides {
@@ -41,7 +53,7 @@ export interface Composition {
   bus: DomainEventBus;
   feed: SlotChangeFeed;
   engine: SessionEngine;
-  services: { stores: StoresService; sessions: SessionsService; messages: MessagesService };
+  services: { stores: StoresService; sessions: SessionsService; messages: MessagesService; media: MediaService };
   repos: { slots: SlotsRepo };
   app: Express;
 }
@@ -107,13 +119,21 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     onStoreChanged: (notice) => feed.endStreams({ storeId: notice.storeId, keysIssuedBefore: new Date(notice.at), reason: notice.kind }),
   });
   const sessions = createSessionsService({ engine, slots, maxSlots: config.maxSlots });
+  if (config.media.hostOverride) logger.warn({ host: config.media.hostOverride.host }, 'WhatsApp media routed to a local host (test setting)');
+  const mediaWorker = new MediaWorker(createMediaRepo(database.prisma), logger.child({ component: 'media' }), {
+    maxBytes: config.media.maxBytes,
+    fetch: config.media.hostOverride ? routeMediaTo(config.media.hostOverride) : undefined,
+  });
+  const media = createMediaService({ repo: createMediaRepo(database.prisma), worker: mediaWorker });
   const messages = createMessagesService({
     inbound: createInboundRepo(database.prisma),
     inbox: createInboxRepo(database.prisma),
     log: logger.child({ component: 'messages' }),
+    media,
   });
-  // Durable: a slot's next event waits until this message is committed.
+  // Durable: a slot's next event waits until this message is committed (and its media queued).
   messages.subscribe(bus);
+  media.subscribe(bus);
 
   const stores = createStoresService({
     repo: createStoresRepo(database.prisma),
@@ -139,8 +159,9 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       (openapi) => storesRouter({ stores, adminApiKey: secrets.adminApiKey, openapi, limits }),
       (openapi) => sessionsRouter({ sessions, authorizeStore: stores.authorize, feed, maxSlots: config.maxSlots, openapi, limits }),
       (openapi) => messagesRouter({ messages, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => mediaRouter({ media, authorizeStore: stores.authorize, openapi, limits }),
     ],
   });
 
-  return { config, secrets, database, bus, feed, engine, services: { stores, sessions, messages }, repos: { slots }, app };
+  return { config, secrets, database, bus, feed, engine, services: { stores, sessions, messages, media }, repos: { slots }, app };
 }

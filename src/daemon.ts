@@ -51,6 +51,8 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await engine.stop();
+      // Downloads under way finish (or are left to their lease) before the database closes.
+      await parts.services.media.stop();
       // Live event streams never end on their own.
       server.closeAllConnections();
       await closed;

@@ -163,7 +163,12 @@ export class FakeContact {
 
   /** Encrypts and uploads the media to the simulator's media host, then sends the message. */
   async sendMedia(content: AnyMediaMessageContent, options: SendOptions = {}): Promise<string> {
-    return this.sendMessage(await prepareContactMedia(content, this.transport.media, this.log), options);
+    return this.sendMessage(await this.prepareMedia(content), options);
+  }
+
+  /** Encrypts and uploads media; the message is the caller's to send (or to tamper with first). */
+  prepareMedia(content: AnyMediaMessageContent): Promise<proto.IMessage> {
+    return prepareContactMedia(content, this.transport.media, this.log);
   }
 
   /** The plaintext of media the client sent this contact, downloaded from the media host. */
