@@ -29,8 +29,14 @@ import {
   createHistoryService,
   createInboundRepo,
   createInboxRepo,
+  createMediaRepo,
+  createMediaService,
   createMessagesService,
+  mediaRouter,
+  MediaWorker,
   messagesRouter,
+  routeMediaTo,
+  type MediaService,
   type MessagesService,
 } from './messages/index.js';
 import { createSessionsService, sessionsRouter, type SessionsService } from './whatsapp/sessions/index.js';
@@ -60,7 +66,7 @@ export interface Composition {
   engine: SessionEngine;
   /** The send loops of the slots this process runs: stopped before the engine. */
   sends: SendDispatcher;
-  services: { stores: StoresService; sessions: SessionsService; messages: MessagesService; outbound: OutboundService };
+  services: { stores: StoresService; sessions: SessionsService; messages: MessagesService; media: MediaService; outbound: OutboundService };
   repos: { slots: SlotsRepo };
   app: Express;
 }
@@ -112,7 +118,9 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   const slots = createSlotsRepo(database.prisma, database.pool, processId);
   const bus = overrides.bus ?? new DomainEventBus(logger.child({ component: 'event-bus' }));
   const feed = new SlotChangeFeed();
-  const options = engineOptions(config, overrides.engine);
+  // Test-only: WhatsApp's media hosts are the simulator's (WA_MEDIA_HOST), for downloads and uploads alike.
+  const mediaRoute = config.media.hostOverride ? routeMediaTo(config.media.hostOverride) : undefined;
+  const options = { ...engineOptions(config, overrides.engine), ...(mediaRoute ? { mediaRoute } : {}) };
   // The engine wakes the send loops it runs; the loops use the engine's sockets.
   let sends: SendDispatcher | undefined;
   const history = createHistoryService({ history: createHistoryRepo(database.prisma), log: logger.child({ component: 'history' }) });
@@ -131,14 +139,22 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     onSlotWork: (ref) => sends?.wake(ref),
   });
   const sessions = createSessionsService({ engine, slots, maxSlots: config.maxSlots });
+  if (config.media.hostOverride) logger.warn({ host: config.media.hostOverride.host }, 'WhatsApp media routed to a local host (test setting)');
+  const mediaWorker = new MediaWorker(createMediaRepo(database.prisma), logger.child({ component: 'media' }), {
+    maxBytes: config.media.maxBytes,
+    fetch: mediaRoute,
+  });
+  const media = createMediaService({ repo: createMediaRepo(database.prisma), worker: mediaWorker });
   const messages = createMessagesService({
     inbound: createInboundRepo(database.prisma),
     inbox: createInboxRepo(database.prisma),
     log: logger.child({ component: 'messages' }),
+    media,
   });
-  // Durable: a slot's next event waits until this message is committed.
+  // Durable: a slot's next event waits until this message is committed (and its media queued).
   messages.subscribe(bus);
   history.subscribe(bus);
+  media.subscribe(bus);
 
   const outboundRepo = createOutboundRepo(database.prisma);
   const sendLookups = createSendLookupsRepo(database.prisma);
@@ -183,8 +199,9 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       (openapi) => sessionsRouter({ sessions, authorizeStore: stores.authorize, feed, maxSlots: config.maxSlots, openapi, limits }),
       (openapi) => messagesRouter({ messages, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => outboundRouter({ outbound, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => mediaRouter({ media, authorizeStore: stores.authorize, openapi, limits }),
     ],
   });
 
-  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, outbound }, repos: { slots }, app };
+  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound }, repos: { slots }, app };
 }

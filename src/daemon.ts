@@ -53,6 +53,8 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
       // Sends under way finish before their sockets close; queued ones stay queued for next time.
       await parts.sends.stop();
       await engine.stop();
+      // Downloads under way finish (or are left to their lease) before the database closes.
+      await parts.services.media.stop();
       // Live event streams never end on their own.
       server.closeAllConnections();
       await closed;

@@ -92,16 +92,23 @@ export const ZEnv = z
     SEND_MEDIA_ALLOW_PRIVATE: booleanFlag.default(false),
     WA_WS_URL: optionalString.pipe(z.url({ protocol: /^wss?$/ }).optional()),
     WA_SIMULATOR_ROOT_KEY: optionalString.pipe(z.base64().optional()),
+    /** Test-only: every WhatsApp media connection (upload, download) goes to this host:port instead. */
+    WA_MEDIA_HOST: optionalString.pipe(z.string().regex(/^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]):\d{1,5}$/, 'a loopback host:port').optional()),
+    /** Test-only: the only certificate (base64 PEM) trusted for WA_MEDIA_HOST. */
+    WA_MEDIA_CA: optionalString.pipe(z.base64().optional()),
+    /** Inbound media larger than this is not downloaded (the message is kept, its media marked too_large). */
+    MEDIA_MAX_BYTES: z.coerce.number().int().min(1).max(2 * 1024 ** 3).default(64 * 1024 ** 2),
   })
   .superRefine((env, ctx) => {
     refineSecretsKeyring(env, ctx);
+    if (!env.WA_MEDIA_HOST !== !env.WA_MEDIA_CA) ctx.addIssue({ code: 'custom', path: ['WA_MEDIA_CA'], message: 'WA_MEDIA_HOST and WA_MEDIA_CA go together' });
     if (env.NODE_ENV !== 'production') return;
     const requiredInProduction = ['DATABASE_URL', 'DRIN_API_KEY', 'SECRETS_KEY'] as const;
     for (const key of requiredInProduction) {
       if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
     }
     // The simulator's root key makes Baileys trust a fake WhatsApp server: never in production.
-    for (const key of ['WA_WS_URL', 'WA_SIMULATOR_ROOT_KEY'] as const) {
+    for (const key of ['WA_WS_URL', 'WA_SIMULATOR_ROOT_KEY', 'WA_MEDIA_HOST', 'WA_MEDIA_CA'] as const) {
       if (env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is a test-only setting, refused when NODE_ENV=production' });
     }
   });
@@ -165,6 +172,11 @@ export interface Config {
   authAsyncKeyCommit: boolean;
   /** Media a send names by URL or carries as base64. */
   sendMedia: { maxBytes: number; timeoutMs: number; allowPrivate: boolean };
+  media: {
+    maxBytes: number;
+    /** Test-only (the simulator's media host): where media connections go, and the one CA trusted there. */
+    hostOverride: { host: string; caPem: string } | undefined;
+  };
   slots: {
     backoffBaseMs: number;
     backoffCapMs: number;
@@ -253,6 +265,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     },
     authAsyncKeyCommit: e.AUTH_ASYNC_KEY_COMMIT,
     sendMedia: { maxBytes: e.SEND_MEDIA_MAX_BYTES, timeoutMs: e.SEND_MEDIA_FETCH_TIMEOUT_MS, allowPrivate: e.SEND_MEDIA_ALLOW_PRIVATE },
+    media: {
+      maxBytes: e.MEDIA_MAX_BYTES,
+      hostOverride: e.WA_MEDIA_HOST && e.WA_MEDIA_CA ? { host: e.WA_MEDIA_HOST, caPem: Buffer.from(e.WA_MEDIA_CA, 'base64').toString('utf8') } : undefined,
+    },
     slots: {
       backoffBaseMs: e.SLOT_BACKOFF_BASE_MS,
       backoffCapMs: e.SLOT_BACKOFF_CAP_MS,

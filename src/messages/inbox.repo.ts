@@ -1,7 +1,13 @@
 // The inbox's reads: open threads newest first with their last message, and one thread's
 // messages newest first. Keyset pagination on (time, id): stable while new messages arrive.
 import type { Db, Prisma } from '../db/prisma.js';
-import { encodeCursor, type TConversationPage, type TCursor, type TInboxPage } from './messages.schemas.js';
+import { encodeCursor, mediaPath, type TConversationPage, type TCursor, type TInboxPage } from './messages.schemas.js';
+
+type MediaRow = { status: string; mimetype: string | null; size: bigint | null; sha256: string | null } | null;
+type TMediaView = TConversationPage['messages'][number]['media'];
+
+const mediaView = (m: MediaRow): TMediaView =>
+  m ? { status: m.status as NonNullable<TMediaView>['status'], mimetype: m.mimetype, size: m.size === null ? null : Number(m.size), sha256: m.sha256 } : null;
 
 const CONTACT = { id: true, name: true, pushName: true, phone: true, jidPn: true, jidLid: true } as const;
 
@@ -61,7 +67,10 @@ export function createInboxRepo(db: Db) {
         // WhatsApp's timestamps are whole seconds: arrival (created_at) orders messages within one.
         orderBy: MESSAGE_ORDER,
         take: limit + 1,
-        select: { id: true, slot: true, direction: true, type: true, text: true, status: true, metadata: true, sentAt: true, createdAt: true },
+        select: {
+          id: true, slot: true, direction: true, type: true, text: true, status: true, metadata: true, sentAt: true, createdAt: true,
+          media: { select: { status: true, mimetype: true, size: true, sha256: true } },
+        },
       });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
@@ -75,7 +84,13 @@ export function createInboxRepo(db: Db) {
           lastMessageAt: conversation.lastMessageAt?.toISOString() ?? null,
           contact: conversation.contact,
         },
-        messages: page.map(({ createdAt: _createdAt, ...m }) => ({ ...m, metadata: (m.metadata ?? {}) as Record<string, unknown>, sentAt: m.sentAt.toISOString() })),
+        messages: page.map(({ createdAt: _createdAt, media, ...m }) => ({
+          ...m,
+          metadata: (m.metadata ?? {}) as Record<string, unknown>,
+          sentAt: m.sentAt.toISOString(),
+          media: mediaView(media),
+          mediaUrl: media?.status === 'stored' ? mediaPath(storeId, m.id) : null,
+        })),
         nextCursor: rows.length > limit && last ? encodeCursor(last.sentAt, last.createdAt, last.id) : null,
       };
     },

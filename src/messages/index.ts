@@ -8,3 +8,8 @@ export { messagesRouter } from './messages.routes.js';
 export { createMessagesService, type MessagesService } from './messages.service.js';
 export { createHistoryRepo } from './history.repo.js';
 export { createHistoryService, type HistoryService } from './history.service.js';
+export { createMediaRepo } from './media.repo.js';
+export { createMediaService, type MediaService } from './media.service.js';
+export { mediaRouter } from './media.routes.js';
+export { routeMediaTo, type MediaFetch } from './media-route.js';
+export { MediaWorker } from './media.worker.js';

@@ -53,6 +53,11 @@ export const ZInboxItem = z.object({
 export const ZInboxPage = z.object({ data: z.array(ZInboxItem), nextCursor: z.string().nullable() });
 export type TInboxPage = z.infer<typeof ZInboxPage>;
 
+/** Where a stored message's media is served (media.routes.ts). */
+export function mediaPath(storeId: string, messageId: string): string {
+  return `/api/client/${storeId}/messages/${messageId}/media`;
+}
+
 export const ZMessageView = z.object({
   id: z.string(),
   slot: z.number().int(),
@@ -62,6 +67,16 @@ export const ZMessageView = z.object({
   status: z.string(),
   metadata: z.record(z.string(), z.unknown()),
   sentAt: z.iso.datetime(),
+  media: z
+    .object({
+      status: z.enum(['pending', 'downloading', 'stored', 'failed', 'too_large']),
+      mimetype: z.string().nullable(),
+      size: z.number().int().nullable(),
+      sha256: z.string().nullable().describe('hex sha256 of the file'),
+    })
+    .nullable()
+    .describe('the inbound media and how far its download got; null for a message without media'),
+  mediaUrl: z.string().nullable().describe('path of GET …/messages/:id/media, once the media is stored'),
 });
 export const ZConversationPage = z.object({
   conversation: z.object({

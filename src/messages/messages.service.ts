@@ -7,6 +7,7 @@ import type { DomainEventBus } from '../events/event-bus.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
 import type { InboundRepo, InboundRow, StoredInbound } from './inbound.repo.js';
 import type { InboxRepo } from './inbox.repo.js';
+import type { MediaService } from './media.service.js';
 import type { TConversationPage, TCursor, TInboxPage } from './messages.schemas.js';
 
 const isLid = (jid: string | null | undefined) => Boolean(jid?.endsWith('@lid'));
@@ -36,7 +37,7 @@ function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === 'P2002';
 }
 
-export function createMessagesService(deps: { inbound: InboundRepo; inbox: InboxRepo; log: Logger }) {
+export function createMessagesService(deps: { inbound: InboundRepo; inbox: InboxRepo; log: Logger; media?: Pick<MediaService, 'queueFor'> }) {
   const { inbound, inbox, log } = deps;
 
   async function storeInbound(e: MessageReceivedEvent): Promise<StoredInbound> {
@@ -59,7 +60,16 @@ export function createMessagesService(deps: { inbound: InboundRepo; inbox: Inbox
     /** Subscribes storage to the bus, durable: the slot's next event waits for this commit. */
     subscribe(bus: DomainEventBus): () => void {
       const offs = [
-        bus.on('message.received', 'message-storage', async (e) => void (await storeInbound(e)), { durable: true }),
+        bus.on(
+          'message.received',
+          'message-storage',
+          async (e) => {
+            const stored = await storeInbound(e);
+            // Only the queue row is written here; the download runs off this in-order path.
+            if (stored.stored) await deps.media?.queueFor(e.type, e.storeId, stored.messageId);
+          },
+          { durable: true },
+        ),
         bus.on(
           'message.changed',
           'message-storage',

@@ -112,8 +112,10 @@ export function createOutboundRepo(db: Db) {
           AND m.store_id = j.store_id AND m.id = j.message_id
         RETURNING j.id, j.store_id AS "storeId", j.slot, j.message_id AS "messageId", j.to_jid AS "toJid", m.wa_message_id AS "waMessageId",
                   j.request, j.media, j.attempts, j.held_by AS "heldBy"`;
-      const job = rows[0];
-      if (!job) return null;
+      const row = rows[0];
+      if (!row) return null;
+      // Raw bytea comes back as a Uint8Array; Baileys takes media as a Buffer only.
+      const job = { ...row, media: row.media ? Buffer.from(row.media) : null };
       await db.message.updateMany({ where: { storeId: job.storeId, id: job.messageId, status: 'queued' }, data: { status: 'sending' } });
       return job;
     },
@@ -124,10 +126,16 @@ export function createOutboundRepo(db: Db) {
       return next?.notBefore ?? null;
     },
 
-    /** Back in the queue until `notBefore`, the limit that holds it named (once per change of limit). */
-    async hold(job: ClaimedJob, notBefore: Date, heldBy: string): Promise<void> {
+    /**
+     * Back in the queue until `notBefore`, the limit that holds it named (once per change of
+     * limit). A limit's hold is not an attempt; a retry after a failed send is.
+     */
+    async hold(job: ClaimedJob, notBefore: Date, heldBy: string, { attempted = false } = {}): Promise<void> {
       await db.$transaction(async (tx) => {
-        await tx.outboundJob.update({ where: { id: job.id }, data: { state: 'pending', notBefore, heldBy, claimedBy: null, attempts: { decrement: 1 } } });
+        await tx.outboundJob.update({
+          where: { id: job.id },
+          data: { state: 'pending', notBefore, heldBy, claimedBy: null, ...(attempted ? {} : { attempts: { decrement: 1 } }) },
+        });
         await tx.message.updateMany({ where: { storeId: job.storeId, id: job.messageId }, data: { status: 'queued' } });
         if (heldBy !== job.heldBy) await addEvent(tx, job.storeId, job.messageId, 'queued', heldBy);
       });

@@ -99,10 +99,13 @@ export type TSentMessage = z.infer<typeof ZSentMessage>;
 /** Two-letter ISO 3166 country (the send API reads numbers without + in it). */
 const ZCountry = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 country code like BR');
 
-export const ZSendSettingsPatch = z.strictObject({
-  defaultCountry: ZCountry.optional(),
-  sendPolicy: ZSendPolicyPatch.optional(),
-});
+export const ZSendSettingsPatch = z
+  .strictObject({
+    defaultCountry: ZCountry.optional(),
+    sendPolicy: ZSendPolicyPatch.optional(),
+  })
+  // An empty change is a client's mistake (a lost body, a form post), not a no-op to approve.
+  .refine((p) => p.defaultCountry !== undefined || p.sendPolicy !== undefined, { message: 'give defaultCountry or sendPolicy' });
 export type TSendSettingsPatch = z.infer<typeof ZSendSettingsPatch>;
 export const ZSendSettings = z.object({ defaultCountry: z.string(), sendPolicy: ZSendPolicy });
 export type TSendSettings = z.infer<typeof ZSendSettings>;

@@ -106,7 +106,7 @@ class SlotSendLoop {
       }
       log.warn({ err, attempts: job.attempts }, 'send failed');
       if (job.attempts >= MAX_ATTEMPTS) await this.deps.repo.markFailed(job, `send failed ${job.attempts} times: ${(err as Error).message}`);
-      else await this.deps.repo.hold(job, new Date(Date.now() + 1_000 * 2 ** job.attempts), 'retry_backoff');
+      else await this.deps.repo.hold(job, new Date(Date.now() + 1_000 * 2 ** job.attempts), 'retry_backoff', { attempted: true });
     }
   }
 

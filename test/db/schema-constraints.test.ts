@@ -48,6 +48,7 @@ async function seedStore(name: string) {
   await p.messageStatusEvent.create({ data: { storeId, messageId: message.id, status: 'received' } });
   await p.outboundJob.create({ data: { storeId, slot: 1, messageId: message.id, toJid: '5511988887777@s.whatsapp.net', request: {} } });
   await p.sendHold.create({ data: { storeId, slot: 1, reason: 'reachout_timelock', until: new Date() } });
+  await p.messageMedia.create({ data: { storeId, messageId: message.id } });
   const service = await p.service.create({ data: { storeId, name: 'Corte', priceCents: 5000, durationMinutes: 30 } });
   const startsAt = new Date(Date.now() + 3_600_000);
   await p.appointment.create({
@@ -182,7 +183,7 @@ describe('conversations', () => {
     expect(await sqlError('DELETE FROM conversations WHERE id = $1', [s.conversation.id])).toMatchObject({ code: '23503' });
     expect(await sqlError('DELETE FROM services WHERE id = $1', [s.service.id])).toMatchObject({ code: '23503' });
     await db.prisma.contact.delete({ where: { id: s.contact.id } });
-    for (const table of ['conversations', 'messages', 'message_status_events', 'appointments', 'ai_context_snapshots']) {
+    for (const table of ['conversations', 'messages', 'message_status_events', 'message_media', 'appointments', 'ai_context_snapshots']) {
       const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE store_id = $1`, [s.storeId]);
       expect({ table, n: rows[0].n }).toEqual({ table, n: 0 });
     }

@@ -50,6 +50,8 @@ export const CHECK_CONSTRAINTS: readonly CheckConstraint[] = [
   status('messages', 'direction', ['inbound', 'outbound']),
   status('messages', 'status', MESSAGE_STATUSES),
   status('message_status_events', 'status', MESSAGE_STATUSES),
+  status('message_media', 'status', ['pending', 'downloading', 'stored', 'failed', 'too_large']),
+  { table: 'message_media', name: 'message_media_attempts_check', def: 'CHECK ((attempts >= 0))', violations: ['attempts = -1'] },
   { table: 'services', name: 'services_price_cents_check', def: 'CHECK ((price_cents >= 0))', violations: ['price_cents = -1'] },
   { table: 'services', name: 'services_duration_minutes_check', def: 'CHECK ((duration_minutes > 0))', violations: ['duration_minutes = 0'] },
   status('appointments', 'status', ['scheduled', 'confirmed', 'done', 'cancelled', 'no_show']),

@@ -26,6 +26,8 @@ export function daemonEnv(sim: WhatsAppSimulator, db: { url: string }, dataDir: 
     LOG_LEVEL: 'silent',
     WA_WS_URL: sim.url,
     WA_SIMULATOR_ROOT_KEY: sim.rootPublicKey.toString('base64'),
+    WA_MEDIA_HOST: sim.media.address,
+    WA_MEDIA_CA: Buffer.from(sim.media.certPem).toString('base64'),
     SLOT_RESUME_JITTER_MS: '0',
     SLOT_SCAN_INTERVAL_MS: '500',
     SLOT_BACKOFF_BASE_MS: '300',

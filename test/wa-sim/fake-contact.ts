@@ -7,6 +7,7 @@ import {
   initAuthCreds,
   proto,
   unpadRandomMax16,
+  type AnyMediaMessageContent,
   type AuthenticationCreds,
   type BinaryNode,
   type SignalKeyStore,
@@ -16,11 +17,26 @@ import {
 import type { Logger } from 'pino';
 import { AsyncQueue } from './async-queue.js';
 import type { ChatState } from './chat-states.js';
+import { downloadContactMedia, prepareContactMedia, type MediaDetails } from './contact-media.js';
+import {
+  authorJid,
+  contactStanza,
+  directSender,
+  groupSender,
+  type Addressing,
+  type ContactIdentity,
+  type Encrypted,
+} from './contact-stanzas.js';
 import { DEFAULT_WAIT_MS } from './deadline.js';
 import { makeMemoryKeyStore } from './memory-auth-state.js';
+import type { MediaHost } from './media-host.js';
 import type { PreKeyBundle } from './prekey-bundles.js';
 
-export type Addressing = 'lid' | 'pn';
+export type { Addressing, ContactIdentity };
+export interface SendOptions {
+  addressing?: Addressing;
+  id?: string;
+}
 /** `server` is the server's "sent" receipt (status 2), the others come from the contact's phone. */
 export type ReceiptKind = 'server' | 'delivered' | 'read' | 'played';
 
@@ -50,6 +66,17 @@ export interface ContactTransport {
   takeBundle(deviceId: number): PreKeyBundle | undefined;
   /** sends now when the device is online, queues for its next login otherwise */
   deliver(deviceId: number, stanza: BinaryNode): void;
+  /** where media is uploaded to and downloaded from */
+  readonly media: MediaHost;
+  /** the phone's own JIDs: the chat a contact's message keys point at */
+  readonly lidJid: string;
+  readonly pnJid: string;
+}
+
+/** A group as a contact writes to it. */
+export interface GroupAddress {
+  jid: string;
+  addressing: Addressing;
 }
 
 const RECEIPT_TYPE: Record<ReceiptKind, string | undefined> = {
@@ -73,6 +100,14 @@ export class FakeContact {
   private readonly sentTo = new Map<string, { to: string; deviceAddress: string }>();
   /** Whether this contact ever wrote to the phone: WhatsApp's test for "an existing chat". */
   hasWritten = false;
+  /** `group author device` triples that already hold this contact's sender key */
+  private readonly senderKeySent = new Set<string>();
+  /**
+   * Which of its JIDs the contact's stanzas show. `lid-only`: `from=…@lid` with no `sender_pn`
+   * (the client never learns the number); `pn-only`: `from=…@s.whatsapp.net` with no `sender_lid`,
+   * and usync gives no LID for it.
+   */
+  identity: ContactIdentity = 'both';
 
   constructor(
     readonly pn: string,
@@ -93,31 +128,124 @@ export class FakeContact {
     return `${this.lid}@lid`;
   }
 
+  /** From now on the stanzas show only the LID (see `identity`). */
+  lidOnly(): this {
+    this.identity = 'lid-only';
+    return this;
+  }
+
+  /** From now on the stanzas show only the phone number (see `identity`). */
+  pnOnly(): this {
+    this.identity = 'pn-only';
+    return this;
+  }
+
   /** Sends a text to every linked device of the phone; resolves with the message id. */
-  sendText(text: string, options: { addressing?: Addressing; id?: string } = {}): Promise<string> {
+  sendText(text: string, options: SendOptions = {}): Promise<string> {
     return this.sendMessage({ conversation: text }, options);
   }
 
-  sendMessage(message: proto.IMessage, { addressing = 'lid', id }: { addressing?: Addressing; id?: string } = {}) {
-    const messageId = id ?? `SIM${randomBytes(8).toString('hex').toUpperCase()}`;
+  sendImage(bytes: Buffer, { caption, mimetype = 'image/jpeg', ...send }: MediaDetails & SendOptions = {}) {
+    return this.sendMedia({ image: bytes, caption, mimetype }, send);
+  }
+
+  sendVideo(bytes: Buffer, { caption, mimetype = 'video/mp4', ...send }: MediaDetails & SendOptions = {}) {
+    return this.sendMedia({ video: bytes, caption, mimetype }, send);
+  }
+
+  /** `ptt: true` is a voice note (what the WhatsApp app records), otherwise an audio file. */
+  sendAudio(bytes: Buffer, { ptt = false, seconds = 1, mimetype = 'audio/ogg; codecs=opus', ...send }: { ptt?: boolean; seconds?: number; mimetype?: string } & SendOptions = {}) {
+    return this.sendMedia({ audio: bytes, ptt, seconds, mimetype }, send);
+  }
+
+  sendDocument(bytes: Buffer, { fileName, caption, mimetype = 'application/pdf', ...send }: MediaDetails & { fileName?: string } & SendOptions = {}) {
+    return this.sendMedia({ document: bytes, fileName, caption, mimetype }, send);
+  }
+
+  sendSticker(bytes: Buffer, { mimetype = 'image/webp', ...send }: { mimetype?: string } & SendOptions = {}) {
+    return this.sendMedia({ sticker: bytes, mimetype }, send);
+  }
+
+  /** Encrypts and uploads the media to the simulator's media host, then sends the message. */
+  async sendMedia(content: AnyMediaMessageContent, options: SendOptions = {}): Promise<string> {
+    return this.sendMessage(await this.prepareMedia(content), options);
+  }
+
+  /** Encrypts and uploads media; the message is the caller's to send (or to tamper with first). */
+  prepareMedia(content: AnyMediaMessageContent): Promise<proto.IMessage> {
+    return prepareContactMedia(content, this.transport.media, this.log);
+  }
+
+  /** The plaintext of media the client sent this contact, downloaded from the media host. */
+  downloadMedia(received: Pick<ReceivedMessage, 'id' | 'message'>): Promise<Buffer> {
+    return downloadContactMedia(received.id, received.message, this.transport.media);
+  }
+
+  sendMessage(message: proto.IMessage, { addressing = this.defaultAddressing(), id }: SendOptions = {}) {
+    const messageId = id ?? newMessageId();
     const plaintext = encodeWAMessage(message);
     this.hasWritten = true;
+    const sender = directSender(this, addressing);
     return this.serially(async () => {
       for (const { deviceId, address } of this.transport.recipients()) {
-        if (!(await this.signal.validateSession(address)).exists) {
-          const bundle = this.transport.takeBundle(deviceId);
-          if (!bundle) {
-            this.log.warn({ address }, 'linked device has no pre-keys yet: message not sent to it');
-            continue;
-          }
-          await this.signal.injectE2ESession({ jid: address, session: toSessionBundle(bundle) });
-        }
-        const { type, ciphertext } = await this.signal.encryptMessage({ jid: address, data: plaintext });
-        const stanza = this.messageStanza(messageId, addressing, stanzaType(message), type, ciphertext);
-        this.transport.deliver(deviceId, stanza);
+        const enc = await this.pairwise(deviceId, address, plaintext);
+        if (enc) this.transport.deliver(deviceId, contactStanza(messageId, sender, message, this.pushName, [enc]));
       }
       return messageId;
     });
+  }
+
+  /**
+   * Sends to a group the way WhatsApp clients do: the content once, encrypted with this contact's
+   * sender key for the group (`skmsg`), preceded, for each device that does not hold that key yet,
+   * by a pairwise `pkmsg`/`msg` carrying the SenderKeyDistributionMessage.
+   */
+  sendGroupMessage(group: GroupAddress, message: proto.IMessage, { id }: { id?: string } = {}): Promise<string> {
+    const messageId = id ?? newMessageId();
+    const plaintext = encodeWAMessage(message);
+    const author = authorJid(this, group.addressing);
+    const sender = groupSender(this, group.jid, group.addressing);
+    return this.serially(async () => {
+      const { ciphertext, senderKeyDistributionMessage } = await this.signal.encryptGroupMessage({ group: group.jid, meId: author, data: plaintext });
+      const distribution = encodeWAMessage({
+        senderKeyDistributionMessage: { groupId: group.jid, axolotlSenderKeyDistributionMessage: senderKeyDistributionMessage },
+      });
+      for (const { deviceId, address } of this.transport.recipients()) {
+        const encs: Encrypted[] = [];
+        const holder = `${group.jid} ${author} ${address}`;
+        if (!this.senderKeySent.has(holder)) {
+          const enc = await this.pairwise(deviceId, address, distribution);
+          if (!enc) continue;
+          encs.push(enc);
+          this.senderKeySent.add(holder);
+        }
+        encs.push({ type: 'skmsg', ciphertext });
+        this.transport.deliver(deviceId, contactStanza(messageId, sender, message, this.pushName, encs));
+      }
+      return messageId;
+    });
+  }
+
+  /** Edits one of this contact's own messages (protocolMessage MESSAGE_EDIT), as WhatsApp sends it. */
+  edit(messageId: string, text: string, options: SendOptions = {}): Promise<string> {
+    const key = this.ownMessageKey(messageId, options.addressing);
+    const type = proto.Message.ProtocolMessage.Type.MESSAGE_EDIT;
+    return this.sendMessage({ protocolMessage: { key, type, editedMessage: { conversation: text }, timestampMs: Date.now() } }, options);
+  }
+
+  /** Deletes one of this contact's own messages for everyone (protocolMessage REVOKE). */
+  revoke(messageId: string, options: SendOptions = {}): Promise<string> {
+    const key = this.ownMessageKey(messageId, options.addressing);
+    return this.sendMessage({ protocolMessage: { key, type: proto.Message.ProtocolMessage.Type.REVOKE } }, options);
+  }
+
+  /**
+   * Reacts to a message of the chat ('' removes the reaction): by default one the client sent,
+   * `{ ownMessage: true }` for one of this contact's own.
+   */
+  react(messageId: string, emoji: string, { ownMessage = false, ...options }: SendOptions & { ownMessage?: boolean } = {}) {
+    const key = { ...this.ownMessageKey(messageId, options.addressing), fromMe: ownMessage };
+    return this.sendMessage({ reactionMessage: { key, text: emoji, senderTimestampMs: Date.now() } }, options);
   }
 
   /** Next message the client sent to this contact, in order. */
@@ -193,22 +321,26 @@ export class FakeContact {
     return addressing === 'lid' ? this.lidJid : this.pnJid;
   }
 
-  private messageStanza(
-    id: string,
-    addressing: Addressing,
-    type: string,
-    encType: string,
-    ciphertext: Uint8Array,
-  ): BinaryNode {
-    const sender: Record<string, string> =
-      addressing === 'lid'
-        ? { from: this.lidJid, sender_pn: this.pnJid, addressing_mode: 'lid' }
-        : { from: this.pnJid, sender_lid: this.lidJid, addressing_mode: 'pn' };
-    return {
-      tag: 'message',
-      attrs: { ...sender, id, t: `${Math.floor(Date.now() / 1000)}`, type, notify: this.pushName },
-      content: [{ tag: 'enc', attrs: { v: '2', type: encType }, content: ciphertext }],
-    };
+  private defaultAddressing(): Addressing {
+    return this.identity === 'pn-only' ? 'pn' : 'lid';
+  }
+
+  /** The key of a message this contact sent, as the contact's own phone names it (its chat with the phone). */
+  private ownMessageKey(id: string, addressing = this.defaultAddressing()): proto.IMessageKey {
+    return { remoteJid: addressing === 'lid' ? this.transport.lidJid : this.transport.pnJid, fromMe: true, id };
+  }
+
+  /** One device's pairwise copy, opening the session with a pre-key bundle first if needed. */
+  private async pairwise(deviceId: number, address: string, plaintext: Uint8Array): Promise<Encrypted | undefined> {
+    if (!(await this.signal.validateSession(address)).exists) {
+      const bundle = this.transport.takeBundle(deviceId);
+      if (!bundle) {
+        this.log.warn({ address }, 'linked device has no pre-keys yet: message not sent to it');
+        return undefined;
+      }
+      await this.signal.injectE2ESession({ jid: address, session: toSessionBundle(bundle) });
+    }
+    return this.signal.encryptMessage({ jid: address, data: plaintext });
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
@@ -242,8 +374,7 @@ function withoutTransactions(store: SignalKeyStore): SignalKeyStoreWithTransacti
   };
 }
 
-const stanzaType = (message: proto.IMessage): string =>
-  message.conversation || message.extendedTextMessage ? 'text' : 'media';
+const newMessageId = () => `SIM${randomBytes(8).toString('hex').toUpperCase()}`;
 
 function toSessionBundle(bundle: PreKeyBundle) {
   const withType = (key: Buffer) => Buffer.from(generateSignalPubKey(key));

@@ -1,6 +1,7 @@
 import { getBinaryNodeChild, getBinaryNodeChildren, jidDecode, type BinaryNode } from '@whiskeysockets/baileys';
 import { answerAppStateSync } from './app-state.js';
 import type { SimConnection } from './connection.js';
+import { answerGroupIq, type SimGroup } from './groups.js';
 import type { Phone } from './phone.js';
 import { bundleUserNode, parsePreKeyUpload, parseSignedPreKey, type PreKeyBundle } from './prekey-bundles.js';
 import { answerUsync } from './usync.js';
@@ -16,10 +17,15 @@ export function iqResult(iq: BinaryNode, content?: BinaryNode[]): BinaryNode {
  * Answers every iq a logged-in client sends. Anything not modelled gets an empty result, so no
  * client query ever waits for defaultQueryTimeoutMs.
  */
-export async function answerLoggedInIq(iq: BinaryNode, connection: SimConnection, phone: Phone): Promise<void> {
+export async function answerLoggedInIq(iq: BinaryNode, connection: SimConnection, phone: Phone, groups: SimGroup[] = []): Promise<void> {
   const reply = (content?: BinaryNode[]) => connection.sendNode(iqResult(iq, content));
   const device = connection.device!;
   const child = firstChildTag(iq);
+  if (iq.attrs.xmlns === 'w:g2') {
+    const answer = answerGroupIq(iq, groups);
+    if (!('error' in answer)) return reply(answer);
+    return connection.sendNode({ ...iqResult(iq, [answer.error]), attrs: { ...iqResult(iq).attrs, type: 'error' } });
+  }
   switch (`${iq.attrs.xmlns} ${child}`) {
     case 'encrypt count':
       return reply([{ tag: 'count', attrs: { value: `${device.preKeys.length}` } }]);
@@ -53,6 +59,8 @@ export async function answerLoggedInIq(iq: BinaryNode, connection: SimConnection
       return reply(iq.attrs.type === 'get' ? [{ tag: 'privacy', attrs: {} }] : undefined);
     case 'abt props':
       return reply([{ tag: 'props', attrs: { protocol: '1' } }]);
+    case 'w:m media_conn':
+      return reply([phone.media.connNode()]);
     case 'md remove-companion-device':
       // the client logs itself out (sock.logout()); it closes with 401 on its own
       phone.unlink(device.id);

@@ -24,6 +24,8 @@ const print = (text: string) => text && process.stdout.write(`${text}\n`);
 print(`WhatsApp simulator listening
   WA_WS_URL=${sim.url}
   WA_SIMULATOR_ROOT_KEY=${sim.rootPublicKey.toString('base64')}
+  WA_MEDIA_HOST=${sim.media.address}
+  WA_MEDIA_CA=${Buffer.from(sim.media.certPem).toString('base64')}
   state file: ${stateFile ?? '(none: phones are forgotten on exit)'}
 ${SHELL_HELP}`);
 

@@ -7,12 +7,14 @@ import { DEFAULT_WAIT_MS, pollUntil } from './deadline.js';
 import { DeviceBacklog } from './device-backlog.js';
 import { FakeContact, type ContactTransport } from './fake-contact.js';
 import { historySyncNotification, type HistoryChat } from './history-sync.js';
+import type { MediaHost } from './media-host.js';
 import { dropAll, endWithStreamError, silenceAll, startFlapping, STREAM_ERRORS, type Flapping } from './failures.js';
 import { takeDeviceBundle, type PreKeyBundle } from './prekey-bundles.js';
 
 export interface PhoneContext {
   registry: AccountRegistry;
   log: Logger;
+  media: MediaHost;
   enterPairingCode(phone: Phone, code: string, timeoutMs: number): Promise<void>;
 }
 
@@ -47,6 +49,11 @@ export class Phone implements ContactTransport {
 
   get lidJid(): string {
     return this.account.lidJid;
+  }
+
+  /** the simulator's media host, where this phone's contacts upload and download media */
+  get media(): MediaHost {
+    return this.context.media;
   }
 
   /**
@@ -246,6 +253,9 @@ export class Phone implements ContactTransport {
       recipients: () => this.recipients().filter((r) => r.deviceId === deviceId),
       takeBundle: (id) => this.takeBundle(id),
       deliver: (id, stanza) => this.deliver(id, stanza),
+      media: this.media,
+      lidJid: this.lidJid,
+      pnJid: this.pnJid,
     };
     const log = this.context.log.child({ history: deviceId });
     const primary = new FakeContact(this.account.pn, this.account.lid, toThisDevice, log, 'Phone');

@@ -10,8 +10,10 @@ import { DEFAULT_WAIT_MS } from './deadline.js';
 import type { ClientVersion, Flapping } from './failures.js';
 import { announcedVersion, CLIENT_OUTDATED, isOlder, LOGIN_REFUSED } from './failures.js';
 import { answerLoggedInIq } from './iq-handlers.js';
+import { SimGroup, type GroupOptions } from './groups.js';
 import { DeviceLinking } from './linking.js';
 import { routeClientChatState } from './chat-states.js';
+import { MediaHost } from './media-host.js';
 import { routeClientMessage, routeClientReceipt } from './message-routing.js';
 import { DEFAULT_QR_REF_COUNT } from './pairing.js';
 import { Phone } from './phone.js';
@@ -39,6 +41,7 @@ const LOOPBACK = '127.0.0.1';
 export class WhatsAppSimulator {
   private readonly connectionsOpen = new Set<SimConnection>();
   private readonly phones = new Map<string, Phone>();
+  private readonly groupsByPhone = new Map<string, SimGroup[]>();
   private readonly chain: CertificateChain;
   private readonly linking: DeviceLinking;
   private readonly wss: WebSocketServer;
@@ -48,6 +51,8 @@ export class WhatsAppSimulator {
 
   private constructor(
     private readonly http: Server,
+    /** WhatsApp's media servers on loopback (HTTPS): see media-host.ts */
+    readonly media: MediaHost,
     private readonly registry: AccountRegistry,
     private readonly log: Logger,
     qrRefCount: number,
@@ -72,7 +77,8 @@ export class WhatsAppSimulator {
     const log = (options.logger ?? pino({ level: 'silent' })).child({ component: 'wa-sim' });
     const registry = AccountRegistry.open(options.stateFile);
     const http = createServer((_, response) => response.writeHead(404).end());
-    const simulator = new WhatsAppSimulator(http, registry, log, options.qrRefCount ?? DEFAULT_QR_REF_COUNT, options.minClientVersion);
+    const media = await MediaHost.start(log);
+    const simulator = new WhatsAppSimulator(http, media, registry, log, options.qrRefCount ?? DEFAULT_QR_REF_COUNT, options.minClientVersion);
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(options.port ?? 0, LOOPBACK, () => resolve());
@@ -98,6 +104,17 @@ export class WhatsAppSimulator {
   /** The simulated phone with this number, created on first use. */
   phone(number: string): Phone {
     return this.phoneOf(this.registry.getOrCreate(number));
+  }
+
+  /**
+   * A group the phone `phone` is a member of, with these fake contacts (of that phone) as the
+   * other participants; the first one is its creator. Groups live for the simulator's run.
+   */
+  createGroup(phone: string, options: GroupOptions): SimGroup {
+    const group = new SimGroup(this.phone(phone), options);
+    const number = group.phone.number;
+    this.groupsByPhone.set(number, [...(this.groupsByPhone.get(number) ?? []), group]);
+    return group;
   }
 
   /** Phones known so far (from this run and the state file). */
@@ -165,6 +182,7 @@ export class WhatsAppSimulator {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await this.media.close();
     this.registry.flush();
   }
 
@@ -174,6 +192,7 @@ export class WhatsAppSimulator {
       phone = new Phone(account, {
         registry: this.registry,
         log: this.log.child({ phone: account.pn }),
+        media: this.media,
         enterPairingCode: (p, code, timeoutMs) => this.linking.enterPairingCode(p, code, timeoutMs),
       });
       this.phones.set(account.pn, phone);
@@ -217,7 +236,7 @@ export class WhatsAppSimulator {
     if (connection.stage !== 'logged-in') return;
     const phone = this.phoneOf(connection.account!);
     if (node.tag === 'iq' && (node.attrs.type === 'get' || node.attrs.type === 'set')) {
-      return answerLoggedInIq(node, connection, phone);
+      return answerLoggedInIq(node, connection, phone, this.groupsByPhone.get(phone.number));
     }
     if (node.tag === 'message') return routeClientMessage(node, connection, phone);
     if (node.tag === 'receipt') return routeClientReceipt(node, connection, phone);

@@ -48,7 +48,7 @@ function answerUser(user: BinaryNode, asked: Set<string>, connection: SimConnect
         : [];
     content.push({ tag: 'devices', attrs: {}, content: [{ tag: 'device-list', attrs: {}, content: devices }] });
   }
-  if (asked.has('lid') && contact && !isLid) content.push({ tag: 'lid', attrs: { val: contact.lidJid } });
+  if (asked.has('lid') && contact && !isLid && contact.identity !== 'pn-only') content.push({ tag: 'lid', attrs: { val: contact.lidJid } });
   if (asked.has('contact')) content.push({ tag: 'contact', attrs: { type: contact || isOwnUser ? 'in' : 'out' } });
   return { tag: 'user', attrs: { jid }, content };
 }

@@ -3,6 +3,11 @@ export interface EngineOptions {
   maxSlots: number;
   /** WhatsApp Web endpoint; undefined = WhatsApp's own. Test-only override (WA_WS_URL). */
   wsUrl?: string;
+  /**
+   * Test-only (WA_MEDIA_HOST): how the socket's media uploads (node:https agent) and Baileys' own
+   * downloads (fetch RequestInit) reach the simulator's media host. Unset: WhatsApp's hosts.
+   */
+  mediaRoute?: { uploadAgent: import('node:https').Agent; requestInit: RequestInit };
   backoff: { baseMs: number; capMs: number };
   /** Connection attempts in a row that never reach `open` before the slot parks as failed. */
   maxConsecutiveFailures: number;

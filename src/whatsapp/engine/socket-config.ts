@@ -58,6 +58,7 @@ export function socketConfig(
     browser: Browsers.ubuntu('Drin'),
     ...(options.waWebVersion ? { version: options.waWebVersion } : {}),
     ...(options.wsUrl ? { waWebSocketUrl: options.wsUrl } : {}),
+    ...(options.mediaRoute ? { fetchAgent: options.mediaRoute.uploadAgent, options: options.mediaRoute.requestInit } : {}),
     connectTimeoutMs: options.connectTimeoutMs,
     keepAliveIntervalMs: options.keepAliveIntervalMs,
     ...(options.qrTimeoutMs ? { qrTimeout: options.qrTimeoutMs } : {}),
