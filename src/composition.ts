@@ -160,6 +160,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   const sendLookups = createSendLookupsRepo(database.prisma);
   const governor = new SendGovernor(database.pool, sendLookups);
   const outbound = createOutboundService({
+    engine,
     repo: outboundRepo,
     lookups: sendLookups,
     governor,

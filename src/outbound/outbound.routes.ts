@@ -5,7 +5,7 @@ import type { OpenApiRegistry } from '../http/openapi.js';
 import { withLimit, type RateLimits } from '../http/rate-limits.js';
 import { parseBody, parseParams } from '../http/validate.js';
 import type { OutboundService } from './outbound.service.js';
-import { ZMessageParams, ZSendAccepted, ZSendRequest, ZSendSettings, ZSendSettingsPatch, ZSentMessage, ZStoreParams } from './outbound.schemas.js';
+import { ZCheckNumbersBody, ZCheckNumbersResult, ZMessageParams, ZSendAccepted, ZSendRequest, ZSendSettings, ZSendSettingsPatch, ZSentMessage, ZStoreParams } from './outbound.schemas.js';
 
 export function outboundRouter(deps: {
   outbound: OutboundService;
@@ -30,6 +30,14 @@ export function outboundRouter(deps: {
   router.get(`${base}/:id`, storeKey, async (req, res) => {
     const { storeId, id } = parseParams(ZMessageParams, req);
     res.json(await outbound.message(storeId, id));
+  });
+
+  const checkPath = '/api/whatsapp/:storeId/check-numbers';
+  openapi.add({ method: 'post', path: checkPath, summary: 'Which phone numbers are on WhatsApp, with the JID to send to', tag, auth: 'store', params: ZStoreParams, body: ZCheckNumbersBody, responses: { 200: ZCheckNumbersResult } });
+  router.post(checkPath, storeKey, async (req, res) => {
+    const { storeId } = parseParams(ZStoreParams, req);
+    const body = parseBody(ZCheckNumbersBody, req);
+    res.json(await outbound.checkNumbers(storeId, body));
   });
 
   const settingsPath = '/api/whatsapp/:storeId/send-settings';

@@ -109,3 +109,14 @@ export const ZSendSettingsPatch = z
 export type TSendSettingsPatch = z.infer<typeof ZSendSettingsPatch>;
 export const ZSendSettings = z.object({ defaultCountry: z.string(), sendPolicy: ZSendPolicy });
 export type TSendSettings = z.infer<typeof ZSendSettings>;
+
+export const ZCheckNumbersBody = z.strictObject({
+  numbers: z.array(z.string().trim().min(3).max(40)).min(1).max(50).describe('phone numbers in any common format (read in the store\'s country without +)'),
+  slot: z.number().int().min(1).max(10).optional().describe('the slot to ask on; default: the first connected one'),
+});
+export type TCheckNumbersBody = z.infer<typeof ZCheckNumbersBody>;
+export const ZCheckNumbersResult = z.object({
+  slot: z.number().int(),
+  numbers: z.array(z.object({ input: z.string(), e164: z.string(), onWhatsApp: z.boolean(), jid: z.string().nullable().describe('the JID to send to') })),
+});
+export type TCheckNumbersResult = z.infer<typeof ZCheckNumbersResult>;

@@ -6,9 +6,11 @@ import type { Logger } from 'pino';
 import type { MessageStatusEvent } from '../events/domain-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import { AppError, ErrorCode, type TMessageStatus } from '../kernel/index.js';
+import type { SlotEngine } from '../whatsapp/engine/index.js';
 import { fetchMedia, type MediaFetchOptions } from './media-fetch.js';
 import { textOf, type QueuedRequest } from './message-content.js';
-import { isMediaRequest, type TSendAccepted, type TSendRequest, type TSendSettings, type TSendSettingsPatch, type TSentMessage } from './outbound.schemas.js';
+import { checkNumbers, numbersToJids } from './number-check.js';
+import { isMediaRequest, type TCheckNumbersBody, type TCheckNumbersResult, type TSendAccepted, type TSendRequest, type TSendSettings, type TSendSettingsPatch, type TSentMessage } from './outbound.schemas.js';
 import type { OutboundRepo } from './outbound.repo.js';
 import { resolveRecipient } from './recipient.js';
 import type { SendGovernor } from './send-governor.js';
@@ -34,6 +36,7 @@ const DEFAULT_MIMETYPE: Record<string, string> = { image: 'image/jpeg', video: '
 const conflict = (message: string) => new AppError(ErrorCode.CONFLICT, message);
 
 export interface OutboundDeps {
+  engine: SlotEngine;
   repo: OutboundRepo;
   lookups: SendLookupsRepo;
   governor: SendGovernor;
@@ -145,6 +148,16 @@ export function createOutboundService(deps: OutboundDeps) {
   return {
     send,
     sendSettings,
+
+    async checkNumbers(storeId: string, body: TCheckNumbersBody): Promise<TCheckNumbersResult> {
+      const { defaultCountry } = await governor.policyOf(storeId);
+      const jids = numbersToJids(body.numbers, defaultCountry);
+      const slots = await lookups.slots(storeId);
+      const slot = body.slot ?? slots.find((s) => s.status === 'connected')?.slot;
+      if (slot === undefined) throw conflict('No WhatsApp number of this store is connected; link one on /connections');
+      if (slot > deps.maxSlots) throw new AppError(ErrorCode.VALIDATION_FAILED, `slot must be from 1 to ${deps.maxSlots}`, [{ path: ['slot'], message: `must be from 1 to ${deps.maxSlots}` }]);
+      return checkNumbers({ engine: deps.engine, storeId, slot, numbers: body.numbers, jids });
+    },
 
     /** Changes some limits (and the default country); fields not given keep their values. */
     async updateSendSettings(storeId: string, patch: TSendSettingsPatch): Promise<TSendSettings> {

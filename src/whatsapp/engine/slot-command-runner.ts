@@ -58,6 +58,9 @@ export async function runOwned(host: CommandHost, supervisor: SlotSupervisor, co
       return { ok: true, result: { status: supervisor.status } };
     case 'pairing-code':
       return pairingCode(host, supervisor, command.phone);
+    case 'check-numbers':
+      if (supervisor.status !== 'connected') return { ok: false, error: `slot ${supervisor.ref.slot} is ${supervisor.status}, not connected` };
+      return { ok: true, result: { numbers: await supervisor.onWhatsApp(command.jids) } };
   }
 }
 
@@ -85,5 +88,8 @@ export async function runUnowned(host: CommandHost, ref: SlotRef, command: SlotC
     }
     case 'pairing-code':
       return pairingCode(host, await host.runHere(ref), command.phone);
+    case 'check-numbers':
+      // A query is no reason to open a socket: nobody runs the slot, so it is not connected.
+      return { ok: false, error: `slot ${ref.slot} is not connected` };
   }
 }

@@ -13,6 +13,8 @@ export const ZSlotCommand = z.discriminatedUnion('command', [
   z.object({ command: z.literal('restart') }),
   z.object({ command: z.literal('logout') }),
   z.object({ command: z.literal('pairing-code'), phone: z.string().regex(/^\d{6,20}$/) }),
+  /** Which of these phone-number JIDs have WhatsApp (asked on the slot's socket). */
+  z.object({ command: z.literal('check-numbers'), jids: z.array(z.string().regex(/^\d{5,20}@s\.whatsapp\.net$/)).min(1).max(100) }),
 ]);
 export type SlotCommand = z.infer<typeof ZSlotCommand>;
 
