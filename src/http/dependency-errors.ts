@@ -42,6 +42,7 @@ function isUnavailableSqlState(code: string): boolean {
     code === '57P05' || // idle_session_timeout
     code === '53300' || // too_many_connections
     code === '53000' || // insufficient_resources
+    code === '53100' || // disk_full: writes fail until space is freed
     code === '57014' // query_canceled: statement_timeout
   );
 }
@@ -82,13 +83,18 @@ function sqlState(e: Loose): string | undefined {
   return code && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
+/** Postgres is down, unreachable, full or too busy: the same write may succeed if tried again. */
+export function isDatabaseUnavailableError(err: unknown): boolean {
+  return [...causes(err)].some(isDatabaseUnavailable);
+}
+
 /** What a 503 tells the client to wait, when nothing more precise is known. */
 export const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
 /** A database failure the client can act on, or undefined when `err` is not one. */
 export function databaseErrorToAppError(err: unknown): AppError | undefined {
   const chain = [...causes(err)];
-  if (chain.some(isDatabaseUnavailable)) {
+  if (isDatabaseUnavailableError(err)) {
     return new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The database is unavailable; try again shortly', undefined, { cause: err, retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS });
   }
   const prisma = str(chain[0]?.code);

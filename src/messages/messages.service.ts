@@ -4,6 +4,8 @@
 import type { Logger } from 'pino';
 import type { MessageReceivedEvent } from '../events/domain-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
+import { retryWhileTransient } from '../events/durable-retry.js';
+import { isDatabaseUnavailableError } from '../http/dependency-errors.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
 import type { InboundRepo, InboundRow, StoredInbound } from './inbound.repo.js';
 import type { InboxRepo } from './inbox.repo.js';
@@ -33,6 +35,12 @@ export function toInboundRow(e: MessageReceivedEvent): InboundRow {
   };
 }
 
+/**
+ * How long a message's write is retried while Postgres is unreachable (a restart, a failover, a
+ * full disk): the slot's later events wait behind it, in memory, in order.
+ */
+export const STORAGE_RETRY_MS = 5 * 60_000;
+
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === 'P2002';
 }
@@ -40,8 +48,15 @@ function isUniqueViolation(err: unknown): boolean {
 export function createMessagesService(deps: { inbound: InboundRepo; inbox: InboxRepo; log: Logger; media?: Pick<MediaService, 'queueFor'> }) {
   const { inbound, inbox, log } = deps;
 
+  const untilDatabaseAnswers = <T>(what: string, work: () => Promise<T>) =>
+    retryWhileTransient(work, { isTransient: isDatabaseUnavailableError, maxMs: STORAGE_RETRY_MS, log, what });
+
   async function storeInbound(e: MessageReceivedEvent): Promise<StoredInbound> {
     const row = toInboundRow(e);
+    return untilDatabaseAnswers('storing an inbound message', () => storeOnce(e, row));
+  }
+
+  async function storeOnce(e: MessageReceivedEvent, row: InboundRow): Promise<StoredInbound> {
     // The same person writing to two slots at once races on the contact and the open thread;
     // the loser's transaction rolled back whole and finds the winner's rows on its next try.
     for (let attempt = 1; ; attempt++) {
@@ -74,7 +89,7 @@ export function createMessagesService(deps: { inbound: InboundRepo; inbox: Inbox
           'message.changed',
           'message-storage',
           async (e) => {
-            if (!(await inbound.applyChange(e))) log.debug({ storeId: e.storeId, slot: e.slot, change: e.change }, 'change to a message never stored here: ignored');
+            if (!(await untilDatabaseAnswers('applying a message change', () => inbound.applyChange(e)))) log.debug({ storeId: e.storeId, slot: e.slot, change: e.change }, 'change to a message never stored here: ignored');
           },
           { durable: true },
         ),

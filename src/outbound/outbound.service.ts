@@ -4,7 +4,9 @@
 import { generateMessageIDV2 } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import type { MessageStatusEvent } from '../events/domain-events.js';
+import { retryWhileTransient } from '../events/durable-retry.js';
 import type { DomainEventBus } from '../events/event-bus.js';
+import { isDatabaseUnavailableError } from '../http/dependency-errors.js';
 import { AppError, ErrorCode, type TMessageStatus } from '../kernel/index.js';
 import type { SlotEngine } from '../whatsapp/engine/index.js';
 import { fetchMedia, type MediaFetchOptions } from './media-fetch.js';
@@ -32,6 +34,9 @@ function nackReason(code: string | undefined): string {
 }
 
 const DEFAULT_MIMETYPE: Record<string, string> = { image: 'image/jpeg', video: 'video/mp4', audio: 'audio/ogg; codecs=opus', document: 'application/octet-stream' };
+
+/** A receipt waits this long for Postgres to come back (the slot's later events wait behind it). */
+const RECEIPT_RETRY_MS = 5 * 60_000;
 
 const conflict = (message: string) => new AppError(ErrorCode.CONFLICT, message);
 
@@ -136,7 +141,12 @@ export function createOutboundService(deps: OutboundDeps) {
     const status = RECEIPT_STATUS[e.status];
     if (!status) return;
     const reason = status === 'failed' ? nackReason(e.errorCode) : null;
-    const moved = await repo.applyReceipt({ storeId: e.storeId, slot: e.slot, waMessageId: e.waMessageId, status, reason });
+    const moved = await retryWhileTransient(() => repo.applyReceipt({ storeId: e.storeId, slot: e.slot, waMessageId: e.waMessageId, status, reason }), {
+      isTransient: isDatabaseUnavailableError,
+      maxMs: RECEIPT_RETRY_MS,
+      log,
+      what: 'recording a receipt',
+    });
     if (moved && e.errorCode === '463') await governor.recordReachoutRefusal(e.storeId, e.slot);
   }
 

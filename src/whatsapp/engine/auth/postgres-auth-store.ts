@@ -15,6 +15,8 @@
 //   does not open is an error, never "absent" and never "no creds".
 import { BufferJSON, initAuthCreds, type AuthenticationCreds, type SignalDataSet, type SignalDataTypeMap } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
+import { retryWhileTransient } from '../../../events/durable-retry.js';
+import { isDatabaseUnavailableError } from '../../../http/dependency-errors.js';
 import { AppError, ErrorCode } from '../../../kernel/index.js';
 import type { Keyring } from '../../../security/secret-box.js';
 import type { AuthKeyCache, CachedKey } from './auth-key-cache.js';
@@ -38,6 +40,9 @@ class SerializedKey {
  * its write as "queued, not started" before it starts, and creds coalescing (a later call sharing
  * a queued write that will serialize the newest creds) would hand out a write already under way.
  */
+/** How long a key read waits for the database to answer again before Baileys sees the failure. */
+const KEY_READ_RETRY_MS = 20_000;
+
 class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -148,7 +153,14 @@ export class PostgresAuthStore {
     if (missing.length === 0) return found;
 
     const epoch = this.writeEpoch;
-    const rows = await selectKeys(this.pool, this.storeId, this.slot, type, [...new Set(missing)]);
+    // A read that fails makes Baileys nack the message it is decrypting (WhatsApp resends it only
+    // later): a connection lost for a moment is worth waiting out instead.
+    const rows = await retryWhileTransient(() => selectKeys(this.pool, this.storeId, this.slot, type, [...new Set(missing)]), {
+      isTransient: isDatabaseUnavailableError,
+      maxMs: KEY_READ_RETRY_MS,
+      log: this.log,
+      what: 'reading auth keys',
+    });
     const fillCache = this.cache && !this.closed && epoch === this.writeEpoch;
     for (const id of missing) {
       const sealed = rows.get(id);
