@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { proto, type WAMessage } from '@whiskeysockets/baileys';
-import { toMessageHistory, toMessageStatus, toOwnMessageStatus } from './socket-events.js';
+import { toMessageHistory, toMessageReceived, toMessageStatus, toOwnMessageStatus } from './socket-events.js';
 
 const ref = { storeId: 'store-1', slot: 1 };
 const text = (id: string, fromMe: boolean, conversation: string): WAMessage => ({
@@ -51,5 +51,26 @@ describe('message statuses', () => {
     const read = toMessageStatus(ref, { key, update: { status: proto.WebMessageInfo.Status.READ } });
     expect(read).toEqual(expect.objectContaining({ status: 'read', waMessageId: 'OUT1' }));
     expect(read).not.toHaveProperty('errorCode');
+  });
+});
+
+describe('inbound content', () => {
+  const received = (message: proto.IMessage) =>
+    toMessageReceived(ref, { key: { id: 'IN1', remoteJid: '111@lid', fromMe: false }, message, messageTimestamp: 1_700_000_000 }, 'live');
+
+  it('reads button and list replies as the choice, with its id', () => {
+    const button = received({ buttonsResponseMessage: { selectedButtonId: 'pizza-g', selectedDisplayText: 'Pizza grande' } });
+    const list = received({ listResponseMessage: { title: 'Terça 15h', singleSelectReply: { selectedRowId: 'slot-15' } } });
+    expect([button?.type, button?.text, button?.metadata.selectedId]).toEqual(['buttonsResponse', 'Pizza grande', 'pizza-g']);
+    expect([list?.type, list?.text, list?.metadata.selectedId]).toEqual(['listResponse', 'Terça 15h', 'slot-15']);
+  });
+
+  it('keeps a contact card, a location and a document with their words', () => {
+    const card = received({ contactMessage: { displayName: 'Dra. Ana', vcard: 'BEGIN:VCARD\nEND:VCARD' } });
+    const place = received({ locationMessage: { degreesLatitude: -23.5, degreesLongitude: -46.6, name: 'Loja Centro' } });
+    const doc = received({ documentMessage: { fileName: 'receita.pdf', mimetype: 'application/pdf', caption: 'minha receita', fileLength: 10 } });
+    expect([card?.type, card?.text, card?.metadata.contactName]).toEqual(['contact', 'Dra. Ana', 'Dra. Ana']);
+    expect([place?.type, place?.text, place?.metadata.latitude, place?.metadata.longitude]).toEqual(['location', 'Loja Centro', -23.5, -46.6]);
+    expect([doc?.type, doc?.text, doc?.metadata.fileName, doc?.metadata.mimetype]).toEqual(['document', 'minha receita', 'receita.pdf', 'application/pdf']);
   });
 });

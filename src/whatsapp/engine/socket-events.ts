@@ -21,7 +21,20 @@ const STATUS_NAMES: Record<number, MessageStatusEvent['status']> = {
 
 function textOf(message: proto.IMessage | null | undefined): string | null {
   if (!message) return null;
-  return message.conversation ?? message.extendedTextMessage?.text ?? message.imageMessage?.caption ?? message.videoMessage?.caption ?? null;
+  return (
+    message.conversation ??
+    message.extendedTextMessage?.text ??
+    message.imageMessage?.caption ??
+    message.videoMessage?.caption ??
+    message.documentMessage?.caption ??
+    // A tap on a button or a list row reads as what the customer chose.
+    message.buttonsResponseMessage?.selectedDisplayText ??
+    message.listResponseMessage?.title ??
+    message.templateButtonReplyMessage?.selectedDisplayText ??
+    message.contactMessage?.displayName ??
+    message.locationMessage?.name ??
+    null
+  );
 }
 
 function typeOf(message: proto.IMessage | null | undefined): string {
@@ -52,6 +65,13 @@ function metadataOf(message: proto.IMessage | null | undefined): Record<string, 
     out.reaction = message.reactionMessage.text ?? null;
     out.reactsTo = message.reactionMessage.key?.id ?? null;
   }
+  const choice =
+    message.buttonsResponseMessage?.selectedButtonId ??
+    message.listResponseMessage?.singleSelectReply?.selectedRowId ??
+    message.templateButtonReplyMessage?.selectedId;
+  if (choice) out.selectedId = choice;
+  if (message.contactMessage) out.contactName = message.contactMessage.displayName ?? null;
+  if (message.contactsArrayMessage) out.contactCount = message.contactsArrayMessage.contacts?.length ?? 0;
   const quoted = message.extendedTextMessage?.contextInfo?.stanzaId;
   if (quoted) out.quotedId = quoted;
   return out;
