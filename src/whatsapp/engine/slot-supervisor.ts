@@ -14,7 +14,7 @@ import { LivenessWatch } from './liveness-watch.js';
 import type { TSlotStatus } from '../../kernel/index.js';
 import { baileysLogger, qrLifetimeMs, socketConfig } from './socket-config.js';
 import { formatWaVersion } from './wa-version.js';
-import { toMessageChange, toMessageHistory, toMessageReceived, toMessageStatus, toOwnMessageStatus } from './socket-events.js';
+import { toMessageChange, toMessageHistory, toMessageReceived, toMessageSent, toMessageStatus, toOwnMessageStatus } from './socket-events.js';
 
 export interface SupervisorDeps {
   ref: SlotRef;
@@ -224,8 +224,10 @@ export class SlotSupervisor {
       for (const m of messages) {
         const change = toMessageChange(this.ref, m);
         const event = change ? null : toMessageReceived(this.ref, m, delivery);
+        const own = change || event ? null : toMessageSent(this.ref, m, delivery, sock.user);
         if (change) void this.deps.bus.emit('message.changed', change);
         if (event) void this.deps.bus.emit('message.received', event);
+        if (own) void this.deps.bus.emit('message.sent', own);
         this.reportStatus(toOwnMessageStatus(this.ref, m));
       }
     });
