@@ -43,6 +43,8 @@ export interface MessageReceivedEvent extends SlotRef {
   /** A group chat (remoteJid is the group; `participant` the member who wrote). */
   isGroup: boolean;
   participant: string | null;
+  /** The member's other address in a group, when WhatsApp sent it (`participant_pn` / `participant_lid`). */
+  participantAlt: string | null;
   /** JSON-safe fields of the content (caption, mimetype, file name and size, location, reaction…). */
   metadata: Record<string, string | number | boolean | null>;
   /** The WAMessage as protobuf bytes (proto.WebMessageInfo), what storage keeps. */
@@ -88,6 +90,7 @@ export interface PastMessage {
   sentAt: Date;
   isGroup: boolean;
   participant: string | null;
+  participantAlt: string | null;
   metadata: Record<string, string | number | boolean | null>;
   /** proto.WebMessageInfo bytes, as for a live message. */
   payload: Uint8Array;

@@ -105,6 +105,7 @@ function chatMessageFields(m: WAMessage, remoteJidAlt: string | null | undefined
     sentAt: toDate(m.messageTimestamp),
     isGroup,
     participant: isGroup && key.participant ? jidNormalizedUser(key.participant) : null,
+    participantAlt: isGroup && key.participantAlt ? jidNormalizedUser(key.participantAlt) : null,
     metadata: metadataOf(m.message),
     payload: proto.WebMessageInfo.encode(m).finish(),
   };
@@ -131,7 +132,7 @@ export function toMessageSent(ref: SlotRef, m: WAMessage, delivery: 'live' | 'of
   if (!isChatMessage(m) || !m.key.fromMe) return null;
   const alt = (m.key as { remoteJidAlt?: string }).remoteJidAlt;
   const ours = !!alt && [me?.id, me?.lid].some((jid) => jid && areJidsSameUser(alt, jid));
-  const { pushName: _ours, participant: _me, ...fields } = chatMessageFields(m, ours ? null : alt);
+  const { pushName: _ours, participant: _me, participantAlt: _alsoMe, ...fields } = chatMessageFields(m, ours ? null : alt);
   return { ...ref, ...fields, delivery };
 }
 
