@@ -10,6 +10,7 @@ import type { PostgresAuthState } from './auth/index.js';
 import { backoffDelay } from './backoff.js';
 import { decideOnClose } from './disconnect-policy.js';
 import type { EngineOptions } from './engine-options.js';
+import { KnownAddresses } from './known-addresses.js';
 import { LivenessWatch } from './liveness-watch.js';
 import type { TSlotStatus } from '../../kernel/index.js';
 import { baileysLogger, qrLifetimeMs, socketConfig } from './socket-config.js';
@@ -218,16 +219,19 @@ export class SlotSupervisor {
     sock.ev.on('connection.update', (update) => {
       if (generation === this.generation) void this.onConnectionUpdate(update, current);
     });
+    const addresses = new KnownAddresses(sock.signalRepository.lidMapping, this.deps.log);
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       // `append` is what WhatsApp held while the slot was offline: inbound all the same.
       const delivery = type === 'notify' ? 'live' : 'offline';
       for (const m of messages) {
-        const change = toMessageChange(this.ref, m);
-        const event = change ? null : toMessageReceived(this.ref, m, delivery);
-        const own = change || event ? null : toMessageSent(this.ref, m, delivery, sock.user);
-        if (change) void this.deps.bus.emit('message.changed', change);
-        if (event) void this.deps.bus.emit('message.received', event);
-        if (own) void this.deps.bus.emit('message.sent', own);
+        addresses.pass(m, (known) => {
+          const change = toMessageChange(this.ref, known);
+          const event = change ? null : toMessageReceived(this.ref, known, delivery);
+          const own = change || event ? null : toMessageSent(this.ref, known, delivery, sock.user);
+          if (change) void this.deps.bus.emit('message.changed', change);
+          if (event) void this.deps.bus.emit('message.received', event);
+          if (own) void this.deps.bus.emit('message.sent', own);
+        });
         this.reportStatus(toOwnMessageStatus(this.ref, m));
       }
     });
