@@ -32,6 +32,8 @@ import {
   createMediaRepo,
   createMediaService,
   createMessagesService,
+  createOwnMessagesRepo,
+  createOwnMessagesService,
   mediaRouter,
   MediaWorker,
   messagesRouter,
@@ -153,6 +155,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   });
   // Durable: a slot's next event waits until this message is committed (and its media queued).
   messages.subscribe(bus);
+  createOwnMessagesService({ repo: createOwnMessagesRepo(database.prisma), log: logger.child({ component: 'own-messages' }), media }).subscribe(bus);
   history.subscribe(bus);
   media.subscribe(bus);
 

@@ -43,12 +43,36 @@ export interface MessageReceivedEvent extends SlotRef {
   /** A group chat (remoteJid is the group; `participant` the member who wrote). */
   isGroup: boolean;
   participant: string | null;
+  /** The member's other address in a group, when WhatsApp sent it (`participant_pn` / `participant_lid`). */
+  participantAlt: string | null;
   /** JSON-safe fields of the content (caption, mimetype, file name and size, location, reaction…). */
   metadata: Record<string, string | number | boolean | null>;
   /** The WAMessage as protobuf bytes (proto.WebMessageInfo), what storage keeps. */
   payload: Uint8Array;
   /** The Baileys message, for subscribers that need more than the text. */
   raw: unknown;
+}
+
+/**
+ * A message of the store's own number, as WhatsApp reports it: typed on the phone itself (or on
+ * another linked device), or one this daemon sent (Baileys reports those too, under the WhatsApp
+ * id the send queue already stored). Never answered: it is the store talking.
+ */
+export interface MessageSentEvent extends SlotRef {
+  waMessageId: string;
+  /** The chat (the contact, or a group), as Baileys addressed it. */
+  remoteJid: string;
+  /** The contact's other address when WhatsApp sent it (PN for a LID chat and back). */
+  remoteJidAlt: string | null;
+  text: string | null;
+  type: string;
+  sentAt: Date;
+  /** As for `message.received`: `offline` arrived in the backlog of a reconnect. */
+  delivery: 'live' | 'offline';
+  isGroup: boolean;
+  metadata: Record<string, string | number | boolean | null>;
+  /** proto.WebMessageInfo bytes. */
+  payload: Uint8Array;
 }
 
 /** One message of the chat history WhatsApp hands a newly linked device. */
@@ -66,6 +90,7 @@ export interface PastMessage {
   sentAt: Date;
   isGroup: boolean;
   participant: string | null;
+  participantAlt: string | null;
   metadata: Record<string, string | number | boolean | null>;
   /** proto.WebMessageInfo bytes, as for a live message. */
   payload: Uint8Array;
@@ -113,6 +138,7 @@ export interface DomainEvents {
   'session.status': SessionStatusEvent;
   'session.qr': SessionQrEvent;
   'message.received': MessageReceivedEvent;
+  'message.sent': MessageSentEvent;
   'message.status': MessageStatusEvent;
   'message.changed': MessageChangedEvent;
   'message.history': MessageHistoryEvent;

@@ -12,7 +12,7 @@ const isPn = (jid: string | null | undefined) => Boolean(jid?.endsWith('@s.whats
 
 /** A past message as a row, or null when it names no person (our own line in a group). */
 export function toPastRow(m: PastMessage, syncType: string): PastRow | null {
-  const addresses = m.isGroup ? [m.participant] : [m.remoteJid, m.remoteJidAlt];
+  const addresses = m.isGroup ? [m.participant, m.participantAlt] : [m.remoteJid, m.remoteJidAlt];
   const jidPn = addresses.find(isPn) ?? null;
   const jidLid = addresses.find(isLid) ?? null;
   if (!jidPn && !jidLid) return null;

@@ -16,6 +16,7 @@ const base: MessageReceivedEvent = {
   delivery: 'live',
   isGroup: false,
   participant: null,
+  participantAlt: null,
   metadata: {},
   payload: new Uint8Array([1, 2, 3]),
   raw: {},
@@ -32,5 +33,7 @@ describe('toInboundRow', () => {
   it('files a group message under the member who wrote it, marked as a group message', () => {
     const row = toInboundRow({ ...base, remoteJid: '120363@g.us', remoteJidAlt: null, isGroup: true, participant: '777@lid' });
     expect(row).toMatchObject({ remoteJid: '120363@g.us', jidLid: '777@lid', jidPn: null, isGroup: true, metadata: { isGroup: true, participant: '777@lid' } });
+    // the member's number, when the stanza gave it beside the LID
+    expect(toInboundRow({ ...base, isGroup: true, participant: '777@lid', participantAlt: '5511888@s.whatsapp.net' })).toMatchObject({ jidLid: '777@lid', jidPn: '5511888@s.whatsapp.net' });
   });
 });

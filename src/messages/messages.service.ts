@@ -17,7 +17,7 @@ const isPn = (jid: string | null | undefined) => Boolean(jid?.endsWith('@s.whats
 
 /** The domain event as a row: the person's PN and LID from whichever addresses WhatsApp gave. */
 export function toInboundRow(e: MessageReceivedEvent): InboundRow {
-  const addresses = e.isGroup ? [e.participant] : [e.remoteJid, e.remoteJidAlt];
+  const addresses = e.isGroup ? [e.participant, e.participantAlt] : [e.remoteJid, e.remoteJidAlt];
   return {
     storeId: e.storeId,
     slot: e.slot,

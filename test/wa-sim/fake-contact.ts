@@ -182,12 +182,21 @@ export class FakeContact {
   }
 
   sendMessage(message: proto.IMessage, { addressing = this.defaultAddressing(), id }: SendOptions = {}) {
+    this.hasWritten = true;
+    return this.sendAs(message, directSender(this, addressing), { id });
+  }
+
+  /**
+   * Sends one pairwise copy to each linked device `toDevice` accepts, the stanza showing the
+   * `sender` attributes given: how the phone's own device 0 reaches its companions (history,
+   * messages typed on the phone), whose stanzas name a recipient besides the sender.
+   */
+  sendAs(message: proto.IMessage, sender: Record<string, string>, { id, toDevice = () => true }: { id?: string; toDevice?: (deviceId: number) => boolean } = {}) {
     const messageId = id ?? newMessageId();
     const plaintext = encodeWAMessage(message);
-    this.hasWritten = true;
-    const sender = directSender(this, addressing);
     return this.serially(async () => {
       for (const { deviceId, address } of this.transport.recipients()) {
+        if (!toDevice(deviceId)) continue;
         const enc = await this.pairwise(deviceId, address, plaintext);
         if (enc) this.transport.deliver(deviceId, contactStanza(messageId, sender, message, this.pushName, [enc]));
       }

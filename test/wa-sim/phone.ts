@@ -10,6 +10,8 @@ import { historySyncNotification, type HistoryChat } from './history-sync.js';
 import type { MediaHost } from './media-host.js';
 import { dropAll, endWithStreamError, silenceAll, startFlapping, STREAM_ERRORS, type Flapping } from './failures.js';
 import { takeDeviceBundle, type PreKeyBundle } from './prekey-bundles.js';
+import { directSender, type Addressing } from './contact-stanzas.js';
+import { typedOnPhoneStanza } from './typed-on-phone.js';
 
 export interface PhoneContext {
   registry: AccountRegistry;
@@ -32,6 +34,8 @@ export class Phone implements ContactTransport {
   /** While true, a message to a contact who never wrote to this phone is refused with 463 (see refuseNewChats). */
   refusingNewChats = false;
   private history: HistoryChat[] = [];
+  /** The phone's own device 0 as its companions' Signal peer: one identity for all it sends them. */
+  private primary?: FakeContact;
   private readonly notOnWhatsApp = new Set<string>();
 
   constructor(
@@ -103,6 +107,18 @@ export class Phone implements ContactTransport {
 
   isOnWhatsApp(number: string): boolean {
     return !this.notOnWhatsApp.has(digitsOnly(number));
+  }
+
+  /**
+   * The user types `text` to `contact` on the phone itself: every linked device gets the copy
+   * WhatsApp fans out to companions (see `typedOnPhoneStanza`) and upserts it fromMe in the
+   * contact's chat. Resolves with the message id. The contact's side is not modelled (its inbox
+   * stays as it was).
+   */
+  typeOnPhone(contact: FakeContact, text: string, { addressing, id }: { addressing?: Addressing; id?: string } = {}): Promise<string> {
+    const mode = addressing ?? (contact.identity === 'pn-only' ? 'pn' : 'lid');
+    const { sender, message } = typedOnPhoneStanza(this.lidJid, contact, { conversation: text }, mode);
+    return this.primaryDevice().sendAs(message, sender, { id });
   }
 
   /** Resolves once a linked device is logged in and has received its offline backlog. */
@@ -249,19 +265,14 @@ export class Phone implements ContactTransport {
     device.historySent = true;
     this.context.registry.changed();
     if (!this.history.length) return;
-    const toThisDevice: ContactTransport = {
-      recipients: () => this.recipients().filter((r) => r.deviceId === deviceId),
-      takeBundle: (id) => this.takeBundle(id),
-      deliver: (id, stanza) => this.deliver(id, stanza),
-      media: this.media,
-      lidJid: this.lidJid,
-      pnJid: this.pnJid,
-    };
-    const log = this.context.log.child({ history: deviceId });
-    const primary = new FakeContact(this.account.pn, this.account.lid, toThisDevice, log, 'Phone');
-    primary.sendMessage(historySyncNotification(this.history)).catch((error: unknown) => {
-      log.warn({ err: error }, 'could not send the history');
+    const primary = this.primaryDevice();
+    primary.sendAs(historySyncNotification(this.history), directSender(primary, 'lid'), { toDevice: (id) => id === deviceId }).catch((error: unknown) => {
+      this.context.log.warn({ err: error, deviceId }, 'could not send the history');
     });
+  }
+
+  private primaryDevice(): FakeContact {
+    return (this.primary ??= new FakeContact(this.account.pn, this.account.lid, this, this.context.log.child({ device: 0 }), 'Phone'));
   }
 
   private backlogOf(deviceId: number): DeviceBacklog {

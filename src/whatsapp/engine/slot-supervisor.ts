@@ -10,11 +10,12 @@ import type { PostgresAuthState } from './auth/index.js';
 import { backoffDelay } from './backoff.js';
 import { decideOnClose } from './disconnect-policy.js';
 import type { EngineOptions } from './engine-options.js';
+import { KnownAddresses } from './known-addresses.js';
 import { LivenessWatch } from './liveness-watch.js';
 import type { TSlotStatus } from '../../kernel/index.js';
 import { baileysLogger, qrLifetimeMs, socketConfig } from './socket-config.js';
 import { formatWaVersion } from './wa-version.js';
-import { toMessageChange, toMessageHistory, toMessageReceived, toMessageStatus, toOwnMessageStatus } from './socket-events.js';
+import { toMessageChange, toMessageHistory, toMessageReceived, toMessageSent, toMessageStatus, toOwnMessageStatus } from './socket-events.js';
 
 export interface SupervisorDeps {
   ref: SlotRef;
@@ -218,14 +219,19 @@ export class SlotSupervisor {
     sock.ev.on('connection.update', (update) => {
       if (generation === this.generation) void this.onConnectionUpdate(update, current);
     });
+    const addresses = new KnownAddresses(sock.signalRepository.lidMapping, this.deps.log);
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       // `append` is what WhatsApp held while the slot was offline: inbound all the same.
       const delivery = type === 'notify' ? 'live' : 'offline';
       for (const m of messages) {
-        const change = toMessageChange(this.ref, m);
-        const event = change ? null : toMessageReceived(this.ref, m, delivery);
-        if (change) void this.deps.bus.emit('message.changed', change);
-        if (event) void this.deps.bus.emit('message.received', event);
+        addresses.pass(m, (known) => {
+          const change = toMessageChange(this.ref, known);
+          const event = change ? null : toMessageReceived(this.ref, known, delivery);
+          const own = change || event ? null : toMessageSent(this.ref, known, delivery, sock.user);
+          if (change) void this.deps.bus.emit('message.changed', change);
+          if (event) void this.deps.bus.emit('message.received', event);
+          if (own) void this.deps.bus.emit('message.sent', own);
+        });
         this.reportStatus(toOwnMessageStatus(this.ref, m));
       }
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { proto, type WAMessage } from '@whiskeysockets/baileys';
-import { toMessageHistory, toMessageReceived, toMessageStatus, toOwnMessageStatus } from './socket-events.js';
+import { toMessageHistory, toMessageReceived, toMessageSent, toMessageStatus, toOwnMessageStatus } from './socket-events.js';
 
 const ref = { storeId: 'store-1', slot: 1 };
 const text = (id: string, fromMe: boolean, conversation: string): WAMessage => ({
@@ -72,5 +72,25 @@ describe('inbound content', () => {
     expect([card?.type, card?.text, card?.metadata.contactName]).toEqual(['contact', 'Dra. Ana', 'Dra. Ana']);
     expect([place?.type, place?.text, place?.metadata.latitude, place?.metadata.longitude]).toEqual(['location', 'Loja Centro', -23.5, -46.6]);
     expect([doc?.type, doc?.text, doc?.metadata.fileName, doc?.metadata.mimetype]).toEqual(['document', 'minha receita', 'receita.pdf', 'application/pdf']);
+  });
+});
+
+describe('toMessageSent', () => {
+  const me = { id: '5511000:3@s.whatsapp.net', lid: '999:3@lid' };
+  const withAlt = (m: WAMessage, remoteJidAlt: string): WAMessage => ({ ...m, key: { ...m.key, remoteJidAlt } as WAMessage['key'] });
+
+  it('reports our own chat messages (never as received), with the contact alternative address and no push name', () => {
+    const typed = withAlt(text('E', true, 'já vai'), '5511999@s.whatsapp.net');
+    expect(toMessageReceived(ref, typed, 'live')).toBeNull();
+    const event = toMessageSent(ref, typed, 'live', me);
+    expect(event).toMatchObject({ ...ref, waMessageId: 'E', remoteJid: '111@lid', remoteJidAlt: '5511999@s.whatsapp.net', text: 'já vai', type: 'text', delivery: 'live', isGroup: false });
+    expect(event).not.toHaveProperty('pushName');
+    expect(toMessageSent(ref, text('F', false, 'oi'), 'live', me)).toBeNull();
+  });
+
+  it('drops an alternative address that is our own account (it names no contact), and protocol messages', () => {
+    expect(toMessageSent(ref, withAlt(text('G', true, 'x'), '5511000@s.whatsapp.net'), 'offline', me)?.remoteJidAlt).toBeNull();
+    const revoke = { key: { id: 'H', remoteJid: '111@lid', fromMe: true }, message: { protocolMessage: { type: proto.Message.ProtocolMessage.Type.REVOKE } } };
+    expect(toMessageSent(ref, revoke, 'live', me)).toBeNull();
   });
 });

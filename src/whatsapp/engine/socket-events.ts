@@ -1,10 +1,11 @@
 // Translation only: Baileys' event shapes in, Drin's domain events out. Nothing here stores,
 // answers or decides; subscribers of the bus do.
-import { jidNormalizedUser, proto, type BaileysEventMap, type WAMessage, type WAMessageUpdate } from '@whiskeysockets/baileys';
+import { areJidsSameUser, jidNormalizedUser, proto, type BaileysEventMap, type WAMessage, type WAMessageUpdate } from '@whiskeysockets/baileys';
 import type {
   MessageChangedEvent,
   MessageHistoryEvent,
   MessageReceivedEvent,
+  MessageSentEvent,
   MessageStatusEvent,
   PastMessage,
   SlotRef,
@@ -124,6 +125,7 @@ function chatMessageFields(m: WAMessage, remoteJidAlt: string | null | undefined
     sentAt: toDate(m.messageTimestamp),
     isGroup,
     participant: isGroup && key.participant ? jidNormalizedUser(key.participant) : null,
+    participantAlt: isGroup && key.participantAlt ? jidNormalizedUser(key.participantAlt) : null,
     metadata: metadataOf(m.message),
     payload: proto.WebMessageInfo.encode(m).finish(),
   };
@@ -140,6 +142,18 @@ export function toMessageReceived(ref: SlotRef, m: WAMessage, delivery: 'live' |
     delivery,
     raw: m,
   };
+}
+
+/**
+ * The store's own chat message (typed on the phone, or Baileys' report of our own send), or null.
+ * `me` is the account (`sock.user`): an alternative address that is our own is no contact's.
+ */
+export function toMessageSent(ref: SlotRef, m: WAMessage, delivery: 'live' | 'offline', me?: { id?: string; lid?: string }): MessageSentEvent | null {
+  if (!isChatMessage(m) || !m.key.fromMe) return null;
+  const alt = (m.key as { remoteJidAlt?: string }).remoteJidAlt;
+  const ours = !!alt && [me?.id, me?.lid].some((jid) => jid && areJidsSameUser(alt, jid));
+  const { pushName: _ours, participant: _me, participantAlt: _alsoMe, ...fields } = chatMessageFields(m, ours ? null : alt);
+  return { ...ref, ...fields, delivery };
 }
 
 /**

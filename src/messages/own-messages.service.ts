@@ -1,0 +1,66 @@
+// The store's own messages into its records: the durable subscriber of `message.sent`. A message
+// typed on the phone (not through Drin) is an outbound row of the contact's conversation; the
+// daemon's own sends, which Baileys reports the same way, were stored by the send queue already.
+import type { Logger } from 'pino';
+import type { MessageSentEvent } from '../events/domain-events.js';
+import type { DomainEventBus } from '../events/event-bus.js';
+import type { MediaService } from './media.service.js';
+import type { OwnMessagesRepo, OwnRow, StoredOwn } from './own-messages.repo.js';
+
+const isLid = (jid: string | null | undefined) => Boolean(jid?.endsWith('@lid'));
+const isPn = (jid: string | null | undefined) => Boolean(jid?.endsWith('@s.whatsapp.net'));
+
+export function toOwnRow(e: MessageSentEvent): OwnRow {
+  const addresses = e.isGroup ? [] : [e.remoteJid, e.remoteJidAlt];
+  return {
+    storeId: e.storeId,
+    slot: e.slot,
+    waMessageId: e.waMessageId,
+    remoteJid: e.remoteJid,
+    jidPn: addresses.find(isPn) ?? null,
+    jidLid: addresses.find(isLid) ?? null,
+    type: e.type,
+    text: e.text,
+    metadata: { ...e.metadata, ...(e.isGroup ? { isGroup: true } : {}), delivery: e.delivery, origin: 'phone' },
+    payload: e.payload,
+    sentAt: e.sentAt,
+    isGroup: e.isGroup,
+  };
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === 'P2002';
+
+export function createOwnMessagesService(deps: { repo: OwnMessagesRepo; log: Logger; media?: Pick<MediaService, 'queueFor'> }) {
+  const { repo, log } = deps;
+
+  async function storeOwn(e: MessageSentEvent): Promise<StoredOwn> {
+    const row = toOwnRow(e);
+    // As for inbound: a race on the contact or the open thread rolled back whole; the next try finds the winner's rows.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await repo.store(row);
+      } catch (err) {
+        if (!isUniqueViolation(err) || attempt >= 3) throw err;
+        log.debug({ attempt, storeId: e.storeId, slot: e.slot }, 'own message raced another write; retrying');
+      }
+    }
+  }
+
+  return {
+    storeOwn,
+    /** Durable, like inbound storage: the slot's next event waits for this commit. */
+    subscribe(bus: DomainEventBus): () => void {
+      return bus.on(
+        'message.sent',
+        'own-message-storage',
+        async (e) => {
+          const stored = await storeOwn(e);
+          if (stored.stored) await deps.media?.queueFor(e.type, e.storeId, stored.messageId);
+        },
+        { durable: true },
+      );
+    },
+  };
+}
+
+export type OwnMessagesService = ReturnType<typeof createOwnMessagesService>;
