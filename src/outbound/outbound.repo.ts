@@ -36,6 +36,12 @@ export interface ClaimedJob {
 
 const isPn = (jid: string) => jid.endsWith('@s.whatsapp.net');
 
+/**
+ * WhatsApp stamps messages in whole seconds; ours are stamped the same way, so a reply in the same
+ * second as our send is ordered by arrival (created_at), not before it by its missing milliseconds.
+ */
+const toWhatsAppSecond = (at: Date) => new Date(Math.floor(at.getTime() / 1000) * 1000);
+
 export function createOutboundRepo(db: Db) {
   async function addEvent(tx: Prisma.TransactionClient, storeId: string, messageId: string, status: TMessageStatus, reason: string | null) {
     await tx.messageStatusEvent.create({ data: { storeId, messageId, status, errorCode: reason } });
@@ -50,7 +56,7 @@ export function createOutboundRepo(db: Db) {
           jidLid: send.toJid.endsWith('@lid') ? send.toJid : null,
           pushName: null,
         });
-        const now = new Date();
+        const now = toWhatsAppSecond(new Date());
         const conversationId = await threadFor(tx, send.storeId, contactId, send.slot, now);
         const message = await tx.message.create({
           data: {
@@ -145,7 +151,7 @@ export function createOutboundRepo(db: Db) {
       await db.$transaction(async (tx) => {
         // The bytes were only needed to send; the message keeps its protobuf (with the media keys).
         await tx.outboundJob.update({ where: { id: job.id }, data: { state: 'done', media: null, heldBy: null } });
-        await tx.message.updateMany({ where: { storeId: job.storeId, id: job.messageId }, data: { payload: Buffer.from(sent.payload), sentAt: sent.at } });
+        await tx.message.updateMany({ where: { storeId: job.storeId, id: job.messageId }, data: { payload: Buffer.from(sent.payload), sentAt: toWhatsAppSecond(sent.at) } });
         // A receipt (or WhatsApp's refusal) may have been recorded already: it is not undone.
         const moved = await tx.message.updateMany({ where: { storeId: job.storeId, id: job.messageId, status: { in: ['queued', 'sending'] } }, data: { status: 'sent' } });
         if (moved.count) await addEvent(tx, job.storeId, job.messageId, 'sent', null);

@@ -49,9 +49,12 @@ describe('sending a text', () => {
     await eventually(() => ctx.h.db.prisma.message.count({ where: { storeId: store.storeId, direction: 'inbound' } }), (n) => n === 1);
     expect((await read(store, accepted.body.id)).body.status).toBe('read');
 
-    // The conversation shows it as the last message, the unread count cleared by the reply.
+    // One conversation; the contact's reply (often in the same WhatsApp second as our send) is the newest.
     const inbox = await ctx.h.request('GET', `/api/client/${store.storeId}/inbox`, { key: store.apiKey });
     expect(inbox.body.data).toHaveLength(1);
+    expect(inbox.body.data[0].lastMessage).toEqual(expect.objectContaining({ text: 'obrigada', direction: 'inbound' }));
+    const thread = await ctx.h.request('GET', `/api/client/${store.storeId}/conversations/${inbox.body.data[0].conversationId}`, { key: store.apiKey });
+    expect(thread.body.messages.map((m: { text: string }) => m.text)).toEqual(['obrigada', text]);
   });
 
   it('goes from the slot the contact last wrote to', async () => {
