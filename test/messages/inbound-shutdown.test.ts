@@ -143,22 +143,34 @@ describe('inbound messages when the daemon process ends mid-burst', () => {
     const lost = new Set(run.lostAtEnd);
     const expected = run.burst.sent.filter((m) => !lost.has(m.id));
     const storedIds = async () => new Set((await inboundRows(db.pool, [run.store.storeId])).map((r) => r.waMessageId));
-    const stored = await eventually(storedIds, (ids) => expected.every((m) => ids.has(m.id)), 120_000);
+    // Everything not lost at the kill is stored, or has been asked for again (see below).
+    const retriedIds = () => new Set(run.contacts.flatMap((c) => c.clientReceipts.peekAll().filter((r) => r.type === 'retry').map((r) => r.id)));
+    const stored = await eventually(storedIds, (ids) => {
+      const asked = retriedIds();
+      return expected.every((m) => ids.has(m.id) || asked.has(m.id));
+    }, 120_000);
     const rows = await inboundRows(db.pool, [run.store.storeId]);
     const missing = run.burst.sent.filter((m) => !stored.has(m.id));
+    // The one message in Baileys' hands at the kill may have been decrypted (its Signal session
+    // advanced and kept) but not receipted: redelivered, it no longer decrypts and the client asks
+    // for a retry, which real WhatsApp answers by re-encrypting and the simulator does not.
+    const retried = new Set(run.contacts.flatMap((c) => c.clientReceipts.peekAll().filter((r) => r.type === 'retry').map((r) => r.id)));
+    const undecryptable = missing.filter((m) => !lost.has(m.id) && retried.has(m.id));
     process.stdout.write(
       `kill -9 mid-burst (${pace}): ${run.sentAtEnd}/${TOTAL} sent at the kill, ${run.storedAtEnd.size} committed, ` +
-        `${run.lostAtEnd.length} receipted but not committed (lost for good: ${run.lostAtEnd.length}/${TOTAL}), ` +
-        `${run.owedAtEnd} unreceipted (redelivered); after the restart ${rows.length} rows, ${missing.length} missing\n`,
+        `${run.lostAtEnd.length} receipted but not committed (lost for good), ${undecryptable.length} decrypted but not receipted ` +
+        `(retry asked; lost here, re-sent by real WhatsApp), ${run.owedAtEnd} unreceipted (redelivered); ` +
+        `after the restart ${rows.length} rows, ${missing.length} missing of ${TOTAL}\n`,
     );
-    // What is missing is exactly the receipted-but-uncommitted window at the kill, nothing else,
-    // and that window is bounded by how far a socket may read ahead of storage.
+    // What is missing is the receipted-but-uncommitted window at the kill, bounded by how far a
+    // socket may read ahead of storage, plus at most the one message being decrypted; nothing else.
     expect(lost.size).toBeLessThanOrEqual(DEFAULT_ENGINE_OPTIONS.inboundBacklogMax);
-    expect(missing.map((m) => m.id).sort()).toEqual([...lost].sort());
+    expect(undecryptable.length).toBeLessThanOrEqual(1);
+    expect(missing.filter((m) => !lost.has(m.id) && !retried.has(m.id))).toEqual([]);
     expect(duplicateKeys(rows)).toEqual([]);
     const textOf = new Map(run.burst.sent.map((m) => [m.id, m.text]));
     expect(rows.filter((r) => r.text !== textOf.get(r.waMessageId))).toEqual([]);
-    expect(rows.length).toBe(TOTAL - lost.size);
+    expect(rows.length).toBe(TOTAL - missing.length);
     expect(await stopped(second)).toEqual({ code: 0 });
   }, 300_000);
 });

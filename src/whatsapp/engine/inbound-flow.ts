@@ -5,6 +5,7 @@
 // only while fewer than `high` messages are between the wire and their commit; the rest waits
 // here and, with the TCP socket paused, at WhatsApp, unreceipted. Loss and drain stay bounded by
 // `high` however fast contacts write; throughput does not suffer, storage being in order per slot.
+// The same gate keeps a chat's order (see pump).
 import type { BinaryNode, WASocket } from '@whiskeysockets/baileys';
 
 type Listener = (...args: unknown[]) => unknown;
@@ -12,12 +13,12 @@ type Listener = (...args: unknown[]) => unknown;
 type RawSocket = { pause(): void; resume(): void } | null | undefined;
 
 /** A message stanza Baileys refuses (a nack) is never emitted: after this it no longer counts. */
-const FORGET_AFTER_MS = 10_000;
+const FORGET_AFTER_MS = 5_000;
 
 export class InboundFlow {
   private readonly queue: unknown[][] = [];
   private readonly baileys: Listener[];
-  /** WebSocket messages handed to Baileys whose frame has not come out of its decoder yet. */
+  /** WebSocket messages handed to Baileys that its decoder has not finished with. */
   private decoding = 0;
   /** Message stanzas Baileys read and has not emitted yet: id → when read. */
   private readonly undelivered = new Map<string, number>();
@@ -44,7 +45,6 @@ export class InboundFlow {
 
   /** A stanza came out of Baileys' decoder. */
   frame(node: BinaryNode | Uint8Array): void {
-    this.decoding = Math.max(0, this.decoding - 1);
     if (!(node instanceof Uint8Array) && node.tag === 'message' && node.attrs.id) this.undelivered.set(node.attrs.id, Date.now());
     this.pump();
   }
@@ -103,10 +103,19 @@ export class InboundFlow {
         this.again = false;
         // Closed: Baileys reads nothing more, and what waits here was never receipted.
         if (!this.sock.ws.isOpen) this.queue.length = 0;
-        while (this.queue.length && !this.draining && this.inFlight() < this.high) {
-          this.decoding += 1;
+        // One message in Baileys' hands at a time: it decrypts them one by one anyway (a mutex), but
+        // lets them overtake each other on the way there (LID mapping work of uneven length), which
+        // reorders a chat's messages; handed over one at a time they come out in wire order.
+        while (this.queue.length && !this.draining && this.inFlight() < this.high && this.decoding + this.undelivered.size === 0) {
           const args = this.queue.shift()!;
-          for (const listener of this.baileys) void listener(...args);
+          for (const listener of this.baileys) {
+            this.decoding += 1;
+            // Baileys' listener resolves once it decoded every frame of this data (or kept a partial one).
+            void Promise.resolve(listener(...args)).finally(() => {
+              this.decoding -= 1;
+              this.pump();
+            });
+          }
         }
         // A login's backlog waits in Baileys' event buffer for WhatsApp's "offline done", which
         // may be held back here behind it: release it.
