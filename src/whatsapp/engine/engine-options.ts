@@ -43,6 +43,13 @@ export interface EngineOptions {
   commandRetentionMs: number;
   /** The lock connection must answer a heartbeat this often, or the process gives up its slots. */
   lockHeartbeatMs: number;
+  /**
+   * Inbound messages of one socket emitted and not yet stored before it stops reading
+   * (inbound-flow.ts): the bound on what a kill -9 loses per slot and on a graceful stop's drain.
+   */
+  inboundBacklogMax: number;
+  /** How long a graceful stop waits for what a socket already read to be stored before it closes. */
+  stopDrainMs: number;
   /** Signal key writes commit with synchronous_commit=off (AUTH_ASYNC_KEY_COMMIT; BENCHMARKS.md). */
   asyncAuthKeyCommit: boolean;
 }
@@ -63,4 +70,6 @@ export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'maxSlots'> = {
   commandRetentionMs: 7 * 24 * 60 * 60_000,
   lockHeartbeatMs: 5_000,
   asyncAuthKeyCommit: true,
+  inboundBacklogMax: 50,
+  stopDrainMs: 5_000,
 };

@@ -109,7 +109,7 @@ export class SessionEngine implements SlotEngine {
     this.closing = true;
     clearInterval(this.scanTimer);
     await this.scanning;
-    await Promise.all([...this.supervisors.values()].map((s) => s.stop('disconnected')));
+    await Promise.all([...this.supervisors.values()].map((s) => s.stop('disconnected', { drain: true })));
     this.supervisors.clear();
     await this.deps.bus.drain();
     this.recorder.close();

@@ -11,6 +11,7 @@ import { backoffDelay } from './backoff.js';
 import { decideOnClose } from './disconnect-policy.js';
 import type { EngineOptions } from './engine-options.js';
 import { KnownAddresses } from './known-addresses.js';
+import { InboundFlow } from './inbound-flow.js';
 import { LivenessWatch } from './liveness-watch.js';
 import type { TSlotStatus } from '../../kernel/index.js';
 import { baileysLogger, qrLifetimeMs, socketConfig } from './socket-config.js';
@@ -42,6 +43,7 @@ type Details = Omit<SessionStatusEvent, 'storeId' | 'slot' | 'status' | 'at'>;
 export class SlotSupervisor {
   status: TSlotStatus = 'connecting';
   private sock: WASocket | undefined;
+  private flow: InboundFlow | undefined;
   private auth: PostgresAuthState | undefined;
   private generation = 0;
   private failedAttempts = 0;
@@ -78,10 +80,15 @@ export class SlotSupervisor {
     await this.openSocket();
   }
 
-  /** Closes the socket without logging out (the link stays valid) and flushes auth writes. */
-  async stop(status: TSlotStatus | null): Promise<void> {
+  /**
+   * Closes the socket without logging out (the link stays valid) and flushes auth writes. With
+   * `drain` (a graceful shutdown) it first stops reading and lets what was read be stored: those
+   * messages are receipted already, WhatsApp would not send them again.
+   */
+  async stop(status: TSlotStatus | null, { drain = false }: { drain?: boolean } = {}): Promise<void> {
     this.stopped = true;
     this.clearTimers();
+    if (drain && this.sock) await this.flow?.drain(this.deps.options.stopDrainMs);
     if (this.sock) {
       this.planned = 'stop';
       this.sock.end(undefined);
@@ -210,6 +217,7 @@ export class SlotSupervisor {
     this.qrCount = 0;
     const sock = makeWASocket(socketConfig(this.deps.options, auth.state, this.baileysLog, { storeKeepsHistory }));
     this.sock = sock;
+    const flow = (this.flow = new InboundFlow(sock, this.deps.options.inboundBacklogMax));
     this.liveness.reset();
     const current = () => generation === this.generation && !this.stopped;
 
@@ -229,8 +237,10 @@ export class SlotSupervisor {
           const event = change ? null : toMessageReceived(this.ref, known, delivery);
           const own = change || event ? null : toMessageSent(this.ref, known, delivery, sock.user);
           if (change) void this.deps.bus.emit('message.changed', change);
-          if (event) void this.deps.bus.emit('message.received', event);
+          if (event) flow.track(this.deps.bus.emit('message.received', event));
           if (own) void this.deps.bus.emit('message.sent', own);
+          // Counted as out of Baileys only once it is on the bus (a LID lookup may hold it a moment).
+          flow.emitted([known.key?.id]);
         });
         this.reportStatus(toOwnMessageStatus(this.ref, m));
       }
@@ -242,7 +252,10 @@ export class SlotSupervisor {
     sock.ev.on('messages.update', (updates) => {
       for (const u of updates) this.reportStatus(toMessageStatus(this.ref, u));
     });
-    sock.ws.on('frame', () => this.liveness.frame());
+    sock.ws.on('frame', (frame: Parameters<InboundFlow['frame']>[0]) => {
+      this.liveness.frame();
+      flow.frame(frame);
+    });
   }
 
   private async onConnectionUpdate(update: Partial<ConnectionState>, current: () => boolean): Promise<void> {
