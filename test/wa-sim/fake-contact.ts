@@ -318,6 +318,13 @@ export class FakeContact {
     });
   }
 
+  /** Messages of this contact the client refused (`<ack error=…>`: e.g. 487, it could not decrypt). */
+  readonly clientNacks = new AsyncQueue<{ id: string; error: string }>();
+
+  recordClientNack(nack: { id: string; error: string }): void {
+    this.clientNacks.push(nack);
+  }
+
   recordChatState(state: { state: ChatState; at: number }): void {
     this.chatStates.push(state);
   }

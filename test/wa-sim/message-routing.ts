@@ -54,3 +54,14 @@ export function routeClientReceipt(receipt: BinaryNode, connection: SimConnectio
   if (type !== 'retry') phone.receipted(connection.device!.id, ids);
   for (const messageId of ids) contact?.recordClientReceipt({ id: messageId, type: type ?? 'delivery' });
 }
+
+/**
+ * The client's `<ack class=message error=…>` for a contact's message: it could not take it (a
+ * message it cannot decrypt, its storage failing). The message stays owed (no receipt), so it
+ * comes again at the next login; the contact records the refusal.
+ */
+export function routeClientNack(ack: BinaryNode, phone: Phone): void {
+  const { id, to, error } = ack.attrs;
+  if (ack.attrs.class !== 'message' || !error || !id || !to) return;
+  phone.findContact(to)?.recordClientNack({ id, error });
+}

@@ -14,7 +14,7 @@ import { SimGroup, type GroupOptions } from './groups.js';
 import { DeviceLinking } from './linking.js';
 import { routeClientChatState } from './chat-states.js';
 import { MediaHost } from './media-host.js';
-import { routeClientMessage, routeClientReceipt } from './message-routing.js';
+import { routeClientMessage, routeClientNack, routeClientReceipt } from './message-routing.js';
 import { DEFAULT_QR_REF_COUNT } from './pairing.js';
 import { Phone } from './phone.js';
 
@@ -241,6 +241,7 @@ export class WhatsAppSimulator {
     if (node.tag === 'message') return routeClientMessage(node, connection, phone);
     if (node.tag === 'receipt') return routeClientReceipt(node, connection, phone);
     if (node.tag === 'chatstate') return routeClientChatState(node, phone);
+    if (node.tag === 'ack') return routeClientNack(node, phone);
   }
 
   private onClose(connection: SimConnection): void {
