@@ -148,7 +148,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   });
   const media = createMediaService({ repo: createMediaRepo(database.prisma), worker: mediaWorker });
   const messages = createMessagesService({
-    inbound: createInboundRepo(database.prisma),
+    inbound: createInboundRepo(database.prisma, database.pool),
     inbox: createInboxRepo(database.prisma),
     log: logger.child({ component: 'messages' }),
     media,

@@ -1,33 +1,12 @@
 // Storing one inbound message: its contact (one per person per store, holding both the phone
 // number JID and the LID), its conversation thread and the row itself — in one transaction, so a
 // crash never leaves a contact or a thread without the message that made it.
+import type pg from 'pg';
 import type { Db, Prisma } from '../db/prisma.js';
+import { storeKnownInbound } from './inbound-queries.js';
+import type { InboundRow, StoredInbound } from './inbound-row.js';
 
-export interface InboundRow {
-  storeId: string;
-  slot: number;
-  waMessageId: string;
-  remoteJid: string;
-  /** The person's two addresses, as far as WhatsApp told us. */
-  jidPn: string | null;
-  jidLid: string | null;
-  pushName: string | null;
-  type: string;
-  text: string | null;
-  metadata: Prisma.InputJsonObject;
-  payload: Uint8Array;
-  sentAt: Date;
-  /** Group messages get a contact (the member) but no conversation thread. */
-  isGroup: boolean;
-}
-
-export interface StoredInbound {
-  /** False when the message was already stored (a redelivery). */
-  stored: boolean;
-  messageId: string;
-  contactId: string;
-  conversationId: string | null;
-}
+export type { InboundRow, StoredInbound } from './inbound-row.js';
 
 /** A thread stays the same while the last message in it is younger than this. */
 export const THREAD_WINDOW_MS = 24 * 60 * 60_000;
@@ -92,7 +71,8 @@ function changedMetadata(metadata: Record<string, unknown>, c: MessageChange): P
   return { ...metadata, reactions } as Prisma.InputJsonObject;
 }
 
-export function createInboundRepo(db: Db) {
+/** With `pool`, a known person's message into their open thread takes the one-statement path (inbound-queries.ts). */
+export function createInboundRepo(db: Db, pool?: pg.Pool) {
   return {
     /** Applies a revoke, edit or reaction to the message it targets; false when we never stored that message. */
     async applyChange(c: MessageChange): Promise<boolean> {
@@ -114,6 +94,8 @@ export function createInboundRepo(db: Db) {
 
     /** Stores the message once per (store, slot, WhatsApp id); a redelivery changes nothing. */
     async store(row: InboundRow): Promise<StoredInbound> {
+      const known = pool ? await storeKnownInbound(pool, row) : null;
+      if (known) return known;
       return db.$transaction(async (tx) => {
         const existing = await tx.message.findUnique({
           where: { storeId_slot_direction_waMessageId: { storeId: row.storeId, slot: row.slot, direction: 'inbound', waMessageId: row.waMessageId } },
