@@ -19,6 +19,17 @@ export interface NewSend {
   metadata: Prisma.InputJsonObject;
   notBefore: Date;
   heldBy: string | null;
+  idempotencyKey: string | null;
+}
+
+/** What a send was answered with, found again by its Idempotency-Key. */
+export interface AcceptedSend {
+  messageId: string;
+  slot: number;
+  toJid: string;
+  notBefore: Date;
+  heldBy: string | null;
+  status: string;
 }
 
 export interface ClaimedJob {
@@ -88,11 +99,20 @@ export function createOutboundRepo(db: Db) {
             media: send.media ? new Uint8Array(send.media) : null,
             notBefore: send.notBefore,
             heldBy: send.heldBy,
+            idempotencyKey: send.idempotencyKey,
           },
         });
         await tx.$executeRaw`SELECT pg_notify(${SLOT_CHANNELS.work}, ${JSON.stringify({ storeId: send.storeId, slot: send.slot })})`;
         return { messageId: message.id };
       });
+    },
+
+    async acceptedByKey(storeId: string, idempotencyKey: string): Promise<AcceptedSend | null> {
+      const job = await db.outboundJob.findUnique({
+        where: { storeId_idempotencyKey: { storeId, idempotencyKey } },
+        select: { messageId: true, slot: true, toJid: true, notBefore: true, heldBy: true, message: { select: { status: true } } },
+      });
+      return job ? { messageId: job.messageId, slot: job.slot, toJid: job.toJid, notBefore: job.notBefore, heldBy: job.heldBy, status: job.message.status } : null;
     },
 
     /** A new owner's first act: jobs a previous owner was sending when it died are pending again. */

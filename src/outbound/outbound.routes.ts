@@ -5,7 +5,7 @@ import type { OpenApiRegistry } from '../http/openapi.js';
 import { withLimit, type RateLimits } from '../http/rate-limits.js';
 import { parseBody, parseParams } from '../http/validate.js';
 import type { OutboundService } from './outbound.service.js';
-import { ZCheckNumbersBody, ZCheckNumbersResult, ZMessageParams, ZSendAccepted, ZSendRequest, ZSendSettings, ZSendSettingsPatch, ZSentMessage, ZStoreParams } from './outbound.schemas.js';
+import { ZCheckNumbersBody, ZCheckNumbersResult, ZIdempotencyKey, ZMessageParams, ZSendAccepted, ZSendRequest, ZSendSettings, ZSendSettingsPatch, ZSentMessage, ZStoreParams } from './outbound.schemas.js';
 
 export function outboundRouter(deps: {
   outbound: OutboundService;
@@ -19,11 +19,12 @@ export function outboundRouter(deps: {
   const tag = 'messages';
   const base = '/api/whatsapp/:storeId/messages';
 
-  openapi.add({ method: 'post', path: base, summary: 'Queue a message: sent in order by the slot\'s owner, within the send governor\'s limits', tag, auth: 'store', params: ZStoreParams, body: ZSendRequest, responses: { 202: ZSendAccepted } });
+  openapi.add({ method: 'post', path: base, summary: 'Queue a message: sent in order by the slot\'s owner, within the send governor\'s limits (an Idempotency-Key header makes a retry safe)', tag, auth: 'store', params: ZStoreParams, body: ZSendRequest, responses: { 202: ZSendAccepted } });
   router.post(base, storeKey, async (req, res) => {
     const { storeId } = parseParams(ZStoreParams, req);
     const request = parseBody(ZSendRequest, req);
-    res.status(202).json(await outbound.send(storeId, request));
+    const idempotencyKey = ZIdempotencyKey.parse(req.get('idempotency-key'));
+    res.status(202).json(await outbound.send(storeId, request, idempotencyKey));
   });
 
   openapi.add({ method: 'get', path: `${base}/:id`, summary: 'A message with every status it went through', tag, auth: 'store', params: ZMessageParams, responses: { 200: ZSentMessage } });

@@ -69,9 +69,16 @@ export const isMediaRequest = (r: TSendRequest): r is TMediaRequest => ['image',
 export const ZStoreParams = z.strictObject({ storeId: ZStoreId });
 export const ZMessageParams = z.strictObject({ storeId: ZStoreId, id: ZId });
 
+/** `Idempotency-Key` header: a retried request with the same key gets the first one's message. */
+export const ZIdempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,128}$/, 'must be 1 to 128 visible ASCII characters')
+  .optional()
+  .describe('Idempotency-Key header');
+
 export const ZSendAccepted = z.object({
   id: z.string(),
-  status: z.literal('queued'),
+  status: z.string().describe('queued; for a retried Idempotency-Key, the message\'s status now'),
   slot: z.number().int(),
   to: z.string().describe('the JID it goes to'),
   notBefore: z.iso.datetime().describe('not sent before this instant (a delay or a limit)'),

@@ -13,7 +13,7 @@ import { fetchMedia, type MediaFetchOptions } from './media-fetch.js';
 import { textOf, type QueuedRequest } from './message-content.js';
 import { checkNumbers, numbersToJids } from './number-check.js';
 import { isMediaRequest, type TCheckNumbersBody, type TCheckNumbersResult, type TSendAccepted, type TSendRequest, type TSendSettings, type TSendSettingsPatch, type TSentMessage } from './outbound.schemas.js';
-import type { OutboundRepo } from './outbound.repo.js';
+import type { AcceptedSend, OutboundRepo } from './outbound.repo.js';
 import { resolveRecipient } from './recipient.js';
 import type { SendGovernor } from './send-governor.js';
 import type { SendLookupsRepo } from './send-lookups.repo.js';
@@ -103,7 +103,23 @@ export function createOutboundService(deps: OutboundDeps) {
     return { ...kept, ...refs };
   }
 
-  async function send(storeId: string, request: TSendRequest): Promise<TSendAccepted> {
+  const acceptedView = (a: AcceptedSend): TSendAccepted => ({ id: a.messageId, status: a.status, slot: a.slot, to: a.toJid, notBefore: a.notBefore.toISOString(), heldBy: a.heldBy });
+
+  /** With an Idempotency-Key, a repeat (or a concurrent twin) answers with the first send's message. */
+  async function send(storeId: string, request: TSendRequest, idempotencyKey?: string): Promise<TSendAccepted> {
+    if (!idempotencyKey) return sendOnce(storeId, request, null);
+    const earlier = await repo.acceptedByKey(storeId, idempotencyKey);
+    if (earlier) return acceptedView(earlier);
+    try {
+      return await sendOnce(storeId, request, idempotencyKey);
+    } catch (err) {
+      const twin = (err as { code?: string }).code === 'P2002' ? await repo.acceptedByKey(storeId, idempotencyKey) : null;
+      if (twin) return acceptedView(twin);
+      throw err;
+    }
+  }
+
+  async function sendOnce(storeId: string, request: TSendRequest, idempotencyKey: string | null): Promise<TSendAccepted> {
     const { policy, timezone, defaultCountry } = await governor.policyOf(storeId);
     const toJid = resolveRecipient(request.to, defaultCountry);
     const refs = await references(storeId, request);
@@ -132,6 +148,7 @@ export function createOutboundService(deps: OutboundDeps) {
       },
       notBefore,
       heldBy,
+      idempotencyKey,
     });
     log.info({ storeId, slot, messageId, type: request.type }, 'send queued');
     return { id: messageId, status: 'queued', slot, to: toJid, notBefore: notBefore.toISOString(), heldBy };

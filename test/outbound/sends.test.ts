@@ -70,6 +70,26 @@ describe('sending a text', () => {
     expect((await viaTwo.waitForText('respondendo pelo 2')).text).toBe('respondendo pelo 2');
   });
 
+  it('with an Idempotency-Key, a retried or doubled request is the same message, sent once', async () => {
+    const store = await ctx.h.createStore('Retry Store');
+    await linkSlot(ctx.h, ctx.sim, store, 1, '5511955551004');
+    const contact = ctx.sim.phone('5511955551004').contact('5511988881004');
+    const post = (key: string) =>
+      ctx.h.request('POST', `/api/whatsapp/${store.storeId}/messages`, { key: store.apiKey, headers: { 'idempotency-key': key }, body: { to: contact.pnJid, type: 'text', text: 'só uma vez' } });
+    const [a, b] = await Promise.all([post('pedido-42'), post('pedido-42')]);
+    const c = await post('pedido-42');
+    expect([a.status, b.status, c.status]).toEqual([202, 202, 202]);
+    expect(new Set([a.body.id, b.body.id, c.body.id]).size).toBe(1);
+    await contact.waitForText('só uma vez');
+    await send(store, { to: contact.pnJid, type: 'text', text: 'marcador' });
+    await contact.waitForText('marcador');
+    expect(contact.inbox.peekAll().filter((m) => m.text === 'só uma vez')).toEqual([]);
+    expect(await ctx.h.db.prisma.message.count({ where: { storeId: store.storeId, text: 'só uma vez' } })).toBe(1);
+    // A key is visible ASCII, at most 128 characters.
+    const bad = await post('x'.repeat(129));
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+  });
+
   it('with no connected slot is a 409 that says so, and writes nothing', async () => {
     const store = await ctx.h.createStore('Unlinked Store');
     const res = await send(store, { to: '+5511988881003', type: 'text', text: 'ninguém' });
