@@ -52,7 +52,16 @@ export class OpenApiRegistry {
           ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }
           : { description: 'No content' };
       }
-      responses.default = { description: 'Error', content: { 'application/json': { schema: jsonSchema(ZErrorBody, 'output') } } };
+      const error = (description: string) => ({ description, content: { 'application/json': { schema: jsonSchema(ZErrorBody, 'output') } } });
+      // What any route may answer besides its own outcomes (the error middleware and the limits).
+      if (r.params || r.query || r.body) responses['400'] ??= error('Invalid input: details lists the issues');
+      if (r.auth !== 'none') {
+        responses['401'] ??= error('No key, or a key that matches nothing');
+        if (r.auth === 'store') responses['403'] ??= error("Another store's key");
+        responses['429'] ??= error('Rate limited: retry after the Retry-After header');
+      }
+      responses['503'] ??= error('The database is unavailable: retry after the Retry-After header');
+      responses.default = error('Error');
       paths[path] ??= {};
       paths[path][r.method] = {
         summary: r.summary,

@@ -93,5 +93,10 @@ describe('HTTP basics', () => {
     expect(create.requestBody.content['application/json'].schema.properties.name.type).toBe('string');
     expect(create.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
     expect(res.body.paths['/api/stores/{storeId}'].get.security).toEqual([{ storeKey: [] }]);
+    // Every route documents the answers it shares with the others, in the one error shape.
+    const send = res.body.paths['/api/whatsapp/{storeId}/messages'].post.responses;
+    expect(Object.keys(send).sort()).toEqual(['202', '400', '401', '403', '429', '503', 'default']);
+    expect(send['429'].content['application/json'].schema.properties.error.required).toEqual(expect.arrayContaining(['code', 'message', 'requestId']));
+    expect(Object.keys(res.body.paths['/health'].get.responses)).not.toContain('401');
   });
 });
