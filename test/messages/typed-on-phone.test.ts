@@ -2,6 +2,7 @@
 // messages too: WhatsApp copies them to the linked slot, and they land in the contact's
 // conversation once. The daemon's own sends, which Baileys reports the same way, are not stored twice.
 import { describe, expect, it } from '@jest/globals';
+import { proto } from '@whiskeysockets/baileys';
 import { useDaemonSuite, waitForEvent } from '../support/daemon-harness.js';
 import { eventually } from '../support/eventually.js';
 import { linkSlot } from '../support/link-slot.js';
@@ -88,5 +89,25 @@ describe('messages typed on the phone', () => {
     const rows = await ctx.h.db.prisma.message.findMany({ where: { storeId: store.storeId } });
     expect(rows).toEqual([expect.objectContaining({ id: accepted.body.id, waMessageId: received.id, direction: 'outbound' })]);
     expect(rows[0]!.metadata).not.toHaveProperty('origin');
+  });
+
+  it('an edit or a delete-for-everyone made on the phone changes the stored message', async () => {
+    const store = await ctx.h.createStore('Phone Changes Store');
+    await linkSlot(ctx.h, ctx.sim, store, 1, '5511955552009');
+    const phone = ctx.sim.phone('5511955552009');
+    const contact = phone.contact(undefined, { pushName: 'Lia' });
+    await contact.sendText('oi');
+    const id = await phone.typeOnPhone(contact, 'a pizza custa R$ 40');
+    await waitForEvent(ctx.h, 'message.sent', (e) => e.waMessageId === id);
+    const row = () => ctx.h.db.prisma.message.findFirst({ where: { storeId: store.storeId, waMessageId: id } });
+    const key = { remoteJid: contact.lidJid, fromMe: true, id };
+
+    await phone.typeOnPhone(contact, { protocolMessage: { key, type: proto.Message.ProtocolMessage.Type.MESSAGE_EDIT, editedMessage: { conversation: 'a pizza custa R$ 45' } } });
+    expect((await eventually(row, (m) => m?.text === 'a pizza custa R$ 45'))?.text).toBe('a pizza custa R$ 45');
+    await phone.typeOnPhone(contact, { protocolMessage: { key, type: proto.Message.ProtocolMessage.Type.REVOKE } });
+    const deleted = await eventually(row, (m) => (m?.metadata as { deleted?: boolean })?.deleted === true);
+    expect([deleted?.text, (deleted?.metadata as { deleted?: boolean }).deleted]).toEqual([null, true]);
+    // Changes are not messages of their own.
+    expect(await ctx.h.db.prisma.message.count({ where: { storeId: store.storeId } })).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { BinaryNode } from '@whiskeysockets/baileys';
+import type { BinaryNode, proto } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import { digitsOnly, type Account, type AccountRegistry } from './accounts.js';
 import type { SimConnection } from './connection.js';
@@ -115,9 +115,9 @@ export class Phone implements ContactTransport {
    * contact's chat. Resolves with the message id. The contact's side is not modelled (its inbox
    * stays as it was).
    */
-  typeOnPhone(contact: FakeContact, text: string, { addressing, id }: { addressing?: Addressing; id?: string } = {}): Promise<string> {
+  typeOnPhone(contact: FakeContact, content: string | proto.IMessage, { addressing, id }: { addressing?: Addressing; id?: string } = {}): Promise<string> {
     const mode = addressing ?? (contact.identity === 'pn-only' ? 'pn' : 'lid');
-    const { sender, message } = typedOnPhoneStanza(this.lidJid, contact, { conversation: text }, mode);
+    const { sender, message } = typedOnPhoneStanza(this.lidJid, contact, typeof content === 'string' ? { conversation: content } : content, mode);
     return this.primaryDevice().sendAs(message, sender, { id });
   }
 

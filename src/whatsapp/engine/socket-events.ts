@@ -84,15 +84,17 @@ function toDate(timestamp: WAMessage['messageTimestamp']): Date {
 }
 
 /**
- * A contact's change to an earlier message (revoke, edit, reaction), or null. WhatsApp sends each
- * as a message of its own; it is not a new message of the chat.
+ * A change to an earlier message (revoke, edit, reaction), or null. WhatsApp sends each as a
+ * message of its own; it is not a new message of the chat. A contact's, or — for a revoke or an
+ * edit — the store owner's own, made on the phone (our reactions are kept as sent messages).
  */
 export function toMessageChange(ref: SlotRef, m: WAMessage): MessageChangedEvent | null {
   const key = m.key;
-  if (!key?.remoteJid || key.fromMe) return null;
+  if (!key?.remoteJid) return null;
+  const protocol = m.message?.protocolMessage;
+  if (key.fromMe && !protocol) return null;
   const from = jidNormalizedUser(key.participant || key.remoteJid);
   const base = { ...ref, remoteJid: jidNormalizedUser(key.remoteJid), from, at: toDate(m.messageTimestamp) };
-  const protocol = m.message?.protocolMessage;
   if (protocol?.key?.id && protocol.type === proto.Message.ProtocolMessage.Type.REVOKE) {
     return { ...base, targetWaMessageId: protocol.key.id, change: 'revoked', text: null, reaction: null };
   }
