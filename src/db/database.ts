@@ -40,7 +40,8 @@ export async function openDatabase(
       singleBackend,
       statementTimeoutMs: opts.statementTimeoutMs,
       connectTimeoutMs: opts.connectTimeoutMs,
-      onIdleError: (err) => log.warn({ err }, 'an idle database connection failed; the pool replaces it'),
+      // Only what it says: pg hangs the whole client (its parameters, its statements) on the error.
+      onIdleError: (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'an idle database connection failed; the pool replaces it'),
     });
     await connections.pool.query('SELECT 1');
     return {

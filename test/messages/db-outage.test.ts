@@ -76,6 +76,7 @@ describe('the database drops the daemon mid-burst', () => {
     expect({ stored, missing: missing.slice(0, 5), owed: suite.sim.phone('5511955557001').unreceiptedIds(1).length }).toEqual({ stored: 105, missing: [], owed: 0 });
     const { rows } = await db.pool.query('SELECT text, count(*)::int AS n FROM messages WHERE store_id = $1 GROUP BY text HAVING count(*) > 1 AND text <> $2', [store.storeId, 'primeira']);
     expect(rows).toEqual([]);
-    expect(daemon.output()).toMatch(/the database is unavailable; retrying/);
+    // The daemon saw the cuts (a write retried, an auth write refused, or idle connections replaced).
+    expect(daemon.output()).toMatch(/the database is unavailable; retrying|auth key write failed|an idle database connection failed/);
   }, 240_000);
 });
