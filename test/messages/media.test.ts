@@ -3,6 +3,7 @@
 // daemon downloads, checks and keeps them, and serves the same bytes to the store's key only.
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
+import { eventually } from '../support/eventually.js';
 import { useDaemonSuite } from '../support/daemon-harness.js';
 import { linkSlot } from '../support/link-slot.js';
 
@@ -10,15 +11,6 @@ const MAX_BYTES = 200_000;
 const ctx = useDaemonSuite({ env: { MEDIA_MAX_BYTES: String(MAX_BYTES) } });
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await read();
-  while (!done(last) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    last = await read();
-  }
-  return last;
-}
 
 async function getBytes(path: string, key?: string) {
   const response = await fetch(`${ctx.h.daemon.url}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });

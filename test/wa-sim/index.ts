@@ -7,7 +7,6 @@ export { trustSimulatorRoot, makeCertificateChain } from './cert-chain.js';
 export { Phone } from './phone.js';
 export { MediaHost, MEDIA_HOSTNAME } from './media-host.js';
 export { SimGroup, type GroupOptions } from './groups.js';
-export { routeMediaTo } from './media-route.js';
 export { FakeContact, type SendOptions, type GroupAddress, type ContactIdentity, type Addressing, type ReceiptKind, type ReceivedMessage, type ClientReceipt } from './fake-contact.js';
 export type { ClientVersion, Flapping } from './failures.js';
 export { makeMemoryAuthState, makeMemoryKeyStore } from './memory-auth-state.js';

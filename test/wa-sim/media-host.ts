@@ -13,7 +13,7 @@ import {
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici-types';
 import { makeSelfSignedCert } from './media-cert.js';
-import { routeMediaTo } from './media-route.js';
+import { routeMediaTo } from '../../src/messages/media-route.js';
 
 /** The host WhatsApp puts in media URLs; Baileys falls back to it when a message has no `url`. */
 export const MEDIA_HOSTNAME = 'mmg.whatsapp.net';
@@ -43,8 +43,9 @@ export class MediaHost {
     readonly certPem: string,
     private readonly log: Logger,
   ) {
-    const route = routeMediaTo(this.port, certPem);
-    this.dispatcher = route.dispatcher;
+    // The daemon's own test-only route (WA_MEDIA_HOST), so the simulator's clients reach it the same way.
+    const route = routeMediaTo({ host: `127.0.0.1:${this.port}`, caPem: certPem });
+    this.dispatcher = route.requestInit.dispatcher;
     this.uploadAgent = route.uploadAgent;
   }
 
