@@ -4,11 +4,10 @@
 import type { Logger } from 'pino';
 import type { MessageReceivedEvent } from '../events/domain-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
-import { retryWhileTransient } from '../events/durable-retry.js';
-import { isDatabaseUnavailableError } from '../http/dependency-errors.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
 import type { InboundRepo, InboundRow, StoredInbound } from './inbound.repo.js';
 import type { InboxRepo } from './inbox.repo.js';
+import { storeRetrying } from './storage-retries.js';
 import type { MediaService } from './media.service.js';
 import type { TConversationPage, TCursor, TInboxPage } from './messages.schemas.js';
 
@@ -35,38 +34,12 @@ export function toInboundRow(e: MessageReceivedEvent): InboundRow {
   };
 }
 
-/**
- * How long a message's write is retried while Postgres is unreachable (a restart, a failover, a
- * full disk): the slot's later events wait behind it, in memory, in order.
- */
-export const STORAGE_RETRY_MS = 5 * 60_000;
-
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: unknown } | null)?.code === 'P2002';
-}
-
 export function createMessagesService(deps: { inbound: InboundRepo; inbox: InboxRepo; log: Logger; media?: Pick<MediaService, 'queueFor'> }) {
   const { inbound, inbox, log } = deps;
 
-  const untilDatabaseAnswers = <T>(what: string, work: () => Promise<T>) =>
-    retryWhileTransient(work, { isTransient: isDatabaseUnavailableError, maxMs: STORAGE_RETRY_MS, log, what });
-
   async function storeInbound(e: MessageReceivedEvent): Promise<StoredInbound> {
     const row = toInboundRow(e);
-    return untilDatabaseAnswers('storing an inbound message', () => storeOnce(e, row));
-  }
-
-  async function storeOnce(e: MessageReceivedEvent, row: InboundRow): Promise<StoredInbound> {
-    // The same person writing to two slots at once races on the contact and the open thread;
-    // the loser's transaction rolled back whole and finds the winner's rows on its next try.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await inbound.store(row);
-      } catch (err) {
-        if (!isUniqueViolation(err) || attempt >= 3) throw err;
-        log.debug({ attempt, storeId: e.storeId, slot: e.slot }, 'inbound message raced another write; retrying');
-      }
-    }
+    return storeRetrying('storing an inbound message', () => inbound.store(row), log, { storeId: e.storeId, slot: e.slot });
   }
 
   return {
@@ -89,7 +62,7 @@ export function createMessagesService(deps: { inbound: InboundRepo; inbox: Inbox
           'message.changed',
           'message-storage',
           async (e) => {
-            if (!(await untilDatabaseAnswers('applying a message change', () => inbound.applyChange(e)))) log.debug({ storeId: e.storeId, slot: e.slot, change: e.change }, 'change to a message never stored here: ignored');
+            if (!(await storeRetrying('applying a message change', () => inbound.applyChange(e), log, { storeId: e.storeId, slot: e.slot }))) log.debug({ storeId: e.storeId, slot: e.slot, change: e.change }, 'change to a message never stored here: ignored');
           },
           { durable: true },
         ),

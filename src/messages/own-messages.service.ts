@@ -6,6 +6,7 @@ import type { MessageSentEvent } from '../events/domain-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import type { MediaService } from './media.service.js';
 import type { OwnMessagesRepo, OwnRow, StoredOwn } from './own-messages.repo.js';
+import { storeRetrying } from './storage-retries.js';
 
 const isLid = (jid: string | null | undefined) => Boolean(jid?.endsWith('@lid'));
 const isPn = (jid: string | null | undefined) => Boolean(jid?.endsWith('@s.whatsapp.net'));
@@ -28,22 +29,13 @@ export function toOwnRow(e: MessageSentEvent): OwnRow {
   };
 }
 
-const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === 'P2002';
-
 export function createOwnMessagesService(deps: { repo: OwnMessagesRepo; log: Logger; media?: Pick<MediaService, 'queueFor'> }) {
   const { repo, log } = deps;
 
   async function storeOwn(e: MessageSentEvent): Promise<StoredOwn> {
     const row = toOwnRow(e);
-    // As for inbound: a race on the contact or the open thread rolled back whole; the next try finds the winner's rows.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await repo.store(row);
-      } catch (err) {
-        if (!isUniqueViolation(err) || attempt >= 3) throw err;
-        log.debug({ attempt, storeId: e.storeId, slot: e.slot }, 'own message raced another write; retrying');
-      }
-    }
+    // As for inbound: retried while the database is away, and after a lost race on the contact or thread.
+    return storeRetrying('storing an own message', () => repo.store(row), log, { storeId: e.storeId, slot: e.slot });
   }
 
   return {
