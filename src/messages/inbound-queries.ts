@@ -1,9 +1,10 @@
 // The inbound hot path in one statement: a known person (exactly one contact, nothing to fill in)
 // writing into their open, recent thread — nearly every message once a chat is going. The row,
 // the thread's unread count and last-message time commit together, atomically, in one round
-// trip instead of an interactive transaction's eight. Anything else (a new person, a second
-// address to record, a new push name, a thread to open or reopen, a group) answers `null` and
-// inbound.repo.ts takes the general path.
+// trip instead of an interactive transaction's eight, and the messages of every slot that arrive
+// together share that statement and its commit (inbound.repo.ts batches them). Anything else (a
+// new person, a second address to record, a new push name, a thread to open or reopen, a group)
+// answers `null` and inbound.repo.ts takes the general path.
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { InboundRow, StoredInbound } from './inbound-row.js';
@@ -20,58 +21,75 @@ export function newRowId(): string {
   return `c${Date.now().toString(36).padStart(8, '0')}${counter.toString(36).padStart(4, '0')}${fingerprint}${randomBytes(6).toString('hex').slice(0, 8)}`;
 }
 
+// Every row of the batch is one element of each array; a row qualifies when its person is exactly
+// one contact that already holds what the row says (addresses, push name) and that person's
+// latest thread is open and recent. The thread counters add up per thread: one contact's several
+// messages in a batch (two slots at once) count each.
 const STORE_KNOWN = `
-WITH found AS (
-  SELECT id, jid_pn, jid_lid, push_name FROM contacts
-  WHERE store_id = $1 AND (jid_pn = $2 OR jid_lid = $3)
-  LIMIT 2
-), person AS (
-  SELECT id FROM found
-  WHERE (SELECT count(*) FROM found) = 1
-    AND ($2::text IS NULL OR jid_pn = $2) AND ($3::text IS NULL OR jid_lid = $3)
-    AND ($4::text IS NULL OR push_name = $4)
-), latest AS (
-  SELECT c.id, c.status, c.last_message_at, c.started_at FROM conversations c, person
-  WHERE c.store_id = $1 AND c.contact_id = person.id
-  ORDER BY c.started_at DESC LIMIT 1
-), thread AS (
-  SELECT id FROM latest WHERE status = 'open' AND $5::timestamptz - COALESCE(last_message_at, started_at) < interval '24 hours'
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
+                       $8::text[], $9::text[], $10::text[], $11::text[], $12::jsonb[], $13::bytea[], $14::bool[])
+    AS i(store_id, slot, jid_pn, jid_lid, push_name, id, sent_at, wa_message_id, remote_jid, type, text, metadata, payload, is_group)
+), eligible AS (
+  SELECT i.*, person.contact_id, latest.conversation_id
+  FROM input i
+  CROSS JOIN LATERAL (
+    SELECT min(f.id) AS contact_id, count(*) AS found,
+           bool_and((i.jid_pn IS NULL OR f.jid_pn = i.jid_pn) AND (i.jid_lid IS NULL OR f.jid_lid = i.jid_lid)
+                    AND (i.push_name IS NULL OR f.push_name = i.push_name)) AS exact
+    FROM (SELECT id, jid_pn, jid_lid, push_name FROM contacts
+          WHERE store_id = i.store_id AND (jid_pn = i.jid_pn OR jid_lid = i.jid_lid) LIMIT 2) f
+  ) person
+  CROSS JOIN LATERAL (
+    SELECT c.id AS conversation_id, c.status, COALESCE(c.last_message_at, c.started_at) AS last_at
+    FROM conversations c WHERE c.store_id = i.store_id AND c.contact_id = person.contact_id
+    ORDER BY c.started_at DESC LIMIT 1
+  ) latest
+  WHERE NOT i.is_group AND person.found = 1 AND person.exact AND latest.status = 'open' AND i.sent_at - latest.last_at < interval '24 hours'
 ), inserted AS (
   INSERT INTO messages (id, store_id, slot, contact_id, conversation_id, wa_message_id, remote_jid, direction, type, text, metadata, payload, status, sent_at, created_at, updated_at)
-  SELECT $6, $1, $7, person.id, thread.id, $8, $9, 'inbound', $10, $11, $12::jsonb, $13, 'received', $5, now(), now()
-  FROM person, thread
+  SELECT id, store_id, slot, contact_id, conversation_id, wa_message_id, remote_jid, 'inbound', type, text, metadata, payload, 'received', sent_at, now(), now()
+  FROM eligible
   ON CONFLICT (store_id, slot, direction, wa_message_id) DO NOTHING
-  RETURNING id, conversation_id
+  RETURNING id, conversation_id, slot, sent_at
 ), counted AS (
-  UPDATE conversations SET unread_count = unread_count + 1, slot = $7, last_message_at = GREATEST(last_message_at, $5::timestamptz)
-  WHERE id = (SELECT conversation_id FROM inserted)
+  UPDATE conversations c
+  SET unread_count = c.unread_count + t.messages, slot = t.slot, last_message_at = GREATEST(c.last_message_at, t.newest)
+  FROM (
+    SELECT conversation_id, count(*) AS messages, max(sent_at) AS newest, (array_agg(slot ORDER BY id DESC))[1] AS slot
+    FROM inserted GROUP BY conversation_id
+  ) t
+  WHERE c.id = t.conversation_id
 )
-SELECT (SELECT id FROM inserted) AS message_id, (SELECT id FROM person) AS contact_id, (SELECT id FROM thread) AS conversation_id`;
+SELECT e.id, e.contact_id, e.conversation_id FROM eligible e JOIN inserted USING (id)`;
 
 /**
- * Stores the message if its person and thread are already there as they should be; `null` when
- * the general path must decide (nothing was written then), `stored: false` for a redelivery.
+ * Stores each row whose person and thread are already there as they should be, in one statement
+ * for the whole batch. Per row: what was stored, or `null` when the general path must decide
+ * (nothing was written for it then: a new person, a thread to open, a redelivery).
  */
-export async function storeKnownInbound(pool: pg.Pool, row: InboundRow): Promise<StoredInbound | null> {
-  if (row.isGroup) return null;
-  const { rows } = await pool.query<{ message_id: string | null; contact_id: string | null; conversation_id: string | null }>(STORE_KNOWN, [
-    row.storeId,
-    row.jidPn,
-    row.jidLid,
-    row.pushName,
-    row.sentAt,
-    newRowId(),
-    row.slot,
-    row.waMessageId,
-    row.remoteJid,
-    row.type,
-    row.text,
-    JSON.stringify(row.metadata),
-    Buffer.from(row.payload),
+export async function storeKnownInbound(pool: pg.Pool, rows: readonly InboundRow[]): Promise<Array<StoredInbound | null>> {
+  const ids = rows.map(() => newRowId());
+  const column = <T>(pick: (row: InboundRow) => T) => rows.map(pick);
+  const { rows: stored } = await pool.query<{ id: string; contact_id: string; conversation_id: string }>(STORE_KNOWN, [
+    column((r) => r.storeId),
+    column((r) => r.slot),
+    column((r) => r.jidPn),
+    column((r) => r.jidLid),
+    column((r) => r.pushName),
+    ids,
+    column((r) => r.sentAt),
+    column((r) => r.waMessageId),
+    column((r) => r.remoteJid),
+    column((r) => r.type),
+    column((r) => r.text),
+    column((r) => JSON.stringify(r.metadata)),
+    column((r) => Buffer.from(r.payload)),
+    column((r) => r.isGroup), // a group message has no thread: always the general path
   ]);
-  const result = rows[0];
-  if (!result?.contact_id || !result.conversation_id) return null;
-  if (result.message_id) return { stored: true, messageId: result.message_id, contactId: result.contact_id, conversationId: result.conversation_id };
-  // The row was there already: a redelivery (the general path finds and reports it).
-  return null;
+  const byId = new Map(stored.map((s) => [s.id, s]));
+  return ids.map((id) => {
+    const s = byId.get(id);
+    return s ? { stored: true, messageId: s.id, contactId: s.contact_id, conversationId: s.conversation_id } : null;
+  });
 }

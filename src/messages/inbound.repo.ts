@@ -3,6 +3,8 @@
 // crash never leaves a contact or a thread without the message that made it.
 import type pg from 'pg';
 import type { Db, Prisma } from '../db/prisma.js';
+import { isDatabaseUnavailableError } from '../http/dependency-errors.js';
+import { createWriteBatcher } from '../kernel/index.js';
 import { storeKnownInbound } from './inbound-queries.js';
 import type { InboundRow, StoredInbound } from './inbound-row.js';
 
@@ -71,8 +73,31 @@ function changedMetadata(metadata: Record<string, unknown>, c: MessageChange): P
   return { ...metadata, reactions } as Prisma.InputJsonObject;
 }
 
+/** At most this many messages share one hot-path statement. */
+const MAX_BATCH = 64;
+
+/**
+ * The hot path, batched across the process's slots (each slot sends one message at a time). A
+ * batch that fails for a reason other than the database being away is retried row by row, so one
+ * bad row fails alone.
+ */
+function batchedKnownInbound(pool: pg.Pool) {
+  return createWriteBatcher<InboundRow, StoredInbound | null>(
+    async (rows) => {
+      try {
+        return await storeKnownInbound(pool, rows);
+      } catch (err) {
+        if (rows.length === 1 || isDatabaseUnavailableError(err)) throw err;
+        return Promise.all(rows.map((row) => storeKnownInbound(pool, [row]).then((r) => r[0]!, (e: unknown) => e as Error)));
+      }
+    },
+    { maxBatchSize: MAX_BATCH },
+  );
+}
+
 /** With `pool`, a known person's message into their open thread takes the one-statement path (inbound-queries.ts). */
 export function createInboundRepo(db: Db, pool?: pg.Pool) {
+  const storeKnown = pool && batchedKnownInbound(pool);
   return {
     /** Applies a revoke, edit or reaction to the message it targets; false when we never stored that message. */
     async applyChange(c: MessageChange): Promise<boolean> {
@@ -94,7 +119,7 @@ export function createInboundRepo(db: Db, pool?: pg.Pool) {
 
     /** Stores the message once per (store, slot, WhatsApp id); a redelivery changes nothing. */
     async store(row: InboundRow): Promise<StoredInbound> {
-      const known = pool ? await storeKnownInbound(pool, row) : null;
+      const known = storeKnown && !row.isGroup ? await storeKnown(row) : null;
       if (known) return known;
       return db.$transaction(async (tx) => {
         const existing = await tx.message.findUnique({

@@ -1,13 +1,15 @@
 // The one-statement inbound path (inbound-queries.ts) against a real Postgres: taken exactly when
 // the person and their open, recent thread are there as they should be, and then it writes what
-// the general path would; everything else falls through to the general path untouched.
+// the general path would; everything else falls through to the general path untouched. Batches:
+// several slots' messages in one statement, and the repo's batching across concurrent writers.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { storeKnownInbound } from '../../src/messages/inbound-queries.js';
+import { storeKnownInbound as storeKnownBatch } from '../../src/messages/inbound-queries.js';
 import { createInboundRepo, type InboundRow } from '../../src/messages/inbound.repo.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let db: TestDatabase;
+const storeKnownInbound = async (pool: TestDatabase['pool'], row: InboundRow) => (await storeKnownBatch(pool, [row]))[0];
 beforeAll(async () => {
   db = await createTestDatabase();
 });
@@ -73,5 +75,45 @@ describe('the known-person inbound path', () => {
     await db.prisma.conversation.update({ where: { id: first.conversationId! }, data: { status: 'closed' } });
     expect(await storeKnownInbound(db.pool, rowOf(store.id, { jidPn: null }))).toBeNull();
     expect(await db.prisma.message.count({ where: { storeId: store.id } })).toBe(1);
+  });
+
+  it('stores a batch in one statement: counters add up per thread, and the rest falls through', async () => {
+    const store = await db.prisma.store.create({ data: { name: 'Batch', apiKeyHash: randomBytes(8).toString('hex'), apiKeyLast4: 'abcd' } });
+    const repo = createInboundRepo(db.prisma, db.pool);
+    const bia = { jidPn: '5511977770000@s.whatsapp.net', jidLid: '222@lid', remoteJid: '222@lid', pushName: 'Bia' };
+    const ana = await repo.store(rowOf(store.id));
+    const bias = await repo.store(rowOf(store.id, bia));
+    const redelivered = rowOf(store.id);
+    await repo.store(redelivered);
+    const batch = [
+      rowOf(store.id, { slot: 2 }),
+      rowOf(store.id, { ...bia, slot: 3 }),
+      redelivered,
+      rowOf(store.id, { jidPn: '5511966660000@s.whatsapp.net', jidLid: '333@lid', remoteJid: '333@lid', pushName: 'Caio' }), // new person
+      rowOf(store.id, { slot: 3 }),
+    ];
+    const results = await storeKnownBatch(db.pool, batch);
+    expect(results.map((r) => r?.conversationId ?? null)).toEqual([ana.conversationId, bias.conversationId, null, null, ana.conversationId]);
+    const threads = await db.prisma.conversation.findMany({ where: { storeId: store.id }, orderBy: { startedAt: 'asc' } });
+    // Ana: 2 before (one of them the redelivered one) + 2 in the batch; the last one came on slot 3.
+    expect(threads.map((t) => [t.unreadCount, t.slot, t.lastMessageAt?.getTime()])).toEqual([
+      [4, 3, batch[4]!.sentAt.getTime()],
+      [2, 3, batch[1]!.sentAt.getTime()],
+    ]);
+    expect(await db.prisma.message.count({ where: { storeId: store.id } })).toBe(6);
+  });
+
+  it('the repo batches concurrent writers, and a row the batch cannot take fails alone', async () => {
+    const store = await db.prisma.store.create({ data: { name: 'Concurrent', apiKeyHash: randomBytes(8).toString('hex'), apiKeyLast4: 'abcd' } });
+    const repo = createInboundRepo(db.prisma, db.pool);
+    const first = await repo.store(rowOf(store.id));
+    const rows = Array.from({ length: 30 }, (_, i) => rowOf(store.id, { slot: 1 + (i % 3) }));
+    const bad = rowOf(store.id, { slot: 2 ** 40 }); // out of range for the slot column: this row only
+    const results = await Promise.allSettled([...rows, bad].map((row) => repo.store(row)));
+    expect(results.slice(0, 30).map((r) => r.status === 'fulfilled' && r.value.conversationId)).toEqual(rows.map(() => first.conversationId));
+    expect(results[30]!.status).toBe('rejected');
+    const thread = await db.prisma.conversation.findUniqueOrThrow({ where: { id: first.conversationId! } });
+    expect(thread.unreadCount).toBe(31);
+    expect(await db.prisma.message.count({ where: { storeId: store.id } })).toBe(31);
   });
 });
