@@ -5,10 +5,9 @@ import type { Logger } from 'pino';
 import type { MessageHistoryEvent, PastMessage } from '../events/domain-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import type { HistoryRepo, PastRow } from './history.repo.js';
+import { isLid, isPn, storableJson, storableText } from './row-fields.js';
 
 const DAY_MS = 24 * 60 * 60_000;
-const isLid = (jid: string | null | undefined) => Boolean(jid?.endsWith('@lid'));
-const isPn = (jid: string | null | undefined) => Boolean(jid?.endsWith('@s.whatsapp.net'));
 
 /** A past message as a row, or null when it names no person (our own line in a group). */
 export function toPastRow(m: PastMessage, syncType: string): PastRow | null {
@@ -21,10 +20,10 @@ export function toPastRow(m: PastMessage, syncType: string): PastRow | null {
     remoteJid: m.remoteJid,
     jidPn,
     jidLid,
-    pushName: m.pushName,
+    pushName: storableText(m.pushName),
     type: m.type,
-    text: m.text,
-    metadata: { ...m.metadata, ...(m.isGroup ? { isGroup: true, participant: m.participant } : {}), delivery: 'history', syncType },
+    text: storableText(m.text),
+    metadata: storableJson({ ...m.metadata, ...(m.isGroup ? { isGroup: true, participant: m.participant } : {}), delivery: 'history', syncType }),
     payload: m.payload,
     sentAt: m.sentAt,
     isGroup: m.isGroup,

@@ -7,6 +7,7 @@ import { isDatabaseUnavailableError } from '../http/dependency-errors.js';
 import { createWriteBatcher } from '../kernel/index.js';
 import { storeKnownInbound } from './inbound-queries.js';
 import type { InboundRow, StoredInbound } from './inbound-row.js';
+import { storableJson, storableText } from './row-fields.js';
 
 export type { InboundRow, StoredInbound } from './inbound-row.js';
 
@@ -107,11 +108,11 @@ export function createInboundRepo(db: Db, pool?: pg.Pool) {
           select: { id: true, metadata: true },
         });
         if (!target) return false;
-        const metadata = changedMetadata((target.metadata ?? {}) as Record<string, unknown>, c);
+        const metadata = storableJson(changedMetadata((target.metadata ?? {}) as Record<string, unknown>, c));
         await tx.message.update({
           where: { id: target.id },
           // A revoked message keeps its row (the thread shows "deleted") but not its words.
-          data: { metadata, ...(c.change === 'revoked' ? { text: null } : {}), ...(c.change === 'edited' ? { text: c.text } : {}) },
+          data: { metadata, ...(c.change === 'revoked' ? { text: null } : {}), ...(c.change === 'edited' ? { text: storableText(c.text) } : {}) },
         });
         return true;
       });

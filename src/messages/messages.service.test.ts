@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { MessageReceivedEvent } from '../events/domain-events.js';
 import { toInboundRow } from './messages.service.js';
+import { storableJson } from './row-fields.js';
 
 const base: MessageReceivedEvent = {
   storeId: 's1',
@@ -35,5 +36,15 @@ describe('toInboundRow', () => {
     expect(row).toMatchObject({ remoteJid: '120363@g.us', jidLid: '777@lid', jidPn: null, isGroup: true, metadata: { isGroup: true, participant: '777@lid' } });
     // the member's number, when the stanza gave it beside the LID
     expect(toInboundRow({ ...base, isGroup: true, participant: '777@lid', participantAlt: '5511888@s.whatsapp.net' })).toMatchObject({ jidLid: '777@lid', jidPn: '5511888@s.whatsapp.net' });
+  });
+});
+
+describe('a message Postgres could not hold as sent', () => {
+  it('loses U+0000 from its text, push name and metadata (keys too), and nothing else', () => {
+    const row = toInboundRow({ ...base, text: 'o\u0000i', pushName: '\u0000Ana', metadata: { caption: 'fo\u0000to', size: 3, 'k\u0000': true } });
+    expect(row).toMatchObject({ text: 'oi', pushName: 'Ana', metadata: { caption: 'foto', size: 3, k: true, delivery: 'live' } });
+    // nested values (a message's reactions, after a change)
+    expect(storableJson({ reactions: { '1@lid\u0000': '\u0000👍' }, n: [1, 'x\u0000'] })).toEqual({ reactions: { '1@lid': '👍' }, n: [1, 'x'] });
+    expect(toInboundRow({ ...base, text: null })).toMatchObject({ text: null });
   });
 });

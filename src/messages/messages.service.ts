@@ -7,12 +7,11 @@ import type { DomainEventBus } from '../events/event-bus.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
 import type { InboundRepo, InboundRow, StoredInbound } from './inbound.repo.js';
 import type { InboxRepo } from './inbox.repo.js';
+import { isLid, isPn, storableJson, storableText } from './row-fields.js';
 import { storeRetrying } from './storage-retries.js';
 import type { MediaService } from './media.service.js';
 import type { TConversationPage, TCursor, TInboxPage } from './messages.schemas.js';
 
-const isLid = (jid: string | null | undefined) => Boolean(jid?.endsWith('@lid'));
-const isPn = (jid: string | null | undefined) => Boolean(jid?.endsWith('@s.whatsapp.net'));
 
 /** The domain event as a row: the person's PN and LID from whichever addresses WhatsApp gave. */
 export function toInboundRow(e: MessageReceivedEvent): InboundRow {
@@ -24,10 +23,10 @@ export function toInboundRow(e: MessageReceivedEvent): InboundRow {
     remoteJid: e.remoteJid,
     jidPn: addresses.find(isPn) ?? null,
     jidLid: addresses.find(isLid) ?? null,
-    pushName: e.pushName,
+    pushName: storableText(e.pushName),
     type: e.type,
-    text: e.text,
-    metadata: { ...e.metadata, ...(e.isGroup ? { isGroup: true, participant: e.participant } : {}), delivery: e.delivery },
+    text: storableText(e.text),
+    metadata: storableJson({ ...e.metadata, ...(e.isGroup ? { isGroup: true, participant: e.participant } : {}), delivery: e.delivery }),
     payload: e.payload,
     sentAt: e.sentAt,
     isGroup: e.isGroup,

@@ -6,10 +6,9 @@ import type { MessageSentEvent } from '../events/domain-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import type { MediaService } from './media.service.js';
 import type { OwnMessagesRepo, OwnRow, StoredOwn } from './own-messages.repo.js';
+import { isLid, isPn, storableJson, storableText } from './row-fields.js';
 import { storeRetrying } from './storage-retries.js';
 
-const isLid = (jid: string | null | undefined) => Boolean(jid?.endsWith('@lid'));
-const isPn = (jid: string | null | undefined) => Boolean(jid?.endsWith('@s.whatsapp.net'));
 
 export function toOwnRow(e: MessageSentEvent): OwnRow {
   const addresses = e.isGroup ? [] : [e.remoteJid, e.remoteJidAlt];
@@ -21,8 +20,8 @@ export function toOwnRow(e: MessageSentEvent): OwnRow {
     jidPn: addresses.find(isPn) ?? null,
     jidLid: addresses.find(isLid) ?? null,
     type: e.type,
-    text: e.text,
-    metadata: { ...e.metadata, ...(e.isGroup ? { isGroup: true } : {}), delivery: e.delivery, origin: 'phone' },
+    text: storableText(e.text),
+    metadata: storableJson({ ...e.metadata, ...(e.isGroup ? { isGroup: true } : {}), delivery: e.delivery, origin: 'phone' }),
     payload: e.payload,
     sentAt: e.sentAt,
     isGroup: e.isGroup,

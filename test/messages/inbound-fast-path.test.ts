@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { storeKnownInbound as storeKnownBatch } from '../../src/messages/inbound-queries.js';
 import { createInboundRepo, type InboundRow } from '../../src/messages/inbound.repo.js';
+import { toInboundRow } from '../../src/messages/messages.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let db: TestDatabase;
@@ -115,5 +116,16 @@ describe('the known-person inbound path', () => {
     const thread = await db.prisma.conversation.findUniqueOrThrow({ where: { id: first.conversationId! } });
     expect(thread.unreadCount).toBe(31);
     expect(await db.prisma.message.count({ where: { storeId: store.id } })).toBe(31);
+  });
+
+  it('stores a message whose words carry U+0000, which Postgres refuses as text', async () => {
+    const store = await db.prisma.store.create({ data: { name: 'Nul', apiKeyHash: randomBytes(8).toString('hex'), apiKeyLast4: 'abcd' } });
+    const repo = createInboundRepo(db.prisma, db.pool);
+    const event = { ...rowOf(store.id), remoteJidAlt: '5511988880000@s.whatsapp.net', addressingMode: 'lid' as const, delivery: 'live' as const };
+    const nul = { ...event, text: 'o\u0000i', pushName: 'A\u0000na', metadata: { caption: '\u0000' }, participant: null, participantAlt: null, raw: {} };
+    await expect(repo.store({ ...rowOf(store.id), text: 'o\u0000i' })).rejects.toThrow(); // as sent, refused
+    const stored = await repo.store(toInboundRow(nul));
+    const row = await db.prisma.message.findUniqueOrThrow({ where: { id: stored.messageId } });
+    expect([row.text, row.metadata]).toEqual(['oi', { caption: '', delivery: 'live' }]);
   });
 });
