@@ -175,6 +175,29 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
 }
 
+/**
+ * CPU time (ms) the local Postgres server has used so far: its postmaster's children (backends,
+ * WAL writer, checkpointer…) and the children that already exited. Found from a backend's parent;
+ * undefined when the server is not on this machine.
+ */
+async function postgresCpuMs(): Promise<number | undefined> {
+  try {
+    const { rows } = await probe.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const stat = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const postmaster = Number(stat(rows[0]!.pid)[1]);
+    const own = stat(postmaster);
+    let ticks = Number(own[13]) + Number(own[14]); // cutime, cstime: children that exited
+    for (const child of readFileSync(`/proc/${postmaster}/task/${postmaster}/children`, 'utf8').trim().split(' ').filter(Boolean)) {
+      const f = stat(Number(child));
+      ticks += Number(f[11]) + Number(f[12]);
+    }
+    return (ticks * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+const probe = new pg.Pool({ connectionString: SERVER, max: 1 });
+
 let rounds = 0;
 const results: RoundResult[] = [];
 
@@ -184,12 +207,14 @@ async function runRound(target: Target, mode: RoundResult['mode'], perContact: n
   await sleep(1_000); // the previous round's receipts, async key commits and GC settle
   target.child.send({ type: 'expect', prefix, count: pushes.length } satisfies ToChild);
   const done = next(target, 'done', (m) => m.prefix === prefix);
-  const [childCpu, simCpu, load] = [cpuMs(target.child.pid!), cpuMs(process.pid), loadavg()[0]!];
+  const [childCpu, simCpu, pgCpu, load] = [cpuMs(target.child.pid!), cpuMs(process.pid), await postgresCpuMs(), loadavg()[0]!];
   const pushedAt = await replay(pushes, rate);
   const { timings } = await done;
+  const pgCpuAfter = await postgresCpuMs();
   const result = summarize(target.kind, mode, rate, timings, pushedAt, {
     childCpuMs: cpuMs(target.child.pid!) - childCpu,
     simCpuMs: cpuMs(process.pid) - simCpu,
+    pgCpuMs: pgCpu !== undefined && pgCpuAfter !== undefined ? pgCpuAfter - pgCpu : NaN,
     load,
   });
   results.push(result);
@@ -208,7 +233,7 @@ function summarize(
   rate: number | undefined,
   timings: MessageTiming[],
   pushedAt: Map<string, number>,
-  cpu: { childCpuMs: number; simCpuMs: number; load: number },
+  cpu: { childCpuMs: number; simCpuMs: number; pgCpuMs: number; load: number },
 ): RoundResult {
   const firstEmit = Math.min(...timings.map((t) => t.emitAt));
   const lastDone = Math.max(...timings.map((t) => t.doneAt));
@@ -229,6 +254,7 @@ function summarize(
     pushP99: percentile(pushToDone, 0.99),
     childCpuPerMsg: cpu.childCpuMs / timings.length,
     simCpuPerMsg: cpu.simCpuMs / timings.length,
+    pgCpuPerMsg: cpu.pgCpuMs / timings.length,
     load: cpu.load,
   };
 }
@@ -267,6 +293,7 @@ try {
     if (errors.length) print(`${t.kind}: ${errors.length} error lines, first: ${errors[0]!.slice(0, 400)}`);
     await stopChild(t);
   }
+  await probe.end();
   await sim.close();
   await dropDatabase(db);
   await rm(dataDir, { recursive: true, force: true });

@@ -19,6 +19,8 @@ export interface RoundResult {
   pushP99: number;
   childCpuPerMsg: number;
   simCpuPerMsg: number;
+  /** the local Postgres server's CPU over the round, per message (NaN: not measurable) */
+  pgCpuPerMsg: number;
   load: number;
 }
 
@@ -33,13 +35,13 @@ export function printResults(
   check: { expectedRows: number; rows: number; distinctIds: number; print: (line: string) => void },
 ): void {
   const { print } = check;
-  print('\n| # | target | round | msgs | msg/s (emit→last) | msg/s (push→last) | emit→commit p50 / p99 / max ms | push→done p50 / p99 ms | child CPU ms/msg | sim CPU ms/msg | load |');
-  print('|---:|---|---|---:|---:|---:|---|---|---:|---:|---:|');
+  print('\n| # | target | round | msgs | msg/s (emit→last) | msg/s (push→last) | emit→commit p50 / p99 / max ms | push→done p50 / p99 ms | child CPU ms/msg | sim CPU ms/msg | Postgres CPU ms/msg | load |');
+  print('|---:|---|---|---:|---:|---:|---|---|---:|---:|---:|---:|');
   results.forEach((r, i) => {
     const round = r.mode === 'paced' ? `paced ${r.offered}/s` : r.mode;
     const emit = r.target === 'daemon' ? `${f(r.emitP50)} / ${f(r.emitP99)} / ${f(r.emitMax)}` : '(no-op)';
     print(
-      `| ${i + 1} | ${r.target} | ${round} | ${r.count} | ${f(r.rate, 0)} | ${f(r.wallRate, 0)} | ${emit} | ${f(r.pushP50)} / ${f(r.pushP99)} | ${f(r.childCpuPerMsg, 2)} | ${f(r.simCpuPerMsg, 2)} | ${f(r.load)} |`,
+      `| ${i + 1} | ${r.target} | ${round} | ${r.count} | ${f(r.rate, 0)} | ${f(r.wallRate, 0)} | ${emit} | ${f(r.pushP50)} / ${f(r.pushP99)} | ${f(r.childCpuPerMsg, 2)} | ${f(r.simCpuPerMsg, 2)} | ${f(r.pgCpuPerMsg, 2)} | ${f(r.load)} |`,
     );
   });
 
