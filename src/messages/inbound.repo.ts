@@ -38,17 +38,21 @@ export async function findOrCreateContact(tx: Tx, row: Pick<InboundRow, 'storeId
   return contact.id;
 }
 
-/** The open thread when its last message is recent; else the latest one reopened if recent; else a new one. */
+/**
+ * The contact's WhatsApp thread: the open one when its last message is recent; else the latest
+ * one reopened if recent; else a new one. (Other channels have threads of their own.)
+ */
 export async function threadFor(tx: Tx, storeId: string, contactId: string, slot: number, at: Date): Promise<string> {
   const recent = (c: { lastMessageAt: Date | null; startedAt: Date }) => at.getTime() - (c.lastMessageAt ?? c.startedAt).getTime() < THREAD_WINDOW_MS;
-  const latest = await tx.conversation.findFirst({ where: { storeId, contactId }, orderBy: { startedAt: 'desc' } });
+  const channel = 'whatsapp';
+  const latest = await tx.conversation.findFirst({ where: { storeId, contactId, channel }, orderBy: { startedAt: 'desc' } });
   if (latest && recent(latest)) {
     if (latest.status !== 'open') await tx.conversation.update({ where: { id: latest.id }, data: { status: 'open', endedAt: null } });
     return latest.id;
   }
   // An open thread gone quiet for a day ends; the message starts the next one.
-  await tx.conversation.updateMany({ where: { storeId, contactId, status: 'open' }, data: { status: 'closed', endedAt: at } });
-  const created = await tx.conversation.create({ data: { storeId, contactId, slot, startedAt: at, lastMessageAt: at } });
+  await tx.conversation.updateMany({ where: { storeId, contactId, channel, status: 'open' }, data: { status: 'closed', endedAt: at } });
+  const created = await tx.conversation.create({ data: { storeId, contactId, channel, slot, startedAt: at, lastMessageAt: at } });
   return created.id;
 }
 

@@ -68,7 +68,7 @@ export function createInboxRepo(db: Db) {
         orderBy: MESSAGE_ORDER,
         take: limit + 1,
         select: {
-          id: true, slot: true, direction: true, type: true, text: true, status: true, metadata: true, sentAt: true, createdAt: true,
+          id: true, channel: true, slot: true, direction: true, type: true, text: true, status: true, metadata: true, sentAt: true, createdAt: true,
           media: { select: { status: true, mimetype: true, size: true, sha256: true } },
         },
       });
@@ -77,6 +77,7 @@ export function createInboxRepo(db: Db) {
       return {
         conversation: {
           id: conversation.id,
+          channel: conversation.channel,
           status: conversation.status,
           slot: conversation.slot,
           unread: conversation.unreadCount,

@@ -60,7 +60,8 @@ export function mediaPath(storeId: string, messageId: string): string {
 
 export const ZMessageView = z.object({
   id: z.string(),
-  slot: z.number().int(),
+  channel: z.string().describe('whatsapp, or the other channel it came or went on'),
+  slot: z.number().int().nullable().describe('the WhatsApp slot; null on another channel'),
   direction: z.string(),
   type: z.string(),
   text: z.string().nullable(),
@@ -81,6 +82,7 @@ export const ZMessageView = z.object({
 export const ZConversationPage = z.object({
   conversation: z.object({
     id: z.string(),
+    channel: z.string(),
     status: z.string(),
     slot: z.number().int().nullable(),
     unread: z.number().int(),

@@ -69,15 +69,16 @@ export function createSendLookupsRepo(db: Db) {
     },
 
     async sentMessage(storeId: string, id: string): Promise<TSentMessage | null> {
-      const m = await db.message.findUnique({
-        where: { storeId_id: { storeId, id } },
+      // A WhatsApp message: another channel's messages are the conversations' (their slot is null).
+      const m = await db.message.findFirst({
+        where: { storeId, id, channel: 'whatsapp' },
         include: { statusEvents: { orderBy: [{ at: 'asc' }, { id: 'asc' }] }, outboundJob: { select: { heldBy: true, lastError: true } } },
       });
       if (!m) return null;
       const failure = m.statusEvents.findLast((e) => e.status === 'failed');
       return {
         id: m.id,
-        slot: m.slot,
+        slot: m.slot!, // CHECK messages_channel_slot_check: every WhatsApp message has one
         to: m.remoteJid,
         direction: m.direction,
         type: m.type,

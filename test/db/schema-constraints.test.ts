@@ -49,6 +49,8 @@ async function seedStore(name: string) {
   await p.outboundJob.create({ data: { storeId, slot: 1, messageId: message.id, toJid: '5511988887777@s.whatsapp.net', request: {} } });
   await p.sendHold.create({ data: { storeId, slot: 1, reason: 'reachout_timelock', until: new Date() } });
   await p.messageMedia.create({ data: { storeId, messageId: message.id } });
+  await p.contactIdentity.create({ data: { storeId, contactId: contact.id, channel: 'instagram', handle: '@joao' } });
+  await p.channelSend.create({ data: { storeId, messageId: message.id } });
   const service = await p.service.create({ data: { storeId, name: 'Corte', priceCents: 5000, durationMinutes: 30 } });
   const startsAt = new Date(Date.now() + 3_600_000);
   await p.appointment.create({

@@ -7,7 +7,8 @@ export async function describeCatalog(url: string): Promise<string[]> {
   await client.connect();
   try {
     const columns = await client.query(`
-      SELECT table_name, column_name, data_type, udt_name, is_nullable, coalesce(column_default, '') AS def
+      SELECT table_name, column_name, data_type, udt_name, is_nullable, coalesce(column_default, '') AS def,
+             CASE WHEN is_generated = 'ALWAYS' THEN generation_expression END AS generated
       FROM information_schema.columns
       WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`);
     const constraints = await client.query(`
@@ -19,7 +20,9 @@ export async function describeCatalog(url: string): Promise<string[]> {
       SELECT tablename, indexname, indexdef FROM pg_indexes
       WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`);
     return [
-      ...columns.rows.map((r) => `column ${r.table_name}.${r.column_name} ${r.data_type}/${r.udt_name} null=${r.is_nullable} default=${r.def}`),
+      ...columns.rows.map(
+        (r) => `column ${r.table_name}.${r.column_name} ${r.data_type}/${r.udt_name} null=${r.is_nullable} default=${r.def}${r.generated ? ` generated=${r.generated}` : ''}`,
+      ),
       ...constraints.rows.map((r) => `constraint ${r.table_name}.${r.conname} ${r.def}`),
       ...indexes.rows.map((r) => `index ${r.tablename}.${r.indexname} ${r.indexdef}`),
     ].sort();

@@ -63,7 +63,45 @@ export const CHECK_CONSTRAINTS: readonly CheckConstraint[] = [
   status('outbound_jobs', 'state', ['pending', 'sending', 'done', 'failed']),
   { table: 'outbound_jobs', name: 'outbound_jobs_attempts_check', def: 'CHECK ((attempts >= 0))', violations: ['attempts = -1'] },
   slotRange('send_holds'),
+  {
+    table: 'contact_identities',
+    name: 'contact_identities_channel_check',
+    def: "CHECK (((channel ~ '^[a-z][a-z0-9_-]{0,31}$'::text) AND (channel <> 'whatsapp'::text)))",
+    violations: ["channel = 'whatsapp'", "channel = 'Insta gram'"],
+  },
+  { table: 'conversations', name: 'conversations_channel_check', def: "CHECK ((channel ~ '^[a-z][a-z0-9_-]{0,31}$'::text))", violations: ["channel = 'Bad'", "channel = ''"] },
+  { table: 'messages', name: 'messages_channel_check', def: "CHECK ((channel ~ '^[a-z][a-z0-9_-]{0,31}$'::text))", violations: ["channel = 'Bad'"] },
+  {
+    table: 'messages',
+    name: 'messages_channel_slot_check',
+    def: "CHECK (((channel = 'whatsapp'::text) = (slot IS NOT NULL)))",
+    violations: ['slot = NULL', "channel = 'instagram'"],
+  },
+  { table: 'services', name: 'services_currency_check', def: "CHECK ((currency ~ '^[A-Z]{3}$'::text))", violations: ["currency = 'brl'", "currency = 'EURO'"] },
+  status('channel_sends', 'state', ['pending', 'sending', 'done', 'failed']),
+  { table: 'channel_sends', name: 'channel_sends_attempts_check', def: 'CHECK ((attempts >= 0))', violations: ['attempts = -1'] },
 ];
+
+/**
+ * Columns the database computes (GENERATED ALWAYS … STORED), hand-written in the migrations:
+ * schema.prisma declares them as Unsupported("text"), so a schema-built database has them as
+ * plain columns. `expression` as information_schema.columns.generation_expression prints it.
+ */
+export const GENERATED_COLUMNS: ReadonlyArray<{ table: string; column: string; expression: string }> = [
+  {
+    table: 'contacts',
+    column: 'search_text',
+    expression:
+      "translate(lower(((((COALESCE(name, ''::text) || ' '::text) || COALESCE(push_name, ''::text)) || ' '::text) || COALESCE(email, ''::text))), 'áàâãäåéèêëíìîïóòôõöúùûüçñÁÀÂÃÄÅÉÈÊËÍÌÎÏÓÒÔÕÖÚÙÛÜÇÑ'::text, 'aaaaaaeeeeiiiiooooouuuucnaaaaaaeeeeiiiiooooouuuucn'::text)",
+  },
+  { table: 'contacts', column: 'phone_digits', expression: "regexp_replace(COALESCE(phone, ''::text), '[^0-9]'::text, ''::text, 'g'::text)" },
+];
+
+/** A schema-built catalog line as the migrated database prints it (generated columns marked). */
+export function withGeneratedColumns(line: string): string {
+  const column = GENERATED_COLUMNS.find((c) => line.startsWith(`column ${c.table}.${c.column} `));
+  return column ? `${line} generated=${column.expression}` : line;
+}
 
 /** The line describeCatalog (catalog.ts) prints for a constraint. */
 export function catalogLine(check: CheckConstraint): string {
