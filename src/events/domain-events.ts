@@ -1,5 +1,7 @@
-// The typed events the WhatsApp side emits. Socket handlers only translate Baileys events into
-// these; storage, the bot, webhooks, metrics and live streams subscribe.
+// The typed domain events. The WhatsApp side's (session.*, message.*) carry their slot: socket
+// handlers only translate Baileys events into them. The store's records' (contact.*,
+// conversation.*, appointment.*) are emitted by the domain that made the change, after it
+// committed. Storage, the bot, webhooks, metrics and live streams subscribe.
 import type { SlotRef, TSlotStatus } from '../kernel/index.js';
 
 export type { SlotRef };
@@ -134,6 +136,49 @@ export interface MessageChangedEvent extends SlotRef {
   at: Date;
 }
 
+// ─── The store's records (CRM). No slot: delivered in order per store. ───────
+
+/** Who made a change: WhatsApp traffic, another channel's webhook, or a route of the API. */
+export type ChangeSource = 'whatsapp' | 'channel' | 'api';
+
+export interface ContactCreatedEvent {
+  storeId: string;
+  contactId: string;
+  source: ChangeSource;
+  at: Date;
+}
+
+export interface ContactUpdatedEvent {
+  storeId: string;
+  contactId: string;
+  /** The fields that changed (`merged` when another contact was merged into this one). */
+  fields: string[];
+  /** The contact merged into this one and deleted, for `merged`. */
+  mergedContactId?: string;
+  source: ChangeSource;
+  at: Date;
+}
+
+export interface ConversationChangedEvent {
+  storeId: string;
+  conversationId: string;
+  contactId: string;
+  channel: string;
+  source: ChangeSource;
+  at: Date;
+}
+
+export interface AppointmentChangedEvent {
+  storeId: string;
+  appointmentId: string;
+  contactId: string;
+  serviceId: string | null;
+  status: string;
+  startsAt: Date;
+  endsAt: Date;
+  at: Date;
+}
+
 export interface DomainEvents {
   'session.status': SessionStatusEvent;
   'session.qr': SessionQrEvent;
@@ -142,6 +187,13 @@ export interface DomainEvents {
   'message.status': MessageStatusEvent;
   'message.changed': MessageChangedEvent;
   'message.history': MessageHistoryEvent;
+  'contact.created': ContactCreatedEvent;
+  'contact.updated': ContactUpdatedEvent;
+  'conversation.opened': ConversationChangedEvent;
+  'conversation.closed': ConversationChangedEvent;
+  'appointment.created': AppointmentChangedEvent;
+  'appointment.updated': AppointmentChangedEvent;
+  'appointment.cancelled': AppointmentChangedEvent;
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -75,4 +75,25 @@ describe('DomainEventBus', () => {
     expect(order).toEqual(['storage', 'live:start', 'storage', 'live:start']);
     releaseLive();
   });
+
+  it('orders events with no slot per store, apart from the slots and from other stores', async () => {
+    const bus = new DomainEventBus(silent);
+    const seen: string[] = [];
+    let releaseFirst!: () => void;
+    bus.on('contact.created', 'storage', async (e) => {
+      if (e.contactId === 'c1') await new Promise<void>((r) => (releaseFirst = r));
+      seen.push(`${e.storeId}:${e.contactId}`);
+    }, { durable: true });
+    bus.on('session.status', 'storage', (e) => void seen.push(`${e.storeId}:${e.slot}:${e.status}`), { durable: true });
+    const contact = (storeId: string, contactId: string) => ({ storeId, contactId, source: 'api' as const, at: new Date() });
+    void bus.emit('contact.created', contact('s', 'c1'));
+    void bus.emit('contact.created', contact('s', 'c2'));
+    await bus.emit('contact.created', contact('t', 'c3'));
+    await bus.emit('session.status', status(1, 'connected', 's'));
+    // c2 waits behind c1 (same store); the other store and the slot's event do not.
+    expect(seen).toEqual(['t:c3', 's:1:connected']);
+    releaseFirst();
+    await bus.drain();
+    expect(seen).toEqual(['t:c3', 's:1:connected', 's:c1', 's:c2']);
+  });
 });

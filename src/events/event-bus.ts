@@ -2,7 +2,8 @@
 //
 // - In order per slot: events of one slot are delivered one after another, in the order they were
 //   emitted, even when the emitter does not wait (socket handlers cannot). Slots do not wait for
-//   each other.
+//   each other. Events with no slot (the store's records: contact.*, conversation.*, …) are in
+//   order per store, apart from the slots' events.
 // - Durable subscribers first: an event reaches every durable subscriber (storage, the slot state
 //   recorder) — awaited, one after another, in subscription order — before the others (live
 //   streams, metrics, later the bot and webhooks) are fed. Those run concurrently and are not
@@ -28,6 +29,12 @@ export interface SubscribeOptions {
   durable?: boolean;
 }
 
+/** The queue an event waits in: its slot's, or for an event with no slot, its store's. */
+function orderKey(event: object): string {
+  const { storeId, slot } = event as Partial<SlotRef>;
+  return typeof slot === 'number' ? slotKey({ storeId: storeId!, slot }) : `${storeId}:store`;
+}
+
 export class DomainEventBus {
   private readonly handlers = new Map<DomainEventName, Subscription[]>();
   private readonly perSlot = new KeyedSerialQueue();
@@ -41,12 +48,12 @@ export class DomainEventBus {
     return () => this.handlers.set(type, (this.handlers.get(type) ?? []).filter((h) => h !== entry));
   }
 
-  /** Queues the event behind the slot's earlier ones; resolves when its durable subscribers are done. */
+  /** Queues the event behind its slot's (or store's) earlier ones; resolves when its durable subscribers are done. */
   emit<K extends DomainEventName>(type: K, event: DomainEvents[K]): Promise<void> {
-    return this.perSlot.run(slotKey(event as SlotRef), () => this.deliver(type, event));
+    return this.perSlot.run(orderKey(event), () => this.deliver(type, event));
   }
 
-  /** Resolves when every event emitted so far for the slot (or for every slot) has been delivered. */
+  /** Resolves when every event emitted so far for the slot (or for every slot and store) has been delivered. */
   drain(ref?: SlotRef): Promise<void> {
     return this.perSlot.idle(ref && slotKey(ref));
   }

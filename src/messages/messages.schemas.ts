@@ -1,37 +1,10 @@
 import { z } from 'zod';
-import { ZStoreId } from '../kernel/index.js';
+import { ZRowId, ZStoreId } from '../kernel/index.js';
 
-/**
- * An opaque page cursor: base64url of [ISO instant, ISO instant or null, row id], the position
- * after the last row of the previous page (the second instant breaks ties of the first, which
- * WhatsApp gives to the second). Anything else is a 400.
- */
-export const ZCursor = z
-  .string()
-  .max(200)
-  .transform((v, ctx) => {
-    try {
-      const [at, then, id] = z
-        .tuple([z.iso.datetime(), z.iso.datetime().nullable(), z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)])
-        .parse(JSON.parse(Buffer.from(v, 'base64url').toString('utf8')));
-      return { at: new Date(at), then: then ? new Date(then) : null, id };
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'not a cursor this API gave out' });
-      return z.NEVER;
-    }
-  });
-export type TCursor = z.output<typeof ZCursor>;
+export { encodeCursor, ZCursor, ZPageQuery, type TCursor, type TPageQuery } from '../http/pagination.js';
+export { ZStoreParams } from '../kernel/index.js';
 
-export function encodeCursor(at: Date, then: Date | null, id: string): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), then?.toISOString() ?? null, id])).toString('base64url');
-}
-
-const ZLimit = z.coerce.number().int().min(1).max(100).default(30);
-
-export const ZStoreParams = z.object({ storeId: ZStoreId }).strict();
-export const ZConversationParams = z.object({ storeId: ZStoreId, id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a conversation id') }).strict();
-export const ZPageQuery = z.object({ limit: ZLimit, cursor: ZCursor.optional() }).strict();
-export type TPageQuery = z.output<typeof ZPageQuery>;
+export const ZConversationParams = z.strictObject({ storeId: ZStoreId, id: ZRowId.describe('a conversation id') });
 
 export const ZContactSummary = z.object({
   id: z.string(),

@@ -1,7 +1,9 @@
 // The send API's contract: what POST /api/whatsapp/:storeId/messages takes and what a sent
 // message looks like. Every object is strict: an unknown field is a 400, not silently ignored.
 import { z } from 'zod';
-import { ZStoreId } from '../kernel/index.js';
+import { ZStoreId, ZStoreParams } from '../kernel/index.js';
+
+export { ZStoreParams };
 import { ZSendPolicy, ZSendPolicyPatch } from './send-policy.js';
 
 /** WhatsApp caps a text at 65,536 characters; the dashboard has no business near that. */
@@ -66,7 +68,6 @@ export type TSendRequest = z.infer<typeof ZSendRequest>;
 export type TMediaRequest = Extract<TSendRequest, { type: 'image' | 'video' | 'document' | 'audio' }>;
 export const isMediaRequest = (r: TSendRequest): r is TMediaRequest => ['image', 'video', 'document', 'audio'].includes(r.type);
 
-export const ZStoreParams = z.strictObject({ storeId: ZStoreId });
 export const ZMessageParams = z.strictObject({ storeId: ZStoreId, id: ZId });
 
 /** `Idempotency-Key` header: a retried request with the same key gets the first one's message. */

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { ZStoreId } from '../kernel/index.js';
+import { ZStoreId, ZStoreParams } from '../kernel/index.js';
 
-export { ZStoreId };
+export { ZStoreId, ZStoreParams };
 
-export const ZStoreParams = z.object({ storeId: ZStoreId }).strict();
 export type TStoreParams = z.infer<typeof ZStoreParams>;
 
 /**

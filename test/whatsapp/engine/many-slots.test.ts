@@ -57,7 +57,7 @@ describe('several slots and stores at once', () => {
     let most = 0;
     const boot = await ctx.h.start();
     for (const { event } of ctx.h.events.peekAll()) {
-      if (!('status' in event)) continue;
+      if (!('status' in event) || !('slot' in event)) continue;
       const key = `${event.storeId}:${event.slot}`;
       if (event.status === 'connecting') connecting.add(key);
       else connecting.delete(key);
