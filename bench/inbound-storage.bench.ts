@@ -47,8 +47,8 @@ function rowsFor(storeId: string, slot: number, count: number): InboundRow[] {
 async function storeInTx(tx: Prisma.TransactionClient, row: InboundRow): Promise<void> {
   const key = { storeId: row.storeId, slot: row.slot, direction: 'inbound', waMessageId: row.waMessageId };
   if (await tx.message.findUnique({ where: { storeId_slot_direction_waMessageId: key }, select: { id: true } })) return;
-  const contactId = await findOrCreateContact(tx, row);
-  const conversationId = await threadFor(tx, row.storeId, contactId, row.slot, row.sentAt);
+  const contactId = (await findOrCreateContact(tx, row)).id;
+  const conversationId = (await threadFor(tx, row.storeId, contactId, row.slot, row.sentAt)).id;
   await tx.message.create({
     data: { ...key, contactId, conversationId, remoteJid: row.remoteJid, type: row.type, text: row.text, metadata: row.metadata, payload: Buffer.from(row.payload), status: 'received', sentAt: row.sentAt },
     select: { id: true },
@@ -73,8 +73,8 @@ const threads = new Map<string, { contactId: string; conversationId: string }>()
 async function storeFloor(connections: Connections, row: InboundRow): Promise<void> {
   let known = threads.get(row.jidLid!);
   if (!known) {
-    const contactId = await connections.prisma.$transaction((tx) => findOrCreateContact(tx, row));
-    const conversationId = await connections.prisma.$transaction((tx) => threadFor(tx, row.storeId, contactId, row.slot, row.sentAt));
+    const contactId = (await connections.prisma.$transaction((tx) => findOrCreateContact(tx, row))).id;
+    const conversationId = (await connections.prisma.$transaction((tx) => threadFor(tx, row.storeId, contactId, row.slot, row.sentAt))).id;
     threads.set(row.jidLid!, (known = { contactId, conversationId }));
   }
   await connections.pool.query(FLOOR_SQL, [

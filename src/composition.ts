@@ -10,6 +10,7 @@ import type { Config } from './config/config.js';
 import { resolveSecrets, type ResolvedSecrets } from './config/dev-secrets.js';
 import { openDatabase, type Database } from './db/database.js';
 import { DomainEventBus } from './events/event-bus.js';
+import { AppError, ErrorCode } from './kernel/index.js';
 import { createHealthRepo, healthRouter } from './health/index.js';
 import { buildApp } from './http/app.js';
 import { createRateLimits } from './http/rate-limits.js';
@@ -42,6 +43,9 @@ import {
   type MessagesService,
 } from './messages/index.js';
 import { createSessionsService, sessionsRouter, type SessionsService } from './whatsapp/sessions/index.js';
+import { conversationsRouter, createConversationsRepo, createConversationsService, type ConversationsService } from './conversations/index.js';
+import { createSettingsRepo, createSettingsService, settingsRouter } from './settings/index.js';
+import { createSummaryRepo, createSummaryService, summaryRouter } from './summary/index.js';
 import {
   createOutboundRepo,
   createOutboundService,
@@ -68,7 +72,7 @@ export interface Composition {
   engine: SessionEngine;
   /** The send loops of the slots this process runs: stopped before the engine. */
   sends: SendDispatcher;
-  services: { stores: StoresService; sessions: SessionsService; messages: MessagesService; media: MediaService; outbound: OutboundService };
+  services: { stores: StoresService; sessions: SessionsService; messages: MessagesService; media: MediaService; outbound: OutboundService; conversations: ConversationsService };
   repos: { slots: SlotsRepo };
   app: Express;
 }
@@ -176,6 +180,20 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   sends = new SendDispatcher({ repo: outboundRepo, governor, socketFor: (ref) => engine.socketFor(ref), processId, log: logger.child({ component: 'sends' }) });
   sends.subscribe(bus);
 
+  const conversations = createConversationsService({
+    repo: createConversationsRepo(database.prisma),
+    bus,
+    engine,
+    sendWhatsApp: (storeId, request) => outbound.send(storeId, request),
+    // Until the channels domain lands: a conversation on another channel cannot be answered yet.
+    sendOnChannel: async () => {
+      throw new AppError(ErrorCode.CONFLICT, 'Sending on this channel is not set up');
+    },
+  });
+
+  const settings = createSettingsService({ repo: createSettingsRepo(database.prisma) });
+  const summary = createSummaryService({ repo: createSummaryRepo(database.prisma) });
+
   const stores = createStoresService({
     repo: createStoresRepo(database.prisma),
     apiKeyPepper: deriveKey(secrets.apiKeyPepperSecret, 'api-key-pepper'),
@@ -204,8 +222,11 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       (openapi) => messagesRouter({ messages, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => outboundRouter({ outbound, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => mediaRouter({ media, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => conversationsRouter({ conversations, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => settingsRouter({ settings, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => summaryRouter({ summary, authorizeStore: stores.authorize, openapi, limits }),
     ],
   });
 
-  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound }, repos: { slots }, app };
+  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, conversations }, repos: { slots }, app };
 }

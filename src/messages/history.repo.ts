@@ -49,9 +49,9 @@ async function storeChunk(tx: Prisma.TransactionClient, { storeId, slot }: { sto
     const key = `${row.direction} ${row.waMessageId}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const contactId = contacts.get(row.remoteJid) ?? (await findOrCreateContact(tx, { storeId, jidPn: row.jidPn, jidLid: row.jidLid, pushName: row.pushName }));
+    const contactId = contacts.get(row.remoteJid) ?? (await findOrCreateContact(tx, { storeId, jidPn: row.jidPn, jidLid: row.jidLid, pushName: row.pushName })).id;
     contacts.set(row.remoteJid, contactId);
-    const conversationId = row.isGroup ? null : await threadFor(tx, storeId, contactId, slot, row.sentAt);
+    const conversationId = row.isGroup ? null : (await threadFor(tx, storeId, contactId, slot, row.sentAt)).id;
     if (conversationId) {
       await tx.conversation.updateMany({
         where: { id: conversationId, OR: [{ lastMessageAt: null }, { lastMessageAt: { lt: row.sentAt } }] },

@@ -25,4 +25,6 @@ export interface StoredInbound {
   messageId: string;
   contactId: string;
   conversationId: string | null;
+  /** What storing it made: a new lead, a thread opened or reopened (absent: nothing new). */
+  made?: { contact: boolean; conversation: boolean };
 }

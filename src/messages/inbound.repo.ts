@@ -16,8 +16,14 @@ export const THREAD_WINDOW_MS = 24 * 60 * 60_000;
 
 type Tx = Prisma.TransactionClient;
 
+/** What a write found or made: the id, and whether it is new (a new lead, a thread opened or reopened). */
+export interface Found {
+  id: string;
+  made: boolean;
+}
+
 /** The person's contact (found by PN or LID, filling in the other), created as a lead if new. */
-export async function findOrCreateContact(tx: Tx, row: Pick<InboundRow, 'storeId' | 'jidPn' | 'jidLid' | 'pushName'>): Promise<string> {
+export async function findOrCreateContact(tx: Tx, row: Pick<InboundRow, 'storeId' | 'jidPn' | 'jidLid' | 'pushName'>): Promise<Found> {
   const or = [...(row.jidPn ? [{ jidPn: row.jidPn }] : []), ...(row.jidLid ? [{ jidLid: row.jidLid }] : [])];
   const found = await tx.contact.findMany({ where: { storeId: row.storeId, OR: or }, orderBy: { createdAt: 'asc' } });
   // Two rows (one known by PN, one by LID) are the same person: the older keeps both; merging the
@@ -28,32 +34,33 @@ export async function findOrCreateContact(tx: Tx, row: Pick<InboundRow, 'storeId
     const created = await tx.contact.create({
       data: { storeId: row.storeId, jidPn: row.jidPn, jidLid: row.jidLid, phone, pushName: row.pushName, name: row.pushName },
     });
-    return created.id;
+    return { id: created.id, made: true };
   }
   const fill: Prisma.ContactUpdateInput = {};
   if (!contact.jidPn && row.jidPn && found.length === 1) Object.assign(fill, { jidPn: row.jidPn, phone });
   if (!contact.jidLid && row.jidLid && found.length === 1) fill.jidLid = row.jidLid;
   if (row.pushName && row.pushName !== contact.pushName) fill.pushName = row.pushName;
   if (Object.keys(fill).length) await tx.contact.update({ where: { id: contact.id }, data: fill });
-  return contact.id;
+  return { id: contact.id, made: false };
 }
 
 /**
  * The contact's WhatsApp thread: the open one when its last message is recent; else the latest
  * one reopened if recent; else a new one. (Other channels have threads of their own.)
  */
-export async function threadFor(tx: Tx, storeId: string, contactId: string, slot: number, at: Date): Promise<string> {
+export async function threadFor(tx: Tx, storeId: string, contactId: string, slot: number, at: Date): Promise<Found> {
   const recent = (c: { lastMessageAt: Date | null; startedAt: Date }) => at.getTime() - (c.lastMessageAt ?? c.startedAt).getTime() < THREAD_WINDOW_MS;
   const channel = 'whatsapp';
   const latest = await tx.conversation.findFirst({ where: { storeId, contactId, channel }, orderBy: { startedAt: 'desc' } });
   if (latest && recent(latest)) {
-    if (latest.status !== 'open') await tx.conversation.update({ where: { id: latest.id }, data: { status: 'open', endedAt: null } });
-    return latest.id;
+    if (latest.status === 'open') return { id: latest.id, made: false };
+    await tx.conversation.update({ where: { id: latest.id }, data: { status: 'open', endedAt: null } });
+    return { id: latest.id, made: true };
   }
   // An open thread gone quiet for a day ends; the message starts the next one.
   await tx.conversation.updateMany({ where: { storeId, contactId, channel, status: 'open' }, data: { status: 'closed', endedAt: at } });
   const created = await tx.conversation.create({ data: { storeId, contactId, channel, slot, startedAt: at, lastMessageAt: at } });
-  return created.id;
+  return { id: created.id, made: true };
 }
 
 export interface MessageChange {
@@ -132,8 +139,9 @@ export function createInboundRepo(db: Db, pool?: pg.Pool) {
           select: { id: true, contactId: true, conversationId: true },
         });
         if (existing) return { stored: false, messageId: existing.id, contactId: existing.contactId!, conversationId: existing.conversationId };
-        const contactId = await findOrCreateContact(tx, row);
-        const conversationId = row.isGroup ? null : await threadFor(tx, row.storeId, contactId, row.slot, row.sentAt);
+        const contact = await findOrCreateContact(tx, row);
+        const thread = row.isGroup ? null : await threadFor(tx, row.storeId, contact.id, row.slot, row.sentAt);
+        const [contactId, conversationId] = [contact.id, thread?.id ?? null];
         const message = await tx.message.create({
           data: {
             storeId: row.storeId,
@@ -160,7 +168,7 @@ export function createInboundRepo(db: Db, pool?: pg.Pool) {
             data: { lastMessageAt: row.sentAt },
           });
         }
-        return { stored: true, messageId: message.id, contactId, conversationId };
+        return { stored: true, messageId: message.id, contactId, conversationId, made: { contact: contact.made, conversation: thread?.made ?? false } };
       });
     },
   };

@@ -1,7 +1,7 @@
 // The inbox's reads: open threads newest first with their last message, and one thread's
 // messages newest first. Keyset pagination on (time, id): stable while new messages arrive.
 import type { Db, Prisma } from '../db/prisma.js';
-import { encodeCursor, mediaPath, type TConversationPage, type TCursor, type TInboxPage } from './messages.schemas.js';
+import { encodeCursor, mediaPath, type TConversationPage, type TCursor, type TInboxPage, type TInboxQuery } from './messages.schemas.js';
 
 type MediaRow = { status: string; mimetype: string | null; size: bigint | null; sha256: string | null } | null;
 type TMediaView = TConversationPage['messages'][number]['media'];
@@ -26,11 +26,15 @@ function afterMessage(c: TCursor): Prisma.MessageWhereInput[] {
 
 export function createInboxRepo(db: Db) {
   return {
-    async openConversations(storeId: string, limit: number, cursor: TCursor | undefined): Promise<TInboxPage> {
+    async openConversations(storeId: string, query: TInboxQuery): Promise<TInboxPage> {
+      const { limit, cursor } = query;
       const rows = await db.conversation.findMany({
         where: {
           storeId,
           status: 'open',
+          ...(query.unread ? { unreadCount: { gt: 0 } } : {}),
+          ...(query.channel ? { channel: query.channel } : {}),
+          ...(query.slot ? { slot: query.slot } : {}),
           ...(cursor ? { OR: [{ lastMessageAt: { lt: cursor.at } }, { lastMessageAt: cursor.at, id: { lt: cursor.id } }] } : {}),
         },
         orderBy: [{ lastMessageAt: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }],
@@ -45,6 +49,7 @@ export function createInboxRepo(db: Db) {
       return {
         data: page.map((c) => ({
           conversationId: c.id,
+          channel: c.channel,
           contact: c.contact,
           slot: c.slot,
           unread: c.unreadCount,

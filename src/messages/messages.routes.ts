@@ -5,7 +5,7 @@ import type { OpenApiRegistry } from '../http/openapi.js';
 import { withLimit, type RateLimits } from '../http/rate-limits.js';
 import { parseParams, parseQuery } from '../http/validate.js';
 import type { MessagesService } from './messages.service.js';
-import { ZConversationPage, ZConversationParams, ZInboxPage, ZPageQuery, ZStoreParams } from './messages.schemas.js';
+import { ZConversationPage, ZConversationParams, ZInboxPage, ZInboxQuery, ZPageQuery, ZStoreParams } from './messages.schemas.js';
 
 export function messagesRouter(deps: {
   messages: MessagesService;
@@ -19,11 +19,10 @@ export function messagesRouter(deps: {
   const tag = 'inbox';
   const base = '/api/client/:storeId';
 
-  openapi.add({ method: 'get', path: `${base}/inbox`, summary: 'Open conversations, newest first, with the last message and the unread count', tag, auth: 'store', params: ZStoreParams, query: ZPageQuery, responses: { 200: ZInboxPage } });
+  openapi.add({ method: 'get', path: `${base}/inbox`, summary: 'Open conversations, newest first, with the last message and the unread count; unread, channel and slot filters', tag, auth: 'store', params: ZStoreParams, query: ZInboxQuery, responses: { 200: ZInboxPage } });
   router.get(`${base}/inbox`, storeKey, async (req, res) => {
     const { storeId } = parseParams(ZStoreParams, req);
-    const { limit, cursor } = parseQuery(ZPageQuery, req);
-    res.json(await messages.inbox(storeId, limit, cursor));
+    res.json(await messages.inbox(storeId, parseQuery(ZInboxQuery, req)));
   });
 
   openapi.add({ method: 'get', path: `${base}/conversations/:id`, summary: 'One conversation and its messages, newest first', tag, auth: 'store', params: ZConversationParams, query: ZPageQuery, responses: { 200: ZConversationPage } });

@@ -1,10 +1,20 @@
 import { z } from 'zod';
 import { ZRowId, ZStoreId } from '../kernel/index.js';
 
+import { ZPageQuery } from '../http/pagination.js';
+
 export { encodeCursor, ZCursor, ZPageQuery, type TCursor, type TPageQuery } from '../http/pagination.js';
 export { ZStoreParams } from '../kernel/index.js';
 
 export const ZConversationParams = z.strictObject({ storeId: ZStoreId, id: ZRowId.describe('a conversation id') });
+
+/** The inbox's filters: unread only, one channel, one WhatsApp slot. */
+export const ZInboxQuery = ZPageQuery.extend({
+  unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: only conversations with unread messages'),
+  channel: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a lowercase channel name').optional(),
+  slot: z.coerce.number().int().min(1).max(10).optional().describe('WhatsApp: the slot of the last message'),
+});
+export type TInboxQuery = z.output<typeof ZInboxQuery>;
 
 export const ZContactSummary = z.object({
   id: z.string(),
@@ -17,6 +27,7 @@ export const ZContactSummary = z.object({
 
 export const ZInboxItem = z.object({
   conversationId: z.string(),
+  channel: z.string(),
   contact: ZContactSummary,
   slot: z.number().int().nullable().describe('the slot the last message came in on'),
   unread: z.number().int(),

@@ -7,10 +7,11 @@ import type { DomainEventBus } from '../events/event-bus.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
 import type { InboundRepo, InboundRow, StoredInbound } from './inbound.repo.js';
 import type { InboxRepo } from './inbox.repo.js';
+import { announceMade } from './records-made.js';
 import { isLid, isPn, storableJson, storableText } from './row-fields.js';
 import { storeRetrying } from './storage-retries.js';
 import type { MediaService } from './media.service.js';
-import type { TConversationPage, TCursor, TInboxPage } from './messages.schemas.js';
+import type { TConversationPage, TCursor, TInboxPage, TInboxQuery } from './messages.schemas.js';
 
 
 /** The domain event as a row: the person's PN and LID from whichever addresses WhatsApp gave. */
@@ -54,6 +55,7 @@ export function createMessagesService(deps: { inbound: InboundRepo; inbox: Inbox
             const stored = await storeInbound(e);
             // Only the queue row is written here; the download runs off this in-order path.
             if (stored.stored) await deps.media?.queueFor(e.type, e.storeId, stored.messageId);
+            announceMade(bus, { storeId: e.storeId, ...stored });
           },
           { durable: true },
         ),
@@ -69,8 +71,8 @@ export function createMessagesService(deps: { inbound: InboundRepo; inbox: Inbox
       return () => offs.forEach((off) => off());
     },
 
-    inbox(storeId: string, limit: number, cursor: TCursor | undefined): Promise<TInboxPage> {
-      return inbox.openConversations(storeId, limit, cursor);
+    inbox(storeId: string, query: TInboxQuery): Promise<TInboxPage> {
+      return inbox.openConversations(storeId, query);
     },
 
     async conversation(storeId: string, conversationId: string, limit: number, cursor: TCursor | undefined): Promise<TConversationPage> {

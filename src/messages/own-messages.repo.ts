@@ -26,6 +26,10 @@ export interface StoredOwn {
   /** False when a row with this WhatsApp id was there already (the queue's own send, a redelivery). */
   stored: boolean;
   messageId: string;
+  contactId?: string | null;
+  conversationId?: string | null;
+  /** What storing it made: a new contact, a thread opened or reopened. */
+  made?: { contact: boolean; conversation: boolean };
 }
 
 export function createOwnMessagesRepo(db: Db) {
@@ -38,8 +42,9 @@ export function createOwnMessagesRepo(db: Db) {
         });
         if (existing) return { stored: false, messageId: existing.id };
         // Our own message carries our push name, not the contact's: the contact's stays as it was.
-        const contactId = row.isGroup ? null : await findOrCreateContact(tx, { storeId: row.storeId, jidPn: row.jidPn, jidLid: row.jidLid, pushName: null });
-        const conversationId = contactId ? await threadFor(tx, row.storeId, contactId, row.slot, row.sentAt) : null;
+        const contact = row.isGroup ? null : await findOrCreateContact(tx, { storeId: row.storeId, jidPn: row.jidPn, jidLid: row.jidLid, pushName: null });
+        const thread = contact ? await threadFor(tx, row.storeId, contact.id, row.slot, row.sentAt) : null;
+        const [contactId, conversationId] = [contact?.id ?? null, thread?.id ?? null];
         const message = await tx.message.create({
           data: {
             storeId: row.storeId,
@@ -67,7 +72,7 @@ export function createOwnMessagesRepo(db: Db) {
             data: { lastMessageAt: row.sentAt },
           });
         }
-        return { stored: true, messageId: message.id };
+        return { stored: true, messageId: message.id, contactId, conversationId, made: { contact: contact?.made ?? false, conversation: thread?.made ?? false } };
       });
     },
   };

@@ -61,14 +61,14 @@ export function createOutboundRepo(db: Db) {
   return {
     async enqueue(send: NewSend): Promise<{ messageId: string }> {
       return db.$transaction(async (tx) => {
-        const contactId = await findOrCreateContact(tx, {
+        const { id: contactId } = await findOrCreateContact(tx, {
           storeId: send.storeId,
           jidPn: isPn(send.toJid) ? send.toJid : null,
           jidLid: send.toJid.endsWith('@lid') ? send.toJid : null,
           pushName: null,
         });
         const now = toWhatsAppSecond(new Date());
-        const conversationId = await threadFor(tx, send.storeId, contactId, send.slot, now);
+        const { id: conversationId } = await threadFor(tx, send.storeId, contactId, send.slot, now);
         const message = await tx.message.create({
           data: {
             storeId: send.storeId,

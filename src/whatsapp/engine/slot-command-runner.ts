@@ -61,6 +61,10 @@ export async function runOwned(host: CommandHost, supervisor: SlotSupervisor, co
     case 'check-numbers':
       if (supervisor.status !== 'connected') return { ok: false, error: `slot ${supervisor.ref.slot} is ${supervisor.status}, not connected` };
       return { ok: true, result: { numbers: await supervisor.onWhatsApp(command.jids) } };
+    case 'read-receipts':
+      if (supervisor.status !== 'connected') return { ok: false, error: `slot ${supervisor.ref.slot} is ${supervisor.status}, not connected` };
+      await supervisor.readMessages(command.keys);
+      return { ok: true, result: { sent: command.keys.length } };
   }
 }
 
@@ -89,7 +93,8 @@ export async function runUnowned(host: CommandHost, ref: SlotRef, command: SlotC
     case 'pairing-code':
       return pairingCode(host, await host.runHere(ref), command.phone);
     case 'check-numbers':
-      // A query is no reason to open a socket: nobody runs the slot, so it is not connected.
+    case 'read-receipts':
+      // Neither is a reason to open a socket: nobody runs the slot, so it is not connected.
       return { ok: false, error: `slot ${ref.slot} is not connected` };
   }
 }

@@ -15,6 +15,11 @@ export const ZSlotCommand = z.discriminatedUnion('command', [
   z.object({ command: z.literal('pairing-code'), phone: z.string().regex(/^\d{6,20}$/) }),
   /** Which of these phone-number JIDs have WhatsApp (asked on the slot's socket). */
   z.object({ command: z.literal('check-numbers'), jids: z.array(z.string().regex(/^\d{5,20}@s\.whatsapp\.net$/)).min(1).max(100) }),
+  /** Blue ticks: read receipts for these messages of contacts (a conversation marked read). */
+  z.object({
+    command: z.literal('read-receipts'),
+    keys: z.array(z.object({ remoteJid: z.string().regex(/^[0-9]{1,32}@(s\.whatsapp\.net|lid)$/), id: z.string().min(1).max(128) })).min(1).max(100),
+  }),
 ]);
 export type SlotCommand = z.infer<typeof ZSlotCommand>;
 

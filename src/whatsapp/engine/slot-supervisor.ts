@@ -197,6 +197,11 @@ export class SlotSupervisor {
     return found.map((r) => ({ jid: r.jid, exists: Boolean(r.exists) }));
   }
 
+  /** Read receipts (blue ticks) for contacts' messages. */
+  async readMessages(keys: { remoteJid: string; id: string }[]): Promise<void> {
+    await this.connectedSocket().readMessages(keys.map((k) => ({ remoteJid: k.remoteJid, id: k.id, fromMe: false })));
+  }
+
   private connectedSocket(): WASocket {
     const sock = this.sock;
     if (!sock || this.status !== 'connected') throw new Error(`slot is ${this.status}`);

@@ -1,0 +1,95 @@
+// The conversations' reads and writes. Closing, reopening and reading are single-row changes
+// scoped by store; reopening counts on the one-open-thread-per-contact-and-channel index.
+import type { Db } from '../db/prisma.js';
+import { encodeCursor, type TCursor } from '../http/pagination.js';
+import type { TConversationList, TConversationListQuery, TConversationView } from './conversations.schemas.js';
+
+type Row = {
+  id: string;
+  contactId: string;
+  channel: string;
+  status: string;
+  slot: number | null;
+  unreadCount: number;
+  startedAt: Date;
+  endedAt: Date | null;
+  lastMessageAt: Date | null;
+};
+
+export const conversationView = (c: Row): TConversationView => ({
+  id: c.id,
+  contactId: c.contactId,
+  channel: c.channel,
+  status: c.status as TConversationView['status'],
+  slot: c.slot,
+  unread: c.unreadCount,
+  startedAt: c.startedAt.toISOString(),
+  endedAt: c.endedAt?.toISOString() ?? null,
+  lastMessageAt: c.lastMessageAt?.toISOString() ?? null,
+});
+
+const after = (c: TCursor) => [{ startedAt: { lt: c.at } }, { startedAt: c.at, id: { lt: c.id } }];
+
+/** At most this many unread messages get read receipts at once (one slot command). */
+export const RECEIPTS_MAX = 100;
+
+export function createConversationsRepo(db: Db) {
+  return {
+    async list(storeId: string, q: TConversationListQuery): Promise<TConversationList> {
+      const rows = await db.conversation.findMany({
+        where: {
+          storeId,
+          ...(q.contactId ? { contactId: q.contactId } : {}),
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.channel ? { channel: q.channel } : {}),
+          ...(q.cursor ? { OR: after(q.cursor) } : {}),
+        },
+        orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+        take: q.limit + 1,
+      });
+      const page = rows.slice(0, q.limit);
+      const last = page[page.length - 1];
+      return { data: page.map(conversationView), nextCursor: rows.length > q.limit && last ? encodeCursor(last.startedAt, null, last.id) : null };
+    },
+
+    find(storeId: string, id: string): Promise<Row | null> {
+      return db.conversation.findUnique({ where: { storeId_id: { storeId, id } } });
+    },
+
+    /** The contact's other open thread on the channel, which reopening this one would clash with. */
+    otherOpen(storeId: string, c: Pick<Row, 'id' | 'contactId' | 'channel'>): Promise<{ id: string } | null> {
+      return db.conversation.findFirst({ where: { storeId, contactId: c.contactId, channel: c.channel, status: 'open', id: { not: c.id } }, select: { id: true } });
+    },
+
+    setStatus(storeId: string, id: string, status: 'open' | 'closed'): Promise<Row> {
+      return db.conversation.update({ where: { storeId_id: { storeId, id } }, data: { status, endedAt: status === 'closed' ? new Date() : null } });
+    },
+
+    /**
+     * Unread back to zero; answers the unread inbound messages (newest first, as many as were
+     * unread, at most RECEIPTS_MAX) for read receipts.
+     */
+    async markRead(storeId: string, id: string): Promise<{ conversation: Row; unread: { slot: number | null; remoteJid: string; waMessageId: string }[] }> {
+      return db.$transaction(async (tx) => {
+        const before = await tx.conversation.findUniqueOrThrow({ where: { storeId_id: { storeId, id } }, select: { unreadCount: true } });
+        const unread = before.unreadCount
+          ? await tx.message.findMany({
+              where: { storeId, conversationId: id, direction: 'inbound' },
+              orderBy: [{ sentAt: 'desc' }, { createdAt: 'desc' }],
+              take: Math.min(before.unreadCount, RECEIPTS_MAX),
+              select: { slot: true, remoteJid: true, waMessageId: true },
+            })
+          : [];
+        const conversation = await tx.conversation.update({ where: { storeId_id: { storeId, id } }, data: { unreadCount: 0 } });
+        return { conversation, unread };
+      });
+    },
+
+    /** The person a WhatsApp send into the thread goes to. */
+    contactOf(storeId: string, contactId: string): Promise<{ jidPn: string | null; jidLid: string | null } | null> {
+      return db.contact.findUnique({ where: { storeId_id: { storeId, id: contactId } }, select: { jidPn: true, jidLid: true } });
+    },
+  };
+}
+
+export type ConversationsRepo = ReturnType<typeof createConversationsRepo>;

@@ -1,0 +1,3 @@
+export { createConversationsRepo, type ConversationsRepo } from './conversations.repo.js';
+export { conversationsRouter } from './conversations.routes.js';
+export { createConversationsService, type ChannelSender, type ConversationsService } from './conversations.service.js';

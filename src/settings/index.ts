@@ -1,0 +1,4 @@
+export { createSettingsRepo, type SettingsRepo } from './settings.repo.js';
+export { settingsRouter } from './settings.routes.js';
+export { createSettingsService, type SettingsService } from './settings.service.js';
+export { WEEKDAYS, ZCountry, ZTimezone } from './settings.schemas.js';

@@ -1,0 +1,3 @@
+export { createSummaryRepo } from './summary.repo.js';
+export { summaryRouter } from './summary.routes.js';
+export { createSummaryService, type SummaryService } from './summary.service.js';
