@@ -58,7 +58,8 @@ export async function createDaemonHarness(sim: WhatsAppSimulator, opts: { engine
       const events = new AsyncQueue<{ type: DomainEventName; event: DomainEvents[DomainEventName] }>();
       harness.events = events;
       const bus = new DomainEventBus(logger);
-      for (const type of ['session.status', 'session.qr', 'message.received', 'message.sent', 'message.status', 'message.history'] as const) {
+      const recorded = ['session.status', 'session.qr', 'message.received', 'message.sent', 'message.status', 'message.history', 'contact.created', 'contact.updated', 'conversation.opened', 'conversation.closed'] as const;
+      for (const type of recorded) {
         bus.on(type, 'test-recorder', (event) => events.push({ type, event }));
       }
       const daemon = await startDaemon(config, logger, { engine: { ...FAST_ENGINE, ...opts.engine }, bus });

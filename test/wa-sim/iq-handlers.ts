@@ -56,7 +56,7 @@ export async function answerLoggedInIq(iq: BinaryNode, connection: SimConnection
     case 'blocklist undefined':
       return reply([{ tag: 'list', attrs: {} }]);
     case 'privacy privacy':
-      return reply(iq.attrs.type === 'get' ? [{ tag: 'privacy', attrs: {} }] : undefined);
+      return reply(iq.attrs.type === 'get' ? [{ tag: 'privacy', attrs: {}, content: PRIVACY_DEFAULTS }] : undefined);
     case 'abt props':
       return reply([{ tag: 'props', attrs: { protocol: '1' } }]);
     case 'w:m media_conn':
@@ -87,3 +87,12 @@ async function bundlesFor(iq: BinaryNode, phone: Phone): Promise<BinaryNode[]> {
   }
   return answers;
 }
+
+/**
+ * A new account's privacy settings, as WhatsApp answers `<privacy/>`: read receipts on for
+ * everyone (Baileys then marks messages read with type "read", which reaches the sender, and not
+ * "read-self", which only the account's own devices see).
+ */
+const PRIVACY_DEFAULTS = Object.entries({ readreceipts: 'all', last: 'all', online: 'all', profile: 'all', status: 'contacts', groupadd: 'all', calladd: 'all' }).map(
+  ([name, value]) => ({ tag: 'category', attrs: { name, value } }),
+);
