@@ -51,6 +51,7 @@ import {
   SendGovernor,
   type OutboundService,
 } from './outbound/index.js';
+import { bookingRouter, createBooking, type Booking } from './booking/index.js';
 
 export interface CompositionOverrides {
   /** Tests shorten the engine's clocks. */
@@ -68,7 +69,7 @@ export interface Composition {
   engine: SessionEngine;
   /** The send loops of the slots this process runs: stopped before the engine. */
   sends: SendDispatcher;
-  services: { stores: StoresService; sessions: SessionsService; messages: MessagesService; media: MediaService; outbound: OutboundService };
+  services: { stores: StoresService; sessions: SessionsService; messages: MessagesService; media: MediaService; outbound: OutboundService; booking: Booking };
   repos: { slots: SlotsRepo };
   app: Express;
 }
@@ -185,6 +186,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     },
   });
 
+  const booking = createBooking({ db: database.prisma, bus });
   const health = createHealthRepo(database.prisma);
   const limits = createRateLimits({ pool: database.pool, config: config.rateLimits, logger });
   const version = readVersion();
@@ -204,8 +206,9 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       (openapi) => messagesRouter({ messages, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => outboundRouter({ outbound, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => mediaRouter({ media, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => bookingRouter({ booking, authorizeStore: stores.authorize, openapi, limits }),
     ],
   });
 
-  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound }, repos: { slots }, app };
+  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, booking }, repos: { slots }, app };
 }
