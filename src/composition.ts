@@ -55,6 +55,7 @@ import {
   SendGovernor,
   type OutboundService,
 } from './outbound/index.js';
+import { bookingRouter, createBooking, type Booking } from './booking/index.js';
 
 export interface CompositionOverrides {
   /** Tests shorten the engine's clocks. */
@@ -72,7 +73,15 @@ export interface Composition {
   engine: SessionEngine;
   /** The send loops of the slots this process runs: stopped before the engine. */
   sends: SendDispatcher;
-  services: { stores: StoresService; sessions: SessionsService; messages: MessagesService; media: MediaService; outbound: OutboundService; conversations: ConversationsService };
+  services: {
+    stores: StoresService;
+    sessions: SessionsService;
+    messages: MessagesService;
+    media: MediaService;
+    outbound: OutboundService;
+    conversations: ConversationsService;
+    booking: Booking;
+  };
   repos: { slots: SlotsRepo };
   app: Express;
 }
@@ -192,7 +201,6 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   });
 
   const settings = createSettingsService({ repo: createSettingsRepo(database.prisma) });
-  const summary = createSummaryService({ repo: createSummaryRepo(database.prisma) });
 
   const stores = createStoresService({
     repo: createStoresRepo(database.prisma),
@@ -203,6 +211,8 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     },
   });
 
+  const booking = createBooking({ db: database.prisma, bus });
+  const summary = createSummaryService({ repo: createSummaryRepo(database.prisma), appointments: booking.reads });
   const health = createHealthRepo(database.prisma);
   const limits = createRateLimits({ pool: database.pool, config: config.rateLimits, logger });
   const version = readVersion();
@@ -225,8 +235,9 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       (openapi) => conversationsRouter({ conversations, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => settingsRouter({ settings, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => summaryRouter({ summary, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => bookingRouter({ booking, authorizeStore: stores.authorize, openapi, limits }),
     ],
   });
 
-  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, conversations }, repos: { slots }, app };
+  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, conversations, booking }, repos: { slots }, app };
 }

@@ -4,7 +4,7 @@
 // queue, any other channel through the store's n8n (src/channels).
 import type { DomainEventBus } from '../events/event-bus.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
-import type { TSendRequest } from '../outbound/outbound.schemas.js';
+import type { TSendRequest } from '../outbound/index.js';
 import type { SlotEngine } from '../whatsapp/engine/index.js';
 import { conversationView, type ConversationsRepo } from './conversations.repo.js';
 import type { TConversationList, TConversationListQuery, TConversationSend, TConversationSent, TConversationView, TReadResult } from './conversations.schemas.js';

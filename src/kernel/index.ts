@@ -6,3 +6,4 @@ export { ZRowId, ZStoreId, ZStoreParams, ZStoreRowParams } from './ids.js';
 export { KeyedSerialQueue } from './keyed-serial-queue.js';
 export { createWriteBatcher, type BatchWrite, type WriteBatcherOptions } from './write-batcher.js';
 export { MESSAGE_STATUSES, OUTBOUND_PROGRESS, type TMessageStatus } from './message-status.js';
+export { dayOf, dayRange, DEFAULT_TIMEZONE, storeZone, type InstantRange } from './store-day.js';

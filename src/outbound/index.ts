@@ -2,6 +2,7 @@
 export { createOutboundRepo } from './outbound.repo.js';
 export { outboundRouter } from './outbound.routes.js';
 export { createOutboundService, type OutboundService } from './outbound.service.js';
+export type { TSendRequest } from './outbound.schemas.js';
 export { SendDispatcher } from './send-dispatcher.js';
 export { SendGovernor } from './send-governor.js';
 export { createSendLookupsRepo } from './send-lookups.repo.js';

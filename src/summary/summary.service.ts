@@ -1,20 +1,23 @@
 // The dashboard home: today's appointments, open conversations, unread messages, today's traffic.
 import { DateTime } from 'luxon';
+import type { BookingReads } from '../booking/index.js';
+import { dayOf } from '../kernel/index.js';
 import type { SummaryRepo } from './summary.repo.js';
 import type { TSummary } from './summary.schemas.js';
 
-export function createSummaryService(deps: { repo: SummaryRepo; now?: () => Date }) {
+export function createSummaryService(deps: { repo: SummaryRepo; appointments: Pick<BookingReads, 'appointmentsToday'>; now?: () => Date }) {
   const { repo, now = () => new Date() } = deps;
   return {
     async summary(storeId: string): Promise<TSummary> {
       const timezone = await repo.timezone(storeId);
+      const at = now();
       // The store's day: local midnight to the next one (23 or 25 hours on a DST change).
-      const start = DateTime.fromJSDate(now(), { zone: timezone }).startOf('day');
-      const c = await repo.counts(storeId, { from: start.toJSDate(), to: start.plus({ days: 1 }).toJSDate() });
+      const today = dayOf(at, timezone);
+      const [c, appointments] = await Promise.all([repo.counts(storeId, today), deps.appointments.appointmentsToday(storeId, at)]);
       return {
-        day: start.toISODate()!,
+        day: DateTime.fromJSDate(today.from, { zone: timezone }).toISODate()!,
         timezone,
-        appointmentsTodayCount: c.appointments,
+        appointmentsTodayCount: appointments,
         openConversationsCount: c.open,
         unreadInboundCount: c.unread,
         messagesInToday: c.inbound,
