@@ -51,6 +51,7 @@ import {
   SendGovernor,
   type OutboundService,
 } from './outbound/index.js';
+import { contactsRouter, createContactMergeRepo, createContactProfileRepo, createContactsRepo, createContactsService, type ContactsService } from './contacts/index.js';
 
 export interface CompositionOverrides {
   /** Tests shorten the engine's clocks. */
@@ -68,7 +69,7 @@ export interface Composition {
   engine: SessionEngine;
   /** The send loops of the slots this process runs: stopped before the engine. */
   sends: SendDispatcher;
-  services: { stores: StoresService; sessions: SessionsService; messages: MessagesService; media: MediaService; outbound: OutboundService };
+  services: { stores: StoresService; sessions: SessionsService; messages: MessagesService; media: MediaService; outbound: OutboundService; contacts: ContactsService };
   repos: { slots: SlotsRepo };
   app: Express;
 }
@@ -185,6 +186,8 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     },
   });
 
+  const contacts = createContactsService({ repo: createContactsRepo(database.prisma, database.pool), merges: createContactMergeRepo(database.prisma), profiles: createContactProfileRepo(database.prisma), bus });
+
   const health = createHealthRepo(database.prisma);
   const limits = createRateLimits({ pool: database.pool, config: config.rateLimits, logger });
   const version = readVersion();
@@ -204,8 +207,9 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       (openapi) => messagesRouter({ messages, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => outboundRouter({ outbound, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => mediaRouter({ media, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => contactsRouter({ contacts, authorizeStore: stores.authorize, openapi, limits }),
     ],
   });
 
-  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound }, repos: { slots }, app };
+  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, contacts }, repos: { slots }, app };
 }

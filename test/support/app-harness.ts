@@ -20,6 +20,8 @@ export interface AppHarness {
   baseUrl: string;
   db: TestDatabase;
   services: Composition['services'];
+  /** The composition's event bus, for tests that watch what a route announced. */
+  bus: Composition['bus'];
   request(method: string, path: string, opts?: JsonRequestOptions): ReturnType<typeof jsonRequest>;
   close(): Promise<void>;
 }
@@ -52,6 +54,7 @@ export async function startAppHarness(opts: { logger?: Logger; corsOrigins?: str
     baseUrl,
     db,
     services: parts.services,
+    bus: parts.bus,
     request: (method, urlPath, opts) => jsonRequest(baseUrl, method, urlPath, opts),
     async close() {
       await new Promise<void>((resolve) => {
