@@ -20,7 +20,7 @@ export interface AppHarness {
   baseUrl: string;
   db: TestDatabase;
   services: Composition['services'];
-  /** The composition's event bus, for tests that watch what a route announced. */
+  /** The daemon's event bus: tests subscribe to see the domain events a route emits. */
   bus: Composition['bus'];
   request(method: string, path: string, opts?: JsonRequestOptions): ReturnType<typeof jsonRequest>;
   close(): Promise<void>;
