@@ -45,9 +45,10 @@ export const ZContactsQuery = ZPageQuery.extend({
     .string()
     .trim()
     .max(200)
+    .refine((s) => !NOT_PRINTABLE.test(s), 'must not contain control characters or broken Unicode')
     .optional()
     .describe('part of the name, push name or email (case and accents ignored), or of the phone number in any format'),
-  tag: z.string().min(1).max(MAX_TAG_LENGTH).optional().describe('contacts having this tag'),
+  tag: printable(MAX_TAG_LENGTH).optional().describe('contacts having this tag'),
   optOut: ZBooleanQuery.optional(),
   activeSince: z.iso.datetime({ offset: true }).optional().describe('contacts with a conversation whose last message is this recent'),
 });

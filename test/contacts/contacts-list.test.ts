@@ -102,7 +102,7 @@ describe('contacts filters', () => {
 
   it('refuses bad filters in the error shape', async () => {
     for (const query of ['?optOut=yes', '?optOut=1', '?activeSince=yesterday', '?activeSince=2026-01-01', '?activeSince=2026-01-01T00:00:00', `?search=${'a'.repeat(201)}`,
-      `?tag=${'t'.repeat(51)}`, '?tag=', '?tag=a&tag=b', '?search[]=x', '?unknown=1', '?limit=0', '?limit=101', '?limit=abc']) {
+      `?tag=${'t'.repeat(51)}`, '?tag=', '?tag=a&tag=b', '?search[]=x', '?search=%00x', '?tag=%07', '?unknown=1', '?limit=0', '?limit=101', '?limit=abc']) {
       const res = await api.list(query);
       expect([query, res.status, res.body.error?.code]).toEqual([query, 400, 'VALIDATION_FAILED']);
       expect(res.body.error.requestId).toEqual(expect.any(String));
@@ -143,5 +143,17 @@ describe('contacts pages', () => {
       const res = await api.list(`?cursor=${cursor}`);
       expect([res.status, res.body.error?.code]).toEqual([400, 'VALIDATION_FAILED']);
     }
+  });
+});
+
+describe('contacts in the OpenAPI document', () => {
+  it('lists the six routes, the list with its filters', async () => {
+    const doc = (await h.request('GET', '/openapi.json')).body;
+    const base = '/api/client/{storeId}/contacts';
+    const ops = Object.entries(doc.paths as Record<string, object>).flatMap(([path, o]) => Object.keys(o).map((m) => `${m.toUpperCase()} ${path}`)).filter((op) => op.includes(base));
+    expect(ops.sort()).toEqual([`GET ${base}`, `POST ${base}`, `GET ${base}/{id}`, `PATCH ${base}/{id}`, `POST ${base}/{id}/merge`, `GET ${base}/{id}/profile`].sort());
+    const list = doc.paths[base].get;
+    expect(list.parameters.filter((p: { in: string }) => p.in === 'query').map((p: { name: string }) => p.name)).toEqual(['limit', 'cursor', 'search', 'tag', 'optOut', 'activeSince']);
+    expect(doc.paths[base].post.responses['201']).toBeDefined();
   });
 });
