@@ -56,6 +56,7 @@ import {
   type OutboundService,
 } from './outbound/index.js';
 import { bookingRouter, createBooking, type Booking } from './booking/index.js';
+import { contactsRouter, createContactMergeRepo, createContactProfileRepo, createContactsRepo, createContactsService, type ContactsService } from './contacts/index.js';
 
 export interface CompositionOverrides {
   /** Tests shorten the engine's clocks. */
@@ -81,6 +82,7 @@ export interface Composition {
     outbound: OutboundService;
     conversations: ConversationsService;
     booking: Booking;
+    contacts: ContactsService;
   };
   repos: { slots: SlotsRepo };
   app: Express;
@@ -213,6 +215,8 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
 
   const booking = createBooking({ db: database.prisma, bus });
   const summary = createSummaryService({ repo: createSummaryRepo(database.prisma), appointments: booking.reads });
+  const contacts = createContactsService({ repo: createContactsRepo(database.prisma, database.pool), merges: createContactMergeRepo(database.prisma), profiles: createContactProfileRepo(database.prisma), bus });
+
   const health = createHealthRepo(database.prisma);
   const limits = createRateLimits({ pool: database.pool, config: config.rateLimits, logger });
   const version = readVersion();
@@ -236,8 +240,9 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       (openapi) => settingsRouter({ settings, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => summaryRouter({ summary, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => bookingRouter({ booking, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => contactsRouter({ contacts, authorizeStore: stores.authorize, openapi, limits }),
     ],
   });
 
-  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, conversations, booking }, repos: { slots }, app };
+  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, conversations, booking, contacts }, repos: { slots }, app };
 }

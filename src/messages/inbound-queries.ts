@@ -43,7 +43,7 @@ WITH input AS (
   CROSS JOIN LATERAL (
     SELECT c.id AS conversation_id, c.status, COALESCE(c.last_message_at, c.started_at) AS last_at
     FROM conversations c WHERE c.store_id = i.store_id AND c.contact_id = person.contact_id AND c.channel = 'whatsapp'
-    ORDER BY c.started_at DESC LIMIT 1
+    ORDER BY c.status = 'open' DESC, c.started_at DESC LIMIT 1 -- the open one first, as threadFor
   ) latest
   WHERE NOT i.is_group AND person.found = 1 AND person.exact AND latest.status = 'open' AND i.sent_at - latest.last_at < interval '24 hours'
 ), inserted AS (

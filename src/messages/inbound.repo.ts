@@ -51,7 +51,9 @@ export async function findOrCreateContact(tx: Tx, row: Pick<InboundRow, 'storeId
 export async function threadFor(tx: Tx, storeId: string, contactId: string, slot: number, at: Date): Promise<Found> {
   const recent = (c: { lastMessageAt: Date | null; startedAt: Date }) => at.getTime() - (c.lastMessageAt ?? c.startedAt).getTime() < THREAD_WINDOW_MS;
   const channel = 'whatsapp';
-  const latest = await tx.conversation.findFirst({ where: { storeId, contactId, channel }, orderBy: { startedAt: 'desc' } });
+  // The open one first ('open' sorts after 'closed'): after a contact merge or a reopen it need
+  // not be the latest started, and reopening another would clash with it (one open per channel).
+  const latest = await tx.conversation.findFirst({ where: { storeId, contactId, channel }, orderBy: [{ status: 'desc' }, { startedAt: 'desc' }] });
   if (latest && recent(latest)) {
     if (latest.status === 'open') return { id: latest.id, made: false };
     await tx.conversation.update({ where: { id: latest.id }, data: { status: 'open', endedAt: null } });

@@ -5,6 +5,8 @@ export { createInboundRepo } from './inbound.repo.js';
 export { findOrCreateContact, threadFor } from './inbound.repo.js';
 export { createInboxRepo } from './inbox.repo.js';
 export { messagesRouter } from './messages.routes.js';
+/** A message as the API shows it, for other domains' views of a contact's messages. */
+export { mediaPath, ZMessageView } from './messages.schemas.js';
 export { createMessagesService, type MessagesService } from './messages.service.js';
 export { createOwnMessagesRepo } from './own-messages.repo.js';
 export { createOwnMessagesService, type OwnMessagesService } from './own-messages.service.js';

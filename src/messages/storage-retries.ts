@@ -1,7 +1,8 @@
 // How a durable subscriber's write to the store's records is tried again: while Postgres is
 // unavailable (a restart, a failover, a full disk being cleared), and — inside that — when it lost
-// a race on the contact or the open thread (the same person writing to two slots at once: the
-// loser's transaction rolled back whole and finds the winner's rows on its next try).
+// a race on the contact or the open thread (the same person writing to two slots at once, or a
+// contact merge deleting the contact it found: the loser's transaction rolled back whole and finds
+// the rows as they are on its next try).
 import type { Logger } from 'pino';
 import { retryWhileTransient } from '../events/durable-retry.js';
 import { isDatabaseUnavailableError } from '../http/dependency-errors.js';
@@ -13,7 +14,12 @@ import { isDatabaseUnavailableError } from '../http/dependency-errors.js';
 export const STORAGE_RETRY_MS = 5 * 60_000;
 const RACE_ATTEMPTS = 3;
 
-const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === 'P2002';
+/**
+ * A lost race: a unique index took another writer's row first (P2002), or the contact the write
+ * found was merged into another and deleted before the write landed (P2003, its foreign key;
+ * a contact merge). Either way the next try finds the rows as they are now.
+ */
+const lostRace = (err: unknown) => ['P2002', 'P2003'].includes((err as { code?: unknown } | null)?.code as string);
 
 export function storeRetrying<T>(what: string, work: () => Promise<T>, log: Logger, context: Record<string, unknown>): Promise<T> {
   const racing = async () => {
@@ -21,7 +27,7 @@ export function storeRetrying<T>(what: string, work: () => Promise<T>, log: Logg
       try {
         return await work();
       } catch (err) {
-        if (!isUniqueViolation(err) || attempt >= RACE_ATTEMPTS) throw err;
+        if (!lostRace(err) || attempt >= RACE_ATTEMPTS) throw err;
         log.debug({ ...context, attempt }, `${what} raced another write; retrying`);
       }
     }

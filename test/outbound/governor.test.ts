@@ -98,7 +98,9 @@ describe("WhatsApp's 463", () => {
     const cold = await send(store, { to: '+5511988882009', type: 'text', text: 'promoção!' });
     const failed = await eventually(() => read(store, cold.body.id), (m) => m.status === 'failed');
     expect(failed.reason).toMatch(/463/);
-    expect(await ctx.h.db.prisma.sendHold.count({ where: { storeId: store.storeId, slot: 1 } })).toBe(1);
+    // The hold is recorded by the send-status subscriber when the 463 arrives, which may be just
+    // after the message's status changed: wait for it rather than read it once.
+    expect(await eventually(() => ctx.h.db.prisma.sendHold.count({ where: { storeId: store.storeId, slot: 1 } }), (n) => n === 1)).toBe(1);
 
     const colder = await send(store, { to: '+5511988882010', type: 'text', text: 'promoção 2' });
     const reply = await send(store, { to: customer.pnJid, type: 'text', text: 'temos sim!' });
