@@ -24,6 +24,26 @@ function afterMessage(c: TCursor): Prisma.MessageWhereInput[] {
   ];
 }
 
+type Snippet = { id: string; type: string; text: string | null; direction: string };
+
+/**
+ * The newest message of each conversation: one index probe per conversation (a LATERAL with
+ * LIMIT 1). Prisma's `include: { messages: { take: 1 } }` reads every message of the page's
+ * conversations and keeps one per thread in memory: thousands of rows for a busy store's inbox.
+ */
+async function lastMessages(db: Db, storeId: string, conversationIds: string[]): Promise<Map<string, Snippet>> {
+  if (!conversationIds.length) return new Map();
+  const rows = await db.$queryRaw<Array<Snippet & { conversation_id: string }>>`
+    SELECT c.id AS conversation_id, m.id, m.type, m.text, m.direction
+    FROM unnest(${conversationIds}::text[]) AS c(id)
+    CROSS JOIN LATERAL (
+      SELECT id, type, text, direction FROM messages
+      WHERE store_id = ${storeId} AND conversation_id = c.id
+      ORDER BY sent_at DESC, created_at DESC, id DESC LIMIT 1
+    ) m`;
+  return new Map(rows.map(({ conversation_id, ...m }) => [conversation_id, m]));
+}
+
 export function createInboxRepo(db: Db) {
   return {
     async openConversations(storeId: string, query: TInboxQuery): Promise<TInboxPage> {
@@ -39,13 +59,11 @@ export function createInboxRepo(db: Db) {
         },
         orderBy: [{ lastMessageAt: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }],
         take: limit + 1,
-        include: {
-          contact: { select: CONTACT },
-          messages: { orderBy: MESSAGE_ORDER, take: 1, select: { id: true, type: true, text: true, direction: true } },
-        },
+        include: { contact: { select: CONTACT } },
       });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
+      const snippets = await lastMessages(db, storeId, page.map((c) => c.id));
       return {
         data: page.map((c) => ({
           conversationId: c.id,
@@ -54,7 +72,7 @@ export function createInboxRepo(db: Db) {
           slot: c.slot,
           unread: c.unreadCount,
           lastMessageAt: c.lastMessageAt?.toISOString() ?? null,
-          lastMessage: c.messages[0] ?? null,
+          lastMessage: snippets.get(c.id) ?? null,
         })),
         nextCursor: rows.length > limit && last?.lastMessageAt ? encodeCursor(last.lastMessageAt, null, last.id) : null,
       };
