@@ -17,7 +17,32 @@ const VALID_BODIES: Record<string, unknown> = {
   'PATCH /api/whatsapp/{storeId}/send-settings': { sendPolicy: { perSlotPerMinute: 1 } },
   'POST /api/whatsapp/{storeId}/{slot}/pairing-code': { phone: '+5511988887777' },
   'POST /api/whatsapp/{storeId}/check-numbers': { numbers: ['+5511988887777'] },
+  'POST /api/client/{storeId}/contacts': { name: 'Novo', phone: '+5511977776666' },
+  'PATCH /api/client/{storeId}/contacts/{id}': { name: 'Outro nome' },
+  'POST /api/client/{storeId}/contacts/{id}/merge': { otherId: 'OTHER_CONTACT' },
+  'POST /api/client/{storeId}/services': { name: 'Corte', priceCents: 5000, durationMinutes: 30 },
+  'PATCH /api/client/{storeId}/services/{id}': { name: 'Corte e barba' },
+  'POST /api/client/{storeId}/appointments': { contactId: 'CONTACT', serviceId: 'SERVICE', startsAt: '2030-01-02T15:00:00.000Z' },
+  'PATCH /api/client/{storeId}/appointments/{id}': { notes: 'trazer documento' },
+  'POST /api/client/{storeId}/conversations/{id}/read': { receipts: false },
+  'POST /api/client/{storeId}/conversations/{id}/messages': { text: 'oi' },
+  'PATCH /api/client/{storeId}/settings': { timezone: 'America/Manaus' },
 };
+
+/** The victim's row a route's `{id}` names: by the collection in its path. */
+function idFor(path: string, ids: Awaited<ReturnType<typeof seed>>): string {
+  if (path.includes('/conversations/')) return ids.conversationId;
+  if (path.includes('/contacts/')) return ids.contactId;
+  if (path.includes('/services/')) return ids.serviceId;
+  if (path.includes('/appointments/')) return ids.appointmentId;
+  return ids.messageId;
+}
+
+function bodyFor(route: { method: string; path: string; hasBody: boolean }, ids: Awaited<ReturnType<typeof seed>>): unknown {
+  const body = VALID_BODIES[`${route.method} ${route.path}`];
+  if (body === undefined) return route.hasBody ? {} : undefined;
+  return JSON.parse(JSON.stringify(body).replace('OTHER_CONTACT', ids.otherContactId).replace('"CONTACT"', `"${ids.contactId}"`).replace('SERVICE', ids.serviceId));
+}
 
 async function seed(storeId: string) {
   const p = h.db.prisma;
@@ -28,7 +53,13 @@ async function seed(storeId: string) {
   });
   await p.outboundJob.create({ data: { storeId, slot: 1, messageId: message.id, toJid: contact.jidPn!, request: { type: 'text', text: 'segredo' } } });
   await p.storeSettings.create({ data: { storeId, sendPolicy: { perSlotPerMinute: 9 } } });
-  return { conversationId: conversation.id, messageId: message.id };
+  const other = await p.contact.create({ data: { storeId, jidPn: '5511966665555@s.whatsapp.net', name: 'Outra' } });
+  const service = await p.service.create({ data: { storeId, name: 'Serviço secreto', priceCents: 100, durationMinutes: 30 } });
+  const startsAt = new Date('2030-01-01T12:00:00Z');
+  const appointment = await p.appointment.create({
+    data: { storeId, contactId: contact.id, serviceId: service.id, startsAt, endsAt: new Date(startsAt.getTime() + 1_800_000), notes: 'segredo' },
+  });
+  return { conversationId: conversation.id, messageId: message.id, contactId: contact.id, otherContactId: other.id, serviceId: service.id, appointmentId: appointment.id };
 }
 
 async function snapshot(storeId: string) {
@@ -41,6 +72,9 @@ async function snapshot(storeId: string) {
     slots: await p.sessionSlot.findMany({ where: { storeId } }),
     commands: await p.slotCommand.count({ where: { storeId } }),
     conversations: await p.conversation.findMany({ where: { storeId }, orderBy: { id: 'asc' } }),
+    contacts: await p.contact.findMany({ where: { storeId }, orderBy: { id: 'asc' } }),
+    services: await p.service.findMany({ where: { storeId }, orderBy: { id: 'asc' } }),
+    appointments: await p.appointment.findMany({ where: { storeId }, orderBy: { id: 'asc' } }),
   };
 }
 
@@ -53,13 +87,21 @@ describe('store keys', () => {
 
     const routes = routesOf((await h.request('GET', '/openapi.json')).body).filter((r) => r.auth === 'store');
     expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
-      expect.arrayContaining(['POST /api/whatsapp/{storeId}/messages', 'GET /api/whatsapp/{storeId}/messages/{id}', 'GET /api/client/{storeId}/inbox', 'GET /api/client/{storeId}/conversations/{id}']),
+      expect.arrayContaining([
+        'POST /api/whatsapp/{storeId}/messages',
+        'GET /api/whatsapp/{storeId}/messages/{id}',
+        'GET /api/client/{storeId}/inbox',
+        'GET /api/client/{storeId}/conversations/{id}',
+        ...Object.keys(VALID_BODIES).filter((k) => k.includes('/api/client/')),
+        'GET /api/client/{storeId}/contacts/{id}/profile',
+        'GET /api/client/{storeId}/summary',
+        'DELETE /api/client/{storeId}/services/{id}',
+      ]),
     );
     const seen: string[] = [];
     for (const route of routes) {
-      const id = route.path.includes('/conversations/') ? ids.conversationId : ids.messageId;
-      const path = route.path.replace('{storeId}', victim.storeId).replace('{slot}', '1').replace('{id}', id);
-      const body = VALID_BODIES[`${route.method} ${route.path}`] ?? (route.hasBody ? {} : undefined);
+      const path = route.path.replace('{storeId}', victim.storeId).replace('{slot}', '1').replace('{id}', idFor(route.path, ids));
+      const body = bodyFor(route, ids);
       const foreign = await h.request(route.method, path, { key: intruder.apiKey, body });
       const none = await h.request(route.method, path, { body });
       seen.push(`${route.method} ${route.path} ${foreign.status} ${none.status}`);
@@ -85,5 +127,43 @@ describe('store keys', () => {
     // A reaction or a quote can only name the sender's own messages.
     const reaction = await h.request('POST', `/api/whatsapp/${other.storeId}/messages`, { key: other.apiKey, body: { to: '+5511988887777', type: 'reaction', messageId: ids.messageId, emoji: '👍' } });
     expect(reaction.status).toBe(404);
+  });
+
+  it('under its own path, a store’s key finds none of another store’s CRM rows (404), and changes none', async () => {
+    const owner = await h.services.stores.create('CRM owner', { actor: 'admin' });
+    const other = await h.services.stores.create('CRM other', { actor: 'admin' });
+    const ids = await seed(owner.storeId);
+    const before = await snapshot(owner.storeId);
+    const theirs = (await h.db.prisma.contact.create({ data: { storeId: other.storeId, name: 'Deles' } })).id;
+    const calls: Array<[string, string, unknown?]> = [
+      ['GET', `contacts/${ids.contactId}`],
+      ['GET', `contacts/${ids.contactId}/profile`],
+      ['PATCH', `contacts/${ids.contactId}`, { name: 'x' }],
+      ['POST', `contacts/${ids.contactId}/merge`, { otherId: theirs }],
+      ['POST', `contacts/${theirs}/merge`, { otherId: ids.contactId }],
+      ['GET', `services/${ids.serviceId}`],
+      ['PATCH', `services/${ids.serviceId}`, { name: 'x' }],
+      ['DELETE', `services/${ids.serviceId}`],
+      ['GET', `appointments/${ids.appointmentId}`],
+      ['PATCH', `appointments/${ids.appointmentId}`, { notes: 'x' }],
+      ['DELETE', `appointments/${ids.appointmentId}`],
+      ['POST', 'appointments', { contactId: ids.contactId, startsAt: '2030-03-01T12:00:00.000Z', endsAt: '2030-03-01T12:30:00.000Z' }],
+      ['POST', 'appointments', { contactId: theirs, serviceId: ids.serviceId, startsAt: '2030-03-01T12:00:00.000Z' }],
+      ['POST', `conversations/${ids.conversationId}/close`],
+      ['POST', `conversations/${ids.conversationId}/reopen`],
+      ['POST', `conversations/${ids.conversationId}/read`],
+      ['POST', `conversations/${ids.conversationId}/messages`, { text: 'oi' }],
+    ];
+    for (const [method, rest, body] of calls) {
+      const r = await h.request(method, `/api/client/${other.storeId}/${rest}`, { key: other.apiKey, body });
+      expect({ call: `${method} ${rest}`, status: r.status, leaked: JSON.stringify(r.body).includes('segredo') }).toEqual({ call: `${method} ${rest}`, status: 404, leaked: false });
+    }
+    const lists = ['contacts', 'services', 'appointments', 'conversations', 'inbox'];
+    for (const list of lists) {
+      const r = await h.request('GET', `/api/client/${other.storeId}/${list}`, { key: other.apiKey });
+      const ownIds = r.body.data.map((x: { id?: string; conversationId?: string }) => x.id ?? x.conversationId);
+      expect({ list, leaked: ownIds.filter((id: string) => Object.values(ids).includes(id)) }).toEqual({ list, leaked: [] });
+    }
+    expect(await snapshot(owner.storeId)).toEqual(before);
   });
 });
