@@ -51,6 +51,7 @@ import {
   SendGovernor,
   type OutboundService,
 } from './outbound/index.js';
+import { channelsRouter, createChannels, type ChannelsService } from './channels/index.js';
 
 export interface CompositionOverrides {
   /** Tests shorten the engine's clocks. */
@@ -68,7 +69,7 @@ export interface Composition {
   engine: SessionEngine;
   /** The send loops of the slots this process runs: stopped before the engine. */
   sends: SendDispatcher;
-  services: { stores: StoresService; sessions: SessionsService; messages: MessagesService; media: MediaService; outbound: OutboundService };
+  services: { stores: StoresService; sessions: SessionsService; messages: MessagesService; media: MediaService; outbound: OutboundService; channels: ChannelsService };
   repos: { slots: SlotsRepo };
   app: Express;
 }
@@ -176,6 +177,8 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   sends = new SendDispatcher({ repo: outboundRepo, governor, socketFor: (ref) => engine.socketFor(ref), processId, log: logger.child({ component: 'sends' }) });
   sends.subscribe(bus);
 
+  const channels = createChannels({ db: database.prisma, bus, keyring: secrets.keyring, log: logger.child({ component: 'channels' }), config: config.channels });
+
   const stores = createStoresService({
     repo: createStoresRepo(database.prisma),
     apiKeyPepper: deriveKey(secrets.apiKeyPepperSecret, 'api-key-pepper'),
@@ -204,8 +207,9 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       (openapi) => messagesRouter({ messages, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => outboundRouter({ outbound, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => mediaRouter({ media, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => channelsRouter({ channels, authorizeStore: stores.authorize, openapi, limits }),
     ],
   });
 
-  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound }, repos: { slots }, app };
+  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, channels }, repos: { slots }, app };
 }
