@@ -26,10 +26,15 @@ export function sealChannelSecret(keyring: Keyring, storeId: string, secret: str
   return new Uint8Array(Buffer.concat([version, sealed.data]));
 }
 
+/** The version of the key a stored secret was sealed under (its first two bytes). */
+export function sealedKeyVersion(stored: Uint8Array): number {
+  if (stored.length < 2) throw new AppError(ErrorCode.INTERNAL, 'sealed channel secret is truncated');
+  return Buffer.from(stored).readUInt16BE(0);
+}
+
 export function openChannelSecret(keyring: Keyring, storeId: string, stored: Uint8Array): string {
-  const bytes = Buffer.from(stored);
-  if (bytes.length < 2) throw new AppError(ErrorCode.INTERNAL, 'sealed channel secret is truncated');
-  return decrypt(keyring, { keyVersion: bytes.readUInt16BE(0), data: bytes.subarray(2) }, aad(storeId)).toString('utf8');
+  const keyVersion = sealedKeyVersion(stored);
+  return decrypt(keyring, { keyVersion, data: Buffer.from(stored).subarray(2) }, aad(storeId)).toString('utf8');
 }
 
 /** The three Standard Webhooks headers of a body we send. */

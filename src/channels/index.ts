@@ -18,6 +18,8 @@ import { createChannelsService, type ChannelsService } from './channels.service.
 export { channelsRouter } from './channels.routes.js';
 export { createChannelsService, type ChannelsService, type QueueChannelSendInput } from './channels.service.js';
 export { ChannelSendWorker } from './channel-send.worker.js';
+/** `npm run secrets:rotate`: store channel secrets re-sealed under the current SECRETS_KEY. */
+export { reencryptChannelSecrets, type ChannelSecretsReport } from './channel-secret-reencryption.repo.js';
 export { ZChannelName, ZChannelSendContent, ZOutboundPayload, type TChannelSendContent } from './channels.schemas.js';
 
 /** The domain wired over one database: what composition.ts calls. */
