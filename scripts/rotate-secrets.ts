@@ -1,5 +1,5 @@
-// `npm run secrets:rotate`: re-seals every WhatsApp auth row (auth_creds, auth_keys) that is not
-// under the current SECRETS_KEY (SECRETS_KEY_VERSION) — rows of the keys listed in
+// `npm run secrets:rotate`: re-seals every WhatsApp auth row (auth_creds, auth_keys) and every
+// store's channel secret (settings.channels_secret_enc) that is not under the current SECRETS_KEY (SECRETS_KEY_VERSION) — rows of the keys listed in
 // SECRETS_KEY_PREVIOUS, and plaintext rows written before encryption — in batches. Safe while
 // daemons run (a row a daemon rewrote meanwhile is left as the daemon wrote it) and safe to run
 // again: a second run finds nothing to do. Exits 1 when rows are left (unreadable, or written by a
@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config/config.js';
 import { resolveSecrets } from '../src/config/dev-secrets.js';
 import { withEnvFile } from '../src/config/env-file.js';
 import { openDatabase } from '../src/db/database.js';
+import { reencryptChannelSecrets } from '../src/channels/index.js';
 import { reencryptAuthRows } from '../src/whatsapp/engine/auth/index.js';
 
 const config = loadConfig(withEnvFile(process.env, process.env.ENV_FILE ?? '.env'));
@@ -28,11 +29,18 @@ try {
   });
   out(`re-sealed ${report.creds} creds rows and ${report.keys} key rows; ${report.changedMeanwhile} rewritten by a daemon meanwhile`);
   for (const f of report.failed) out(`  does not open: ${f.table} store ${f.storeId} slot ${f.slot}${f.type ? ` ${f.type} ${f.keyId}` : ''} (version ${f.keyVersion}): ${f.reason}`);
+  const channels = await reencryptChannelSecrets(database.prisma, secrets.keyring);
+  out(`re-sealed ${channels.resealed} channel secrets; ${channels.changedMeanwhile} replaced by their store meanwhile`);
+  for (const f of channels.failed) out(`  does not open: the channel secret of store ${f.storeId} (version ${f.keyVersion}): ${f.reason}`);
+  if (channels.failed.length > 0) {
+    out(`${channels.failed.length} channel secrets do not open: restore the key of the version named, or make the stores a new secret`);
+    exitCode = 1;
+  }
   if (report.remaining > 0) {
     out(`${report.remaining} rows are still not under key version ${secrets.keyring.currentVersion}: fix the rows or keys named above, restart every daemon on the new configuration, and run this again`);
     exitCode = 1;
-  } else {
-    out('every auth row is under the current key: SECRETS_KEY_PREVIOUS can be removed');
+  } else if (exitCode === 0) {
+    out('every auth row is under the current key, and every channel secret: SECRETS_KEY_PREVIOUS can be removed');
   }
 } finally {
   await database.close();

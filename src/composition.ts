@@ -57,6 +57,7 @@ import {
 } from './outbound/index.js';
 import { bookingRouter, createBooking, type Booking } from './booking/index.js';
 import { contactsRouter, createContactMergeRepo, createContactProfileRepo, createContactsRepo, createContactsService, type ContactsService } from './contacts/index.js';
+import { channelsRouter, createChannels, type ChannelsService } from './channels/index.js';
 
 export interface CompositionOverrides {
   /** Tests shorten the engine's clocks. */
@@ -83,6 +84,7 @@ export interface Composition {
     conversations: ConversationsService;
     booking: Booking;
     contacts: ContactsService;
+    channels: ChannelsService;
   };
   repos: { slots: SlotsRepo };
   app: Express;
@@ -191,15 +193,14 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   sends = new SendDispatcher({ repo: outboundRepo, governor, socketFor: (ref) => engine.socketFor(ref), processId, log: logger.child({ component: 'sends' }) });
   sends.subscribe(bus);
 
+  const channels = createChannels({ db: database.prisma, bus, keyring: secrets.keyring, log: logger.child({ component: 'channels' }), config: config.channels });
+
   const conversations = createConversationsService({
     repo: createConversationsRepo(database.prisma),
     bus,
     engine,
     sendWhatsApp: (storeId, request) => outbound.send(storeId, request),
-    // Until the channels domain lands: a conversation on another channel cannot be answered yet.
-    sendOnChannel: async () => {
-      throw new AppError(ErrorCode.CONFLICT, 'Sending on this channel is not set up');
-    },
+    sendOnChannel: (send) => channels.queueChannelSend(send),
   });
 
   const settings = createSettingsService({ repo: createSettingsRepo(database.prisma) });
@@ -241,8 +242,9 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       (openapi) => summaryRouter({ summary, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => bookingRouter({ booking, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => contactsRouter({ contacts, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => channelsRouter({ channels, authorizeStore: stores.authorize, openapi, limits }),
     ],
   });
 
-  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, conversations, booking, contacts }, repos: { slots }, app };
+  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, conversations, booking, contacts, channels }, repos: { slots }, app };
 }

@@ -39,6 +39,8 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
     await database.close();
     throw err;
   });
+  // Channel sends due (retries, other processes' sends, lapsed leases) are found by a periodic scan.
+  parts.services.channels.start();
   // Keep-alive longer than Nginx's upstream keepalive so Nginx never reuses a closed socket.
   server.keepAliveTimeout = 65_000;
   const { port } = server.address() as AddressInfo;
@@ -55,6 +57,7 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
       await engine.stop();
       // Downloads under way finish (or are left to their lease) before the database closes.
       await parts.services.media.stop();
+      await parts.services.channels.stop();
       // Live event streams never end on their own.
       server.closeAllConnections();
       await closed;

@@ -98,6 +98,14 @@ export const ZEnv = z
     WA_MEDIA_CA: optionalString.pipe(z.base64().optional()),
     /** Inbound media larger than this is not downloaded (the message is kept, its media marked too_large). */
     MEDIA_MAX_BYTES: z.coerce.number().int().min(1).max(2 * 1024 ** 3).default(64 * 1024 ** 2),
+    /** Other channels' outbound URL may be http:// and reach private/loopback addresses (tests, trusted LANs). */
+    CHANNELS_ALLOW_PRIVATE_URLS: booleanFlag.default(false),
+    /** How often a process looks for channel sends due (retries, other processes' sends, lapsed leases). */
+    CHANNELS_SCAN_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    /** The first retry's delay of a failed channel send; each next one doubles (jittered, capped at an hour). */
+    CHANNELS_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
+    /** Attempts of a channel send before it is failed. */
+    CHANNELS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   })
   .superRefine((env, ctx) => {
     refineSecretsKeyring(env, ctx);
@@ -177,6 +185,8 @@ export interface Config {
     /** Test-only (the simulator's media host): where media connections go, and the one CA trusted there. */
     hostOverride: { host: string; caPem: string } | undefined;
   };
+  /** Messages on other channels, sent through the store's n8n (src/channels). */
+  channels: { allowPrivateUrls: boolean; scanIntervalMs: number; retryBaseMs: number; maxAttempts: number };
   slots: {
     backoffBaseMs: number;
     backoffCapMs: number;
@@ -268,6 +278,12 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     media: {
       maxBytes: e.MEDIA_MAX_BYTES,
       hostOverride: e.WA_MEDIA_HOST && e.WA_MEDIA_CA ? { host: e.WA_MEDIA_HOST, caPem: Buffer.from(e.WA_MEDIA_CA, 'base64').toString('utf8') } : undefined,
+    },
+    channels: {
+      allowPrivateUrls: e.CHANNELS_ALLOW_PRIVATE_URLS,
+      scanIntervalMs: e.CHANNELS_SCAN_INTERVAL_MS,
+      retryBaseMs: e.CHANNELS_RETRY_BASE_MS,
+      maxAttempts: e.CHANNELS_MAX_ATTEMPTS,
     },
     slots: {
       backoffBaseMs: e.SLOT_BACKOFF_BASE_MS,

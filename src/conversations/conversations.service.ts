@@ -9,8 +9,13 @@ import type { SlotEngine } from '../whatsapp/engine/index.js';
 import { conversationView, type ConversationsRepo } from './conversations.repo.js';
 import type { TConversationList, TConversationListQuery, TConversationSend, TConversationSent, TConversationView, TReadResult } from './conversations.schemas.js';
 
-/** What sends on a channel other than WhatsApp (src/channels' queueChannelSend). */
-export type ChannelSender = (send: { storeId: string; conversationId: string } & TConversationSend) => Promise<{ id: string; status: string }>;
+/** What sends on a channel other than WhatsApp (src/channels' queueChannelSend): media by URL, for n8n to fetch. */
+export type ChannelSender = (send: {
+  storeId: string;
+  conversationId: string;
+  text?: string;
+  media?: { url: string; mimetype?: string; fileName?: string };
+}) => Promise<{ id: string; status: string }>;
 
 export interface ConversationsDeps {
   repo: ConversationsRepo;
@@ -90,7 +95,17 @@ export function createConversationsService(deps: ConversationsDeps) {
     async send(storeId: string, id: string, body: TConversationSend): Promise<TConversationSent> {
       const c = await existing(storeId, id);
       if (c.channel !== 'whatsapp') {
-        const queued = await deps.sendOnChannel({ storeId, conversationId: c.id, ...body });
+        const { media } = body;
+        if (media && !media.url) {
+          throw new AppError(ErrorCode.VALIDATION_FAILED, 'Invalid message', [{ path: ['media', 'url'], message: `media on ${c.channel} goes by url (the store's n8n fetches it); base64 is for WhatsApp` }]);
+        }
+        const queued = await deps.sendOnChannel({
+          storeId,
+          conversationId: c.id,
+          // The caption travels as the text: the channels' payload has one text beside the media.
+          text: body.text ?? media?.caption,
+          media: media && { url: media.url!, mimetype: media.mimetype, fileName: media.fileName },
+        });
         return { ...queued, channel: c.channel };
       }
       const contact = await repo.contactOf(storeId, c.contactId);

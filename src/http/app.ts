@@ -2,7 +2,7 @@
 // server's lifetime. It knows no domain: the composition root hands it the domain routers.
 import { randomUUID } from 'node:crypto';
 import cors from 'cors';
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type Request, type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -28,6 +28,15 @@ export interface AppDeps {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The exact bytes of a JSON body, as received: signed webhooks (src/channels) are verified over
+ * them, never over a re-serialized req.body. Kept by express.json's `verify` hook below.
+ */
+export function rawBodyOf(req: Request): Buffer | undefined {
+  return (req as Request & { rawBody?: Buffer }).rawBody;
+}
+const keepRawBody = (req: object, _res: unknown, buf: Buffer) => Object.assign(req, { rawBody: buf });
 
 export function buildApp(deps: AppDeps): Express {
   const app = express();
@@ -66,7 +75,7 @@ export function buildApp(deps: AppDeps): Express {
   );
   // A parsed body is not parsed again: the larger limit applies on its paths only.
   if (deps.largeBodies) app.use(deps.largeBodies.paths, express.json({ limit: deps.largeBodies.limit, strict: true }));
-  app.use(express.json({ limit: deps.bodyLimit, strict: true }));
+  app.use(express.json({ limit: deps.bodyLimit, strict: true, verify: keepRawBody }));
 
   const limits = deps.rateLimits;
   if (limits) {

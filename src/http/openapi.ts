@@ -16,7 +16,8 @@ export interface RouteContract {
   responses: Record<number, z.ZodType | undefined>;
 }
 
-const ZErrorBody = z.object({
+/** The one error shape (for routes that name an error answer of their own, e.g. a webhook's 401). */
+export const ZErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), requestId: z.string(), details: z.unknown().optional() }),
 });
 

@@ -35,7 +35,7 @@ export function isInwardAddress(address: string): boolean {
 const refused = (message: string) => new AppError(ErrorCode.VALIDATION_FAILED, message, [{ path: ['url'], message }]);
 
 /** A lookup that fails the connection when the name resolves to an address we may not reach. */
-function guardedLookup(allowPrivate: boolean): LookupFunction {
+export function guardedLookup(allowPrivate: boolean): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);

@@ -1,0 +1,137 @@
+// Delivers queued sends on other channels: POSTs each to the store's outbound URL (its n8n),
+// signed with the store's channel secret (Standard Webhooks, webhook-id = the message id, so a
+// retry is the same delivery to n8n). 2xx → sent; anything else is retried with capped, jittered
+// exponential backoff until the attempts run out, then failed with the reason.
+//
+// Woken in-process when a send is queued; a periodic scan (started by daemon.ts) finds the rest:
+// retries falling due, sends queued by other processes, and leases of processes that died. The
+// schedule lives in the row (next_attempt_at), not in this process, so no retry library fits:
+// the delay is one pure function.
+import type { Logger } from 'pino';
+import type { Keyring } from '../security/secret-box.js';
+import { openChannelSecret, signedHeaders } from './channel-secret.js';
+import type { ChannelSendsRepo, ClaimedSend } from './channel-sends.repo.js';
+import { postJson, type PostOutcome } from './outbound-url.js';
+
+export interface ChannelSendWorkerOptions {
+  keyring: Keyring;
+  allowPrivateUrls: boolean;
+  scanIntervalMs: number;
+  retryBaseMs: number;
+  maxAttempts: number;
+  concurrency?: number;
+  /** a claimed send not finished by then may be claimed again (well above the POST timeout) */
+  leaseMs?: number;
+  postTimeoutMs?: number;
+}
+
+const RETRY_CAP_MS = 60 * 60_000;
+
+/** Delay before the retry that follows attempt `attempt` (1-based): base·2^(attempt−1), capped, in [½, 1] of that. */
+export function retryDelayMs(attempt: number, baseMs: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(RETRY_CAP_MS, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+export class ChannelSendWorker {
+  private readonly options: Required<ChannelSendWorkerOptions>;
+  private running = 0;
+  private stopped = false;
+  private scan?: NodeJS.Timeout;
+  private wake?: NodeJS.Timeout;
+  private wakeAt = Infinity;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly repo: ChannelSendsRepo,
+    private readonly log: Logger,
+    options: ChannelSendWorkerOptions,
+  ) {
+    this.options = { concurrency: 4, leaseMs: 2 * 60_000, postTimeoutMs: 15_000, ...options };
+  }
+
+  /** Starts the periodic scan (and a first one now). */
+  start(): void {
+    if (this.stopped || this.scan) return;
+    this.scan = setInterval(() => this.kick(), this.options.scanIntervalMs);
+    this.scan.unref();
+    this.kick();
+  }
+
+  /** Look for work now (a send was queued, a retry fell due). */
+  kick(): void {
+    if (!this.stopped) this.fill();
+  }
+
+  /** Waits for sends under way; no new one starts. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.scan);
+    clearTimeout(this.wake);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private fill(): void {
+    if (this.stopped || this.running >= this.options.concurrency) return;
+    this.running++;
+    const run = this.runOne().finally(() => {
+      this.running--;
+      this.inFlight.delete(run);
+    });
+    this.inFlight.add(run);
+  }
+
+  private async runOne(): Promise<void> {
+    let send: ClaimedSend | null;
+    try {
+      send = await this.repo.claim(new Date(Date.now() + this.options.leaseMs));
+    } catch (err) {
+      this.log.warn({ err }, 'channel send claim failed');
+      return;
+    }
+    if (!send) return;
+    queueMicrotask(() => this.fill()); // there may be more: let another runner claim in parallel
+    const log = this.log.child({ storeId: send.storeId, messageId: send.messageId });
+    try {
+      // A failure before the POST (the database, a secret that no longer opens) is an attempt too.
+      const outcome = await this.deliver(send).catch((err: unknown): PostOutcome => ({ ok: false, error: err instanceof Error ? err.message : String(err) }));
+      if (outcome.ok) await this.repo.markSent(send);
+      else if (send.attempts < this.options.maxAttempts) {
+        const delay = retryDelayMs(send.attempts, this.options.retryBaseMs);
+        log.info({ error: outcome.error, attempt: send.attempts, retryInMs: delay }, 'channel send failed, will retry');
+        await this.repo.retryAt(send, new Date(Date.now() + delay), outcome.error ?? 'failed');
+        this.later(delay);
+      } else {
+        log.warn({ error: outcome.error, attempts: send.attempts }, 'channel send failed for good');
+        await this.repo.markFailed(send, outcome.error ?? 'failed');
+      }
+    } catch (err) {
+      // the lease lapses and the send is tried again, here or by another process
+      log.warn({ err }, 'channel send outcome could not be recorded');
+    }
+    this.fill();
+  }
+
+  private async deliver(send: ClaimedSend): Promise<PostOutcome> {
+    const target = await this.repo.target(send);
+    if (!target) return { ok: false, error: 'the message no longer exists' };
+    if (!target.outboundUrl || !target.secretEnc) return { ok: false, error: 'the store has no outbound URL or channel secret' };
+    const secret = openChannelSecret(this.options.keyring, send.storeId, target.secretEnc);
+    const body = JSON.stringify(target.payload);
+    const headers = signedHeaders(secret, send.messageId, body);
+    return postJson(target.outboundUrl, body, headers, { allowPrivate: this.options.allowPrivateUrls, timeoutMs: this.options.postTimeoutMs });
+  }
+
+  /** One timer, for the earliest retry due (a kick claims every due row, whichever it was for). */
+  private later(ms: number): void {
+    const at = Date.now() + ms;
+    if (this.stopped || at >= this.wakeAt) return;
+    clearTimeout(this.wake);
+    this.wakeAt = at;
+    this.wake = setTimeout(() => {
+      this.wakeAt = Infinity;
+      this.kick();
+    }, ms);
+    this.wake.unref();
+  }
+}
