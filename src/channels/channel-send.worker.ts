@@ -8,6 +8,7 @@
 // schedule lives in the row (next_attempt_at), not in this process, so no retry library fits:
 // the delay is one pure function.
 import type { Logger } from 'pino';
+import { QueueDrainer } from '../kernel/index.js';
 import type { Keyring } from '../security/secret-box.js';
 import { openChannelSecret, signedHeaders } from './channel-secret.js';
 import type { ChannelSendsRepo, ClaimedSend } from './channel-sends.repo.js';
@@ -35,12 +36,8 @@ export function retryDelayMs(attempt: number, baseMs: number, random: () => numb
 
 export class ChannelSendWorker {
   private readonly options: Required<ChannelSendWorkerOptions>;
-  private running = 0;
-  private stopped = false;
+  private readonly drainer: QueueDrainer;
   private scan?: NodeJS.Timeout;
-  private wake?: NodeJS.Timeout;
-  private wakeAt = Infinity;
-  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly repo: ChannelSendsRepo,
@@ -48,11 +45,12 @@ export class ChannelSendWorker {
     options: ChannelSendWorkerOptions,
   ) {
     this.options = { concurrency: 4, leaseMs: 2 * 60_000, postTimeoutMs: 15_000, ...options };
+    this.drainer = new QueueDrainer((claimed) => this.runOne(claimed), this.options.concurrency);
   }
 
   /** Starts the periodic scan (and a first one now). */
   start(): void {
-    if (this.stopped || this.scan) return;
+    if (this.drainer.isStopped || this.scan) return;
     this.scan = setInterval(() => this.kick(), this.options.scanIntervalMs);
     this.scan.unref();
     this.kick();
@@ -60,37 +58,25 @@ export class ChannelSendWorker {
 
   /** Look for work now (a send was queued, a retry fell due). */
   kick(): void {
-    if (!this.stopped) this.fill();
+    this.drainer.kick();
   }
 
   /** Waits for sends under way; no new one starts. */
   async stop(): Promise<void> {
-    this.stopped = true;
     clearInterval(this.scan);
-    clearTimeout(this.wake);
-    await Promise.allSettled([...this.inFlight]);
+    await this.drainer.stop();
   }
 
-  private fill(): void {
-    if (this.stopped || this.running >= this.options.concurrency) return;
-    this.running++;
-    const run = this.runOne().finally(() => {
-      this.running--;
-      this.inFlight.delete(run);
-    });
-    this.inFlight.add(run);
-  }
-
-  private async runOne(): Promise<void> {
+  private async runOne(claimed: () => void): Promise<boolean> {
     let send: ClaimedSend | null;
     try {
       send = await this.repo.claim(new Date(Date.now() + this.options.leaseMs));
     } catch (err) {
       this.log.warn({ err }, 'channel send claim failed');
-      return;
+      return false;
     }
-    if (!send) return;
-    queueMicrotask(() => this.fill()); // there may be more: let another runner claim in parallel
+    if (!send) return false;
+    claimed();
     const log = this.log.child({ storeId: send.storeId, messageId: send.messageId });
     try {
       // A failure before the POST (the database, a secret that no longer opens) is an attempt too.
@@ -100,7 +86,7 @@ export class ChannelSendWorker {
         const delay = retryDelayMs(send.attempts, this.options.retryBaseMs);
         log.info({ error: outcome.error, attempt: send.attempts, retryInMs: delay }, 'channel send failed, will retry');
         await this.repo.retryAt(send, new Date(Date.now() + delay), outcome.error ?? 'failed');
-        this.later(delay);
+        this.drainer.later(delay);
       } else {
         log.warn({ error: outcome.error, attempts: send.attempts }, 'channel send failed for good');
         await this.repo.markFailed(send, outcome.error ?? 'failed');
@@ -109,7 +95,7 @@ export class ChannelSendWorker {
       // the lease lapses and the send is tried again, here or by another process
       log.warn({ err }, 'channel send outcome could not be recorded');
     }
-    this.fill();
+    return true;
   }
 
   private async deliver(send: ClaimedSend): Promise<PostOutcome> {
@@ -120,18 +106,5 @@ export class ChannelSendWorker {
     const body = JSON.stringify(target.payload);
     const headers = signedHeaders(secret, send.messageId, body);
     return postJson(target.outboundUrl, body, headers, { allowPrivate: this.options.allowPrivateUrls, timeoutMs: this.options.postTimeoutMs });
-  }
-
-  /** One timer, for the earliest retry due (a kick claims every due row, whichever it was for). */
-  private later(ms: number): void {
-    const at = Date.now() + ms;
-    if (this.stopped || at >= this.wakeAt) return;
-    clearTimeout(this.wake);
-    this.wakeAt = at;
-    this.wake = setTimeout(() => {
-      this.wakeAt = Infinity;
-      this.kick();
-    }, ms);
-    this.wake.unref();
   }
 }

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { downloadMediaMessage, extractMessageContent, getContentType, proto, type WAMessage } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
+import { QueueDrainer } from '../kernel/index.js';
 import type { MediaFetch } from './media-route.js';
 import type { MediaJob, MediaRepo } from './media.repo.js';
 
@@ -76,11 +77,7 @@ export async function downloadMedia(job: MediaJob, options: { maxBytes: number; 
 
 export class MediaWorker {
   private readonly options: Required<Omit<MediaWorkerOptions, 'fetch'>> & Pick<MediaWorkerOptions, 'fetch'>;
-  private running = 0;
-  private stopped = false;
-  private wake?: NodeJS.Timeout;
-  private wakeAt = Infinity;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly drainer: QueueDrainer;
   private swept = false;
 
   constructor(
@@ -89,52 +86,41 @@ export class MediaWorker {
     options: MediaWorkerOptions,
   ) {
     this.options = { ...DEFAULTS, ...options };
+    this.drainer = new QueueDrainer((claimed) => this.runOne(claimed), this.options.concurrency);
   }
 
   /** Look for work now (a message with media was stored, a slot connected, a retry fell due). */
   kick(): void {
-    if (this.stopped) return;
+    if (this.drainer.isStopped) return;
     if (!this.swept) {
       this.swept = true;
       this.repo
         .enqueueMissing(MEDIA_MESSAGE_TYPES, new Date(Date.now() - this.options.sweepWindowMs))
         .then((n) => n && this.log.info({ queued: n }, 'media of earlier messages queued'))
         .catch((err: unknown) => this.log.warn({ err }, 'media sweep failed'))
-        .finally(() => this.fill());
+        .finally(() => this.drainer.kick());
       return;
     }
-    this.fill();
+    this.drainer.kick();
   }
 
   /** Waits for downloads under way; no new one starts. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.wake);
-    await Promise.allSettled([...this.inFlight]);
+    await this.drainer.stop();
   }
 
-  /** Starts one more runner while under the concurrency; each claims one row, then calls fill again. */
-  private fill(): void {
-    if (this.stopped || this.running >= this.options.concurrency) return;
-    this.running++;
-    const run = this.runOne().finally(() => {
-      this.running--;
-      this.inFlight.delete(run);
-    });
-    this.inFlight.add(run);
-  }
-
-  private async runOne(): Promise<void> {
+  /** Claims one row and downloads it; true when there was one. */
+  private async runOne(claimed: () => void): Promise<boolean> {
     let job: MediaJob | undefined;
     try {
       [job] = await this.repo.claim(1, new Date(Date.now() + this.options.leaseMs));
     } catch (err) {
       this.log.warn({ err }, 'media claim failed');
-      this.later(this.options.retryDelaysMs[0]!);
-      return;
+      this.drainer.later(this.options.retryDelaysMs[0]!);
+      return false;
     }
-    if (!job) return;
-    queueMicrotask(() => this.fill()); // there may be more: let another runner claim in parallel
+    if (!job) return false;
+    claimed(); // there may be more: let another runner claim in parallel
     const outcome = await downloadMedia(job, this.options);
     const log = this.log.child({ storeId: job.storeId, messageId: job.messageId });
     try {
@@ -143,7 +129,7 @@ export class MediaWorker {
         const delay = this.options.retryDelaysMs[job.attempts - 1]!;
         log.info({ error: outcome.error, attempt: job.attempts, retryInMs: delay }, 'media download failed, will retry');
         await this.repo.retryAt(job.id, new Date(Date.now() + delay), outcome.error);
-        this.later(delay);
+        this.drainer.later(delay);
       } else {
         const final = outcome.kind === 'retry' ? { kind: 'failed' as const, mimetype: null, size: null, error: outcome.error } : outcome;
         if (final.kind === 'failed') log.warn({ error: final.error }, 'media download failed for good');
@@ -153,19 +139,6 @@ export class MediaWorker {
       // the lease lapses and the download is retried, here or by another process
       log.warn({ err }, 'media outcome could not be recorded');
     }
-    this.fill();
-  }
-
-  /** One timer, for the earliest retry due (a kick claims every due row, whichever it was for). */
-  private later(ms: number): void {
-    const at = Date.now() + ms;
-    if (this.stopped || at >= this.wakeAt) return;
-    clearTimeout(this.wake);
-    this.wakeAt = at;
-    this.wake = setTimeout(() => {
-      this.wakeAt = Infinity;
-      this.kick();
-    }, ms);
-    this.wake.unref();
+    return true;
   }
 }

@@ -1,0 +1,76 @@
+import { describe, expect, it } from '@jest/globals';
+import { QueueDrainer } from './queue-drainer.js';
+
+/** A queue of `rows` numbered rows; each claimed row is handled when the test releases it. */
+function heldQueue(rows: number) {
+  const due = Array.from({ length: rows }, (_, i) => i);
+  const handled: number[] = [];
+  const releases: Array<() => void> = [];
+  let inHand = 0;
+  let most = 0;
+  let onIdle: (() => void) | undefined;
+  const step = async (claimed: () => void) => {
+    const row = due.shift();
+    if (row === undefined) return false;
+    claimed();
+    most = Math.max(most, ++inHand);
+    await new Promise<void>((resolve) => releases.push(resolve));
+    inHand--;
+    handled.push(row);
+    if (!due.length && !inHand) onIdle?.();
+    return true;
+  };
+  const releaseAll = async () => {
+    while (handled.length < rows) {
+      await new Promise((r) => setImmediate(r));
+      releaseHeld();
+    }
+  };
+  const releaseHeld = () => releases.splice(0).forEach((r) => r());
+  return { due, handled, step, releaseAll, releaseHeld, most: () => most, held: () => releases.length, idle: () => new Promise<void>((r) => (onIdle = r)) };
+}
+
+describe('QueueDrainer', () => {
+  it('drains every due row from one kick, even at concurrency 1', async () => {
+    const q = heldQueue(5);
+    const drainer = new QueueDrainer(q.step, 1);
+    drainer.kick();
+    await q.releaseAll();
+    expect(q.handled).toEqual([0, 1, 2, 3, 4]);
+    expect(q.most()).toBe(1);
+  });
+
+  it('runs at most `concurrency` rows at once, and claims in parallel up to it', async () => {
+    const q = heldQueue(10);
+    const drainer = new QueueDrainer(q.step, 3);
+    drainer.kick();
+    await new Promise((r) => setImmediate(r));
+    expect(q.held()).toBe(3);
+    await q.releaseAll();
+    expect(q.handled.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(q.most()).toBe(3);
+  });
+
+  it('stop waits for the rows in hand and claims no more; later() kicks once the time comes', async () => {
+    const q = heldQueue(4);
+    const drainer = new QueueDrainer(q.step, 1);
+    drainer.kick();
+    await new Promise((r) => setImmediate(r));
+    const stopped = drainer.stop();
+    q.releaseHeld();
+    await stopped;
+    await new Promise((r) => setImmediate(r));
+    expect(q.handled).toEqual([0]);
+    expect(q.due).toEqual([1, 2, 3]);
+
+    const r = heldQueue(1);
+    const again = new QueueDrainer(r.step, 1);
+    again.later(20);
+    const idle = r.idle();
+    await new Promise((done) => setTimeout(done, 0));
+    expect(r.held()).toBe(0); // nothing before the time
+    void r.releaseAll();
+    await idle;
+    expect(r.handled).toEqual([0]);
+  });
+});

@@ -1,0 +1,64 @@
+// The in-process half of a durable queue whose rows any process claims (FOR UPDATE SKIP LOCKED
+// and a lease): up to `concurrency` runners, each claiming and handling one row at a time until
+// the queue has nothing due, plus one timer for the earliest retry the rows were given. The rows
+// (and their schedule) are the caller's; this only decides when to look again. Used by the media
+// downloads and the other channels' sends.
+
+/**
+ * Claims and handles at most one row. Calls `claimed()` as soon as it holds one (so another runner
+ * may claim the next in parallel); resolves true when it handled a row (look for more), false when
+ * nothing was due. Never rejects: failures are the caller's to log and schedule.
+ */
+export type DrainStep = (claimed: () => void) => Promise<boolean>;
+
+export class QueueDrainer {
+  private running = 0;
+  private stopped = false;
+  private wake?: NodeJS.Timeout;
+  private wakeAt = Infinity;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly step: DrainStep,
+    private readonly concurrency: number,
+  ) {}
+
+  /** Look for work now: starts one more runner while under the concurrency. */
+  kick(): void {
+    if (this.stopped || this.running >= this.concurrency) return;
+    this.running++;
+    const run: Promise<void> = this.step(() => queueMicrotask(() => this.kick()))
+      .catch(() => false)
+      .then((handled) => {
+        this.running--;
+        this.inFlight.delete(run);
+        // Counted out first, so a runner that handled a row always carries on (even at concurrency 1).
+        if (handled) this.kick();
+      });
+    this.inFlight.add(run);
+  }
+
+  /** Look again in `ms` (a retry falls due then); one timer, for the earliest such moment. */
+  later(ms: number): void {
+    const at = Date.now() + ms;
+    if (this.stopped || at >= this.wakeAt) return;
+    clearTimeout(this.wake);
+    this.wakeAt = at;
+    this.wake = setTimeout(() => {
+      this.wakeAt = Infinity;
+      this.kick();
+    }, ms);
+    this.wake.unref();
+  }
+
+  /** Waits for the rows being handled; no new one is claimed. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.wake);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+}
