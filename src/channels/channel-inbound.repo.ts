@@ -5,11 +5,9 @@
 // transaction is rolled back and run again, and then finds what the winner wrote.
 import type { Db, Prisma } from '../db/prisma.js';
 import { databaseErrorToAppError } from '../http/dependency-errors.js';
-import { ErrorCode } from '../kernel/index.js';
+import { ErrorCode, THREAD_WINDOW_MS } from '../kernel/index.js';
 import { messageType, type TInboundMessage } from './channels.schemas.js';
 
-/** A thread stays the same while the last message in it is younger than this (as on WhatsApp). */
-export const THREAD_WINDOW_MS = 24 * 60 * 60_000;
 const ATTEMPTS = 4;
 
 export interface StoredChannelMessage {

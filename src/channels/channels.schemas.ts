@@ -2,15 +2,12 @@
 // n8n): the store's channel settings, the two signed webhooks n8n calls, the payload we POST to
 // the store's outbound URL, and what a send takes.
 import { z } from 'zod';
-import { ZRowId, ZStoreId, type TMessageStatus } from '../kernel/index.js';
+import { ZChannel, ZRowId, ZStoreId, type TMessageStatus } from '../kernel/index.js';
 
 export { ZStoreParams } from '../kernel/index.js';
 
 /** A channel's name: lowercase, as the database CHECKs it; WhatsApp is the daemon's own. */
-export const ZChannelName = z
-  .string()
-  .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a lowercase channel name (a-z, 0-9, _ or -, at most 32)')
-  .refine((c) => c !== 'whatsapp', 'whatsapp is not one of these channels: its messages come from the WhatsApp slots');
+export const ZChannelName = ZChannel.refine((c) => c !== 'whatsapp', 'whatsapp is not one of these channels: its messages come from the WhatsApp slots');
 
 /** Text Postgres can store (no NUL), bounded. */
 const text = (max: number) => z.string().min(1).max(max).regex(/^[^\u0000]*$/, 'must not contain NUL characters');

@@ -2,9 +2,7 @@
 // read, and sending into one on its own channel.
 import { z } from 'zod';
 import { ZPageQuery } from '../http/pagination.js';
-import { ZRowId } from '../kernel/index.js';
-
-export const ZChannel = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a lowercase channel name (whatsapp, instagram, email…)');
+import { ZChannel, ZRowId } from '../kernel/index.js';
 
 export const ZConversationListQuery = ZPageQuery.extend({
   contactId: ZRowId.optional(),

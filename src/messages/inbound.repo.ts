@@ -4,15 +4,13 @@
 import type pg from 'pg';
 import type { Db, Prisma } from '../db/prisma.js';
 import { isDatabaseUnavailableError } from '../http/dependency-errors.js';
-import { createWriteBatcher } from '../kernel/index.js';
+import { createWriteBatcher, THREAD_WINDOW_MS } from '../kernel/index.js';
 import { storeKnownInbound } from './inbound-queries.js';
 import type { InboundRow, StoredInbound } from './inbound-row.js';
 import { storableJson, storableText } from './row-fields.js';
 
 export type { InboundRow, StoredInbound } from './inbound-row.js';
 
-/** A thread stays the same while the last message in it is younger than this. */
-export const THREAD_WINDOW_MS = 24 * 60 * 60_000;
 
 type Tx = Prisma.TransactionClient;
 

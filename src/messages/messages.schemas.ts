@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZRowId, ZStoreId } from '../kernel/index.js';
+import { ZChannel, ZRowId, ZStoreId } from '../kernel/index.js';
 
 import { ZPageQuery } from '../http/pagination.js';
 
@@ -11,7 +11,7 @@ export const ZConversationParams = z.strictObject({ storeId: ZStoreId, id: ZRowI
 /** The inbox's filters: unread only, one channel, one WhatsApp slot. */
 export const ZInboxQuery = ZPageQuery.extend({
   unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: only conversations with unread messages'),
-  channel: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a lowercase channel name').optional(),
+  channel: ZChannel.optional(),
   slot: z.coerce.number().int().min(1).max(10).optional().describe('WhatsApp: the slot of the last message'),
 });
 export type TInboxQuery = z.output<typeof ZInboxQuery>;
