@@ -67,11 +67,12 @@ export function createConversationsRepo(db: Db) {
 
     /**
      * Unread back to zero; answers the unread inbound messages (newest first, as many as were
-     * unread, at most RECEIPTS_MAX) for read receipts.
+     * unread, at most RECEIPTS_MAX) for read receipts. Null when the store has no such conversation.
      */
-    async markRead(storeId: string, id: string): Promise<{ conversation: Row; unread: { slot: number | null; remoteJid: string; waMessageId: string }[] }> {
+    async markRead(storeId: string, id: string): Promise<{ conversation: Row; unread: { slot: number | null; remoteJid: string; waMessageId: string }[] } | null> {
       return db.$transaction(async (tx) => {
-        const before = await tx.conversation.findUniqueOrThrow({ where: { storeId_id: { storeId, id } }, select: { unreadCount: true } });
+        const before = await tx.conversation.findUnique({ where: { storeId_id: { storeId, id } }, select: { unreadCount: true } });
+        if (!before) return null;
         const unread = before.unreadCount
           ? await tx.message.findMany({
               where: { storeId, conversationId: id, direction: 'inbound' },

@@ -86,9 +86,10 @@ export function createConversationsService(deps: ConversationsDeps) {
     },
 
     async markRead(storeId: string, id: string, receipts: boolean): Promise<TReadResult> {
-      const c = await existing(storeId, id);
-      const { conversation, unread } = await repo.markRead(storeId, c.id);
-      const wantReceipts = receipts && c.channel === 'whatsapp' && unread.length > 0;
+      const read = await repo.markRead(storeId, id);
+      if (!read) throw new AppError(ErrorCode.NOT_FOUND, 'Conversation not found');
+      const { conversation, unread } = read;
+      const wantReceipts = receipts && conversation.channel === 'whatsapp' && unread.length > 0;
       return { conversation: conversationView(conversation), receipts: wantReceipts ? await sendReceipts(storeId, unread) : null };
     },
 
