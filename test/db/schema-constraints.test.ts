@@ -64,6 +64,11 @@ async function seedStore(name: string) {
   await p.mcpToken.create({ data: { storeId, connectionId: connection.id, tokenHash: randomUUID(), tokenLast4: 'wxyz' } });
   await p.eventStreamLease.create({ data: { storeId, expiresAt: new Date(Date.now() + 60_000) } });
   await p.auditLog.create({ data: { storeId, actor: 'admin', action: 'store.created', resourceType: 'store', resourceId: storeId } });
+  await p.botTurn.create({
+    data: { storeId, conversationId: conversation.id, contactId: contact.id, slot: 1, dueAt: new Date(), firstAt: new Date(), triggerMessageId: message.id, triggerAt: message.createdAt },
+  });
+  await p.botPause.create({ data: { storeId, contactId: contact.id, until: new Date(Date.now() + 60_000), reason: 'api' } });
+  await p.llmCall.create({ data: { storeId, purpose: 'reply', result: 'ok', latencyMs: 1 } });
   return { storeId, contact, conversation, message, service, webhook, connection };
 }
 

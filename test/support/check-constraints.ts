@@ -80,6 +80,13 @@ export const CHECK_CONSTRAINTS: readonly CheckConstraint[] = [
   { table: 'services', name: 'services_currency_check', def: "CHECK ((currency ~ '^[A-Z]{3}$'::text))", violations: ["currency = 'brl'", "currency = 'EURO'"] },
   status('channel_sends', 'state', ['pending', 'sending', 'done', 'failed']),
   { table: 'channel_sends', name: 'channel_sends_attempts_check', def: 'CHECK ((attempts >= 0))', violations: ['attempts = -1'] },
+  status('bot_configs', 'hours_mode', ['always', 'open_only', 'closed_only']),
+  slotRange('bot_turns'),
+  status('bot_turns', 'state', ['pending', 'running', 'replying', 'replied', 'skipped', 'failed']),
+  { table: 'bot_turns', name: 'bot_turns_attempts_check', def: 'CHECK ((attempts >= 0))', violations: ['attempts = -1'] },
+  status('bot_pauses', 'reason', ['owner_reply', 'handoff_keyword', 'handoff_tool', 'api']),
+  status('llm_calls', 'purpose', ['reply', 'snapshot', 'transcription']),
+  status('llm_calls', 'result', ['ok', 'rate_limited', 'out_of_credits', 'server_error', 'timeout', 'bad_response', 'error']),
 ];
 
 /**
