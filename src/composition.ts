@@ -44,7 +44,7 @@ import {
 } from './messages/index.js';
 import { createSessionsService, sessionsRouter, type SessionsService } from './whatsapp/sessions/index.js';
 import { conversationsRouter, createConversationsRepo, createConversationsService, type ConversationsService } from './conversations/index.js';
-import { createSettingsRepo, createSettingsService, settingsRouter } from './settings/index.js';
+import { createSettingsRepo, createSettingsService, isOpenAt, settingsRouter, type TWorkingHours } from './settings/index.js';
 import { createSummaryRepo, createSummaryService, summaryRouter } from './summary/index.js';
 import {
   createOutboundRepo,
@@ -58,6 +58,7 @@ import {
 import { bookingRouter, createBooking, type Booking } from './booking/index.js';
 import { contactsRouter, createContactMergeRepo, createContactProfileRepo, createContactsRepo, createContactsService, type ContactsService } from './contacts/index.js';
 import { channelsRouter, createChannels, type ChannelsService } from './channels/index.js';
+import { botRouter, createBookingTools, createBot, type Bot } from './bot/index.js';
 
 export interface CompositionOverrides {
   /** Tests shorten the engine's clocks. */
@@ -85,6 +86,7 @@ export interface Composition {
     booking: Booking;
     contacts: ContactsService;
     channels: ChannelsService;
+    bot: Bot;
   };
   repos: { slots: SlotsRepo };
   app: Express;
@@ -216,6 +218,23 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
 
   const booking = createBooking({ db: database.prisma, bus });
   const summary = createSummaryService({ repo: createSummaryRepo(database.prisma), appointments: booking.reads });
+  const bot = createBot({
+    db: database.prisma,
+    bus,
+    log: logger.child({ component: 'bot' }),
+    openRouter: config.openRouter,
+    options: config.bot,
+    send: (storeId, m, idempotencyKey, turnId) => outbound.send(storeId, { type: 'text', ...m }, idempotencyKey, { origin: 'bot', turnId }),
+    openNow: (workingHours, zone, at) => {
+      const hours = workingHours as TWorkingHours;
+      return Object.values(hours ?? {}).some((day) => day?.length) ? isOpenAt(hours, zone, at) : null;
+    },
+    tools: (handOff) => createBookingTools({ booking, storeSettings: (storeId) => settings.read(storeId), handOff }),
+    timezoneOf: async (storeId) => (await settings.read(storeId)).timezone,
+  });
+  // Durable, after storage: a stored customer message's turn is scheduled before the slot's next event.
+  bot.subscribe(bus);
+
   const contacts = createContactsService({ repo: createContactsRepo(database.prisma, database.pool), merges: createContactMergeRepo(database.prisma), profiles: createContactProfileRepo(database.prisma), bus });
 
   const health = createHealthRepo(database.prisma);
@@ -243,8 +262,9 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       (openapi) => bookingRouter({ booking, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => contactsRouter({ contacts, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => channelsRouter({ channels, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => botRouter({ bot: bot.service, configs: bot.configs, usage: bot.usage, authorizeStore: stores.authorize, openapi, limits }),
     ],
   });
 
-  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, conversations, booking, contacts, channels }, repos: { slots }, app };
+  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, conversations, booking, contacts, channels, bot }, repos: { slots }, app };
 }

@@ -41,6 +41,8 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
   });
   // Channel sends due (retries, other processes' sends, lapsed leases) are found by a periodic scan.
   parts.services.channels.start();
+  // Bot turns due (bursts other processes scheduled, retries, lapsed leases) are found the same way.
+  parts.services.bot.start();
   // Keep-alive longer than Nginx's upstream keepalive so Nginx never reuses a closed socket.
   server.keepAliveTimeout = 65_000;
   const { port } = server.address() as AddressInfo;
@@ -53,6 +55,8 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // Sends under way finish before their sockets close; queued ones stay queued for next time.
+      // Turns under way finish (or are left to their lease) while their sends can still be queued.
+      await parts.services.bot.stop();
       await parts.sends.stop();
       await engine.stop();
       // Downloads under way finish (or are left to their lease) before the database closes.

@@ -48,7 +48,7 @@ export interface LlmClientOptions {
   apiKey: string | undefined;
   baseUrl: string;
   /** OpenRouter's attribution headers (HTTP-Referer, X-Title). */
-  appUrl: string;
+  appUrl?: string;
   appTitle: string;
 }
 
@@ -86,7 +86,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         apiKey: options.apiKey,
         baseURL: options.baseUrl,
         maxRetries: 0,
-        defaultHeaders: { 'HTTP-Referer': options.appUrl, 'X-Title': options.appTitle },
+        defaultHeaders: { ...(options.appUrl ? { 'HTTP-Referer': options.appUrl } : {}), 'X-Title': options.appTitle },
       })
     : null;
 

@@ -61,6 +61,19 @@ export const ZEnv = z
     OPENROUTER_API_KEY: optionalString,
     OPENROUTER_MODEL: z.string().default('openai/gpt-4o-mini'),
     OPENROUTER_BASE_URL: z.url().default('https://openrouter.ai/api/v1'),
+    /** OpenRouter's attribution: the app's site (HTTP-Referer; unset: not sent) and name (X-Title). */
+    OPENROUTER_APP_URL: optionalString.pipe(z.url().optional()),
+    OPENROUTER_APP_TITLE: z.string().min(1).max(100).default('Drin'),
+    /** How often a process looks for bot turns due (other processes' bursts, retries, lapsed leases). */
+    BOT_SCAN_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
+    /** The first retry's delay after the model failed; each next one doubles (jittered; Retry-After wins). */
+    BOT_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
+    /** Model calls of one turn before the bot gives up on it and stays silent. */
+    BOT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
+    /** A customer's message older than this (a backlog after an outage) is stored but not answered. */
+    BOT_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+    /** When the daily AI context snapshots run (node-cron syntax, the daemon's local time). */
+    BOT_SNAPSHOT_CRON: z.string().min(9).max(100).default('15 3 * * *'),
     CORS_ORIGINS: commaList,
     LOG_LEVEL: ZLogLevel.default('info'),
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'like 1mb or 512kb').default('1mb'),
@@ -160,7 +173,9 @@ export interface Config {
   secretsKeyPrevious: { version: number; secret: string }[];
   /** The secret the API-key pepper is derived from; undefined = secretsKey (valid only at version 1). */
   apiKeyPepper: string | undefined;
-  openRouter: { apiKey: string | undefined; model: string; baseUrl: string };
+  openRouter: { apiKey: string | undefined; model: string; baseUrl: string; appUrl: string | undefined; appTitle: string };
+  /** The store's bot (src/bot). */
+  bot: { scanIntervalMs: number; retryBaseMs: number; maxAttempts: number; maxAgeMs: number; snapshotCron: string };
   corsOrigins: string[];
   logLevel: TEnv['LOG_LEVEL'];
   bodyLimit: string;
@@ -247,7 +262,14 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     secretsKeyVersion: e.SECRETS_KEY_VERSION,
     secretsKeyPrevious: e.SECRETS_KEY_PREVIOUS,
     apiKeyPepper: e.API_KEY_PEPPER,
-    openRouter: { apiKey: e.OPENROUTER_API_KEY, model: e.OPENROUTER_MODEL, baseUrl: e.OPENROUTER_BASE_URL },
+    openRouter: { apiKey: e.OPENROUTER_API_KEY, model: e.OPENROUTER_MODEL, baseUrl: e.OPENROUTER_BASE_URL, appUrl: e.OPENROUTER_APP_URL, appTitle: e.OPENROUTER_APP_TITLE },
+    bot: {
+      scanIntervalMs: e.BOT_SCAN_INTERVAL_MS,
+      retryBaseMs: e.BOT_RETRY_BASE_MS,
+      maxAttempts: e.BOT_MAX_ATTEMPTS,
+      maxAgeMs: e.BOT_MAX_AGE_MINUTES * 60_000,
+      snapshotCron: e.BOT_SNAPSHOT_CRON,
+    },
     corsOrigins: e.CORS_ORIGINS,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,

@@ -179,6 +179,30 @@ export interface AppointmentChangedEvent {
   at: Date;
 }
 
+// ─── The bot. Per slot: a reply and a handoff happen in the slot the customer wrote to. ──────
+
+export interface BotRepliedEvent extends SlotRef {
+  turnId: string;
+  conversationId: string;
+  contactId: string;
+  /** The queued messages of the reply (one, or a few for a long answer). */
+  messageIds: string[];
+  /** replied, or a fixed answer: closed_notice, voice_note, handoff. */
+  outcome: string;
+  model: string | null;
+  at: Date;
+}
+
+export interface BotHandoffEvent extends SlotRef {
+  contactId: string;
+  conversationId: string | null;
+  /** keyword: the customer asked for a person; tool: the model handed off. */
+  trigger: 'keyword' | 'tool';
+  reason: string;
+  pausedUntil: Date;
+  at: Date;
+}
+
 export interface DomainEvents {
   'session.status': SessionStatusEvent;
   'session.qr': SessionQrEvent;
@@ -194,6 +218,8 @@ export interface DomainEvents {
   'appointment.created': AppointmentChangedEvent;
   'appointment.updated': AppointmentChangedEvent;
   'appointment.cancelled': AppointmentChangedEvent;
+  'bot.replied': BotRepliedEvent;
+  'bot.handoff': BotHandoffEvent;
 }
 
 export type DomainEventName = keyof DomainEvents;

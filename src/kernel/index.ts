@@ -7,4 +7,4 @@ export { KeyedSerialQueue } from './keyed-serial-queue.js';
 export { QueueDrainer, type DrainStep } from './queue-drainer.js';
 export { createWriteBatcher, type BatchWrite, type WriteBatcherOptions } from './write-batcher.js';
 export { MESSAGE_STATUSES, OUTBOUND_PROGRESS, type TMessageStatus } from './message-status.js';
-export { dayOf, dayRange, DEFAULT_TIMEZONE, storeZone, type InstantRange } from './store-day.js';
+export { dayOf, dayRange, DEFAULT_TIMEZONE, monthOf, storeZone, type InstantRange } from './store-day.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_TIMEZONE, dayOf, dayRange, storeZone } from './store-day.js';
+import { DEFAULT_TIMEZONE, dayOf, dayRange, monthOf, storeZone } from './store-day.js';
 
 const hours = (r: { from: Date; to: Date }) => (r.to.getTime() - r.from.getTime()) / 3_600_000;
 
@@ -29,5 +29,13 @@ describe('store days', () => {
     expect(storeZone(undefined)).toBe(DEFAULT_TIMEZONE);
     expect(storeZone('Mars/Olympus_Mons')).toBe(DEFAULT_TIMEZONE);
     expect(storeZone('Asia/Tokyo')).toBe('Asia/Tokyo');
+  });
+});
+
+describe('monthOf', () => {
+  it('is the local calendar month, whatever UTC says', () => {
+    // 02:30Z on 1 December is still 30 November in São Paulo.
+    const m = monthOf(new Date('2026-12-01T02:30:00Z'), 'America/Sao_Paulo');
+    expect([m.label, m.from.toISOString(), m.to.toISOString()]).toEqual(['2026-11', '2026-11-01T03:00:00.000Z', '2026-12-01T03:00:00.000Z']);
   });
 });

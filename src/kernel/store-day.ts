@@ -33,3 +33,9 @@ export function dayOf(at: Date, zone: string): InstantRange {
   const local = DateTime.fromJSDate(at, { zone });
   return dayRange(local.toISODate()!, zone);
 }
+
+/** The calendar month `at` falls in, in `zone`, as instants, with its YYYY-MM label. */
+export function monthOf(at: Date, zone: string): InstantRange & { label: string } {
+  const start = DateTime.fromJSDate(at, { zone }).startOf('month');
+  return { from: start.toJSDate(), to: start.plus({ months: 1 }).toJSDate(), label: start.toFormat('yyyy-MM') };
+}

@@ -40,6 +40,12 @@ const RECEIPT_RETRY_MS = 5 * 60_000;
 
 const conflict = (message: string) => new AppError(ErrorCode.CONFLICT, message);
 
+/** Who a send is from, when not the API's caller (kept in the message's metadata). */
+export interface SendOrigin {
+  origin: 'bot';
+  turnId: string;
+}
+
 export interface OutboundDeps {
   engine: SlotEngine;
   repo: OutboundRepo;
@@ -105,13 +111,16 @@ export function createOutboundService(deps: OutboundDeps) {
 
   const acceptedView = (a: AcceptedSend): TSendAccepted => ({ id: a.messageId, status: a.status, slot: a.slot, to: a.toJid, notBefore: a.notBefore.toISOString(), heldBy: a.heldBy });
 
-  /** With an Idempotency-Key, a repeat (or a concurrent twin) answers with the first send's message. */
-  async function send(storeId: string, request: TSendRequest, idempotencyKey?: string): Promise<TSendAccepted> {
-    if (!idempotencyKey) return sendOnce(storeId, request, null);
+  /**
+   * With an Idempotency-Key, a repeat (or a concurrent twin) answers with the first send's message.
+   * `origin` marks who sent it in the message's metadata (the bot's replies: `{ origin: 'bot', turnId }`).
+   */
+  async function send(storeId: string, request: TSendRequest, idempotencyKey?: string, origin?: SendOrigin): Promise<TSendAccepted> {
+    if (!idempotencyKey) return sendOnce(storeId, request, null, origin);
     const earlier = await repo.acceptedByKey(storeId, idempotencyKey);
     if (earlier) return acceptedView(earlier);
     try {
-      return await sendOnce(storeId, request, idempotencyKey);
+      return await sendOnce(storeId, request, idempotencyKey, origin);
     } catch (err) {
       const twin = (err as { code?: string }).code === 'P2002' ? await repo.acceptedByKey(storeId, idempotencyKey) : null;
       if (twin) return acceptedView(twin);
@@ -119,7 +128,7 @@ export function createOutboundService(deps: OutboundDeps) {
     }
   }
 
-  async function sendOnce(storeId: string, request: TSendRequest, idempotencyKey: string | null): Promise<TSendAccepted> {
+  async function sendOnce(storeId: string, request: TSendRequest, idempotencyKey: string | null, origin: SendOrigin | undefined): Promise<TSendAccepted> {
     const { policy, timezone, defaultCountry } = await governor.policyOf(storeId);
     const toJid = resolveRecipient(request.to, defaultCountry);
     const refs = await references(storeId, request);
@@ -145,6 +154,7 @@ export function createOutboundService(deps: OutboundDeps) {
         ...(media ? { mimetype: media.mimetype, fileLength: media.bytes.length } : {}),
         ...('fileName' in request && request.fileName ? { fileName: request.fileName } : {}),
         ...(request.options?.quotedId ? { quotedId: request.options.quotedId } : {}),
+        ...(origin ?? {}),
       },
       notBefore,
       heldBy,

@@ -131,6 +131,11 @@ export function scheduleTools(deps: BookingToolsDeps): BotTool[] {
         if (!offeredEarlier(ctx, service.id, startsAt)) {
           return refusal('not_confirmed', 'Book only a time check_availability offered as free in an earlier message and the customer has confirmed since: offer it first and wait for their answer.');
         }
+        // A turn retried after a failure may ask again for what it already booked: the same answer.
+        const booked = (await deps.booking.appointments.upcomingForContact(ctx.storeId, ctx.contactId, 100, ctx.now)).find(
+          (a) => a.serviceId === service.id && new Date(a.startsAt).getTime() === startsAt.getTime() && !FREED.has(a.status),
+        );
+        if (booked) return { ok: true, appointment: { id: booked.id, startsAt: inZone(new Date(booked.startsAt), zone), endsAt: inZone(new Date(booked.endsAt), zone), service: { id: service.id, name: service.name } } };
         try {
           // The end is given: a service without a duration gets the default length, as it was offered.
           const a = await deps.booking.appointments.create(ctx.storeId, { contactId: ctx.contactId, serviceId: service.id, startsAt, endsAt });

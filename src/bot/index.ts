@@ -1,0 +1,89 @@
+// The bot's public face: its configuration and usage routes, the reply path (a durable subscriber
+// that schedules turns, the worker that answers them), human handoff and per-contact pauses.
+//
+// Wiring (composition.ts): `createBot(deps)` over the database, the bus, the send queue and the
+// booking domain; `bot.subscribe(bus)` after storage's subscriber; `bot.start()` / `bot.stop()`
+// around listening (daemon.ts).
+import type { Logger } from 'pino';
+import type { Db } from '../db/prisma.js';
+import type { DomainEventBus } from '../events/event-bus.js';
+import type { BotTool, ToolContext } from './bot-tool.js';
+import { createBotConfigRepo } from './bot-config.repo.js';
+import { createBotConfigService, type BotConfigService } from './bot-config.service.js';
+import { createBotContextRepo } from './bot-context.repo.js';
+import { createBotPausesRepo } from './bot-pauses.repo.js';
+import { createBotRepliesRepo } from './bot-replies.repo.js';
+import { createBotTurnsRepo } from './bot-turns.repo.js';
+import { createBotUsageService, type BotUsageService } from './bot-usage.service.js';
+import { createBotService, type BotService } from './bot.service.js';
+import { createLlmCallsRepo } from './llm-calls.repo.js';
+import { createLlmClient, type LlmClient } from './llm-client.js';
+import { TurnWorker, type SendBotText } from './turn-worker.js';
+
+export { botRouter } from './bot.routes.js';
+export { createBookingTools } from './tools/booking-tools.js';
+export type { BotConfigService } from './bot-config.service.js';
+export type { BotService } from './bot.service.js';
+export type { BotUsageService } from './bot-usage.service.js';
+export type { SendBotText } from './turn-worker.js';
+
+export interface Bot {
+  service: BotService;
+  configs: BotConfigService;
+  usage: BotUsageService;
+  llm: LlmClient;
+  subscribe(bus: DomainEventBus): () => void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface BotDeps {
+  db: Db;
+  bus: DomainEventBus;
+  log: Logger;
+  openRouter: { apiKey: string | undefined; model: string; baseUrl: string; appUrl: string | undefined; appTitle: string };
+  options: { scanIntervalMs: number; retryBaseMs: number; maxAttempts: number; maxAgeMs: number };
+  send: SendBotText;
+  /** Whether the store is open at `at` (null: it has no working hours). */
+  openNow: (workingHours: unknown, zone: string, at: Date) => boolean | null;
+  /** The tools the model may call, given how a tool hands the chat to a person. */
+  tools: (handOff: (ctx: ToolContext, reason: string) => Promise<void>) => BotTool[];
+  timezoneOf: (storeId: string) => Promise<string | null>;
+}
+
+export function createBot(deps: BotDeps): Bot {
+  const { db, bus, log } = deps;
+  const llm = createLlmClient(deps.openRouter);
+  const configs = createBotConfigService({ repo: createBotConfigRepo(db), defaultModel: deps.openRouter.model });
+  const turns = createBotTurnsRepo(db);
+  const pauses = createBotPausesRepo(db);
+  const calls = createLlmCallsRepo(db);
+  const usage = createBotUsageService({ configs, calls, turns, timezoneOf: deps.timezoneOf, llmConfigured: llm.configured });
+
+  /** The model handed the chat to a person: silent there for the store's handoff pause. */
+  async function handOff(ctx: ToolContext, reason: string): Promise<void> {
+    const config = await configs.effective(ctx.storeId);
+    const until = new Date(Date.now() + config.handoffPauseMinutes * 60_000);
+    await pauses.pause(ctx.storeId, ctx.contactId, until, 'handoff_tool');
+    await bus.emit('bot.handoff', { storeId: ctx.storeId, slot: ctx.slot, contactId: ctx.contactId, conversationId: ctx.conversationId, trigger: 'tool', reason, pausedUntil: until, at: new Date() });
+  }
+
+  const worker = new TurnWorker(
+    { turns, context: createBotContextRepo(db), pauses, calls, configs, usage, llm, send: deps.send, tools: deps.tools(handOff), openNow: deps.openNow, bus, log },
+    deps.options,
+  );
+  const service = createBotService({
+    configs, turns, pauses, replies: createBotRepliesRepo(db), worker, send: deps.send, bus, llmConfigured: llm.configured, maxAgeMs: deps.options.maxAgeMs, log,
+  });
+  if (!llm.configured) log.warn('OPENROUTER_API_KEY is not set: the bot cannot answer (GET …/usage says so per store)');
+
+  return {
+    service,
+    configs,
+    usage,
+    llm,
+    subscribe: (b) => service.subscribe(b),
+    start: () => worker.start(),
+    stop: () => worker.stop(),
+  };
+}
