@@ -58,7 +58,7 @@ import {
 import { bookingRouter, createBooking, type Booking } from './booking/index.js';
 import { contactsRouter, createContactMergeRepo, createContactProfileRepo, createContactsRepo, createContactsService, type ContactsService } from './contacts/index.js';
 import { channelsRouter, createChannels, type ChannelsService } from './channels/index.js';
-import { botRouter, createBookingTools, createBot, type Bot } from './bot/index.js';
+import { botRouter, createBookingTools, createBot, snapshotsRouter, type Bot } from './bot/index.js';
 
 export interface CompositionOverrides {
   /** Tests shorten the engine's clocks. */
@@ -220,6 +220,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   const summary = createSummaryService({ repo: createSummaryRepo(database.prisma), appointments: booking.reads });
   const bot = createBot({
     db: database.prisma,
+    pool: database.pool,
     bus,
     log: logger.child({ component: 'bot' }),
     openRouter: config.openRouter,
@@ -263,6 +264,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       (openapi) => contactsRouter({ contacts, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => channelsRouter({ channels, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => botRouter({ bot: bot.service, configs: bot.configs, usage: bot.usage, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => snapshotsRouter({ snapshots: bot.snapshots, authorizeStore: stores.authorize, openapi, limits }),
     ],
   });
 

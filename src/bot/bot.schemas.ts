@@ -101,6 +101,8 @@ export const ZBotConfigUpdate = z
     ...Object.fromEntries(Object.entries(editable).map(([k, v]) => [k, (v as z.ZodType).optional()])),
     ...Object.fromEntries(READ_ONLY.map((k) => [k, z.unknown().optional()])),
   } as { [K in keyof typeof editable]: z.ZodOptional<(typeof editable)[K]> } & Record<(typeof READ_ONLY)[number], z.ZodOptional<z.ZodUnknown>>)
+  // An empty change is a client's mistake (a lost body, a form post), not a no-op to approve.
+  .refine((body) => Object.keys(editable).some((k) => (body as Record<string, unknown>)[k] !== undefined), { message: 'give at least one configuration field' })
   .transform((body) => {
     const out: Record<string, unknown> = { ...body };
     for (const k of READ_ONLY) delete out[k];

@@ -52,7 +52,8 @@ export function createBotService(deps: BotServiceDeps) {
     if (stored.conversationId) await turns.skipPending(e.storeId, stored.conversationId, 'handoff');
     if (message) await deps.send(e.storeId, { to: stored.remoteJid, slot: e.slot, text: message }, `bot-handoff:${stored.id}`, stored.id);
     log.info({ storeId: e.storeId, slot: e.slot, contactId: stored.contactId, keyword }, 'customer asked for a person: bot paused');
-    await deps.bus.emit('bot.handoff', {
+    // Not awaited: this runs inside the slot's delivery, and the event queues behind it.
+    void deps.bus.emit('bot.handoff', {
       storeId: e.storeId, slot: e.slot, contactId: stored.contactId, conversationId: stored.conversationId, trigger: 'keyword', reason: `the customer wrote “${keyword}”`, pausedUntil: until, at: new Date(),
     });
   }

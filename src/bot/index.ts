@@ -3,8 +3,9 @@
 //
 // Wiring (composition.ts): `createBot(deps)` over the database, the bus, the send queue and the
 // booking domain; `bot.subscribe(bus)` after storage's subscriber; `bot.start()` / `bot.stop()`
-// around listening (daemon.ts).
+// (the turn worker and the daily snapshot job) around listening (daemon.ts).
 import type { Logger } from 'pino';
+import type pg from 'pg';
 import type { Db } from '../db/prisma.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import type { BotTool, ToolContext } from './bot-tool.js';
@@ -19,8 +20,12 @@ import { createBotService, type BotService } from './bot.service.js';
 import { createLlmCallsRepo } from './llm-calls.repo.js';
 import { createLlmClient, type LlmClient } from './llm-client.js';
 import { TurnWorker, type SendBotText } from './turn-worker.js';
+import { createSnapshotJob } from './snapshot-job.js';
+import { createSnapshotsRepo } from './snapshots.repo.js';
+import { createSnapshotsService, type SnapshotsService } from './snapshots.service.js';
 
 export { botRouter } from './bot.routes.js';
+export { snapshotsRouter } from './snapshots.routes.js';
 export { createBookingTools } from './tools/booking-tools.js';
 export type { BotConfigService } from './bot-config.service.js';
 export type { BotService } from './bot.service.js';
@@ -32,6 +37,7 @@ export interface Bot {
   configs: BotConfigService;
   usage: BotUsageService;
   llm: LlmClient;
+  snapshots: SnapshotsService;
   subscribe(bus: DomainEventBus): () => void;
   start(): void;
   stop(): Promise<void>;
@@ -39,10 +45,12 @@ export interface Bot {
 
 export interface BotDeps {
   db: Db;
+  /** For the daily snapshot job's advisory lock. */
+  pool: pg.Pool;
   bus: DomainEventBus;
   log: Logger;
   openRouter: { apiKey: string | undefined; model: string; baseUrl: string; appUrl: string | undefined; appTitle: string };
-  options: { scanIntervalMs: number; retryBaseMs: number; maxAttempts: number; maxAgeMs: number };
+  options: { scanIntervalMs: number; retryBaseMs: number; maxAttempts: number; maxAgeMs: number; snapshotCron: string };
   send: SendBotText;
   /** Whether the store is open at `at` (null: it has no working hours). */
   openNow: (workingHours: unknown, zone: string, at: Date) => boolean | null;
@@ -75,6 +83,9 @@ export function createBot(deps: BotDeps): Bot {
   const service = createBotService({
     configs, turns, pauses, replies: createBotRepliesRepo(db), worker, send: deps.send, bus, llmConfigured: llm.configured, maxAgeMs: deps.options.maxAgeMs, log,
   });
+  const snapshotsRepo = createSnapshotsRepo(db, deps.pool);
+  const snapshots = createSnapshotsService({ repo: snapshotsRepo, llm, calls, defaultModel: deps.openRouter.model, log: log.child({ part: 'snapshots' }) });
+  const snapshotJob = createSnapshotJob({ snapshots, repo: snapshotsRepo, log: log.child({ part: 'snapshot-job' }), cron: deps.options.snapshotCron });
   if (!llm.configured) log.warn('OPENROUTER_API_KEY is not set: the bot cannot answer (GET …/usage says so per store)');
 
   return {
@@ -82,8 +93,18 @@ export function createBot(deps: BotDeps): Bot {
     configs,
     usage,
     llm,
-    subscribe: (b) => service.subscribe(b),
-    start: () => worker.start(),
-    stop: () => worker.stop(),
+    snapshots,
+    subscribe(b) {
+      const offs = [service.subscribe(b), snapshots.subscribe(b)];
+      return () => offs.forEach((off) => off());
+    },
+    start() {
+      worker.start();
+      snapshotJob.start();
+    },
+    async stop() {
+      await snapshotJob.stop();
+      await worker.stop();
+    },
   };
 }

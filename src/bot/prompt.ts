@@ -1,7 +1,8 @@
 // The prompt of one turn, pure: a system message written only from what the store set (its bot
 // configuration, settings, services, and the contact's AI snapshot) and the conversation as
 // user / assistant messages. Customer text is data: it reaches the model only as a user message,
-// never inside the system message (the customer's push name is theirs too, so it stays out).
+// never inside the system message. The contact's name stays out too: storage fills it from the
+// push name the customer chose.
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
@@ -21,8 +22,6 @@ export interface PromptInput {
   /** Whether the store is open now; null when it has no working hours. */
   openNow: boolean | null;
   snapshot: SnapshotFacts | null;
-  /** The name the store gave the contact (never the push name the customer chose). */
-  contactName: string | null;
   tools: boolean;
   window: WindowMessage[];
 }
@@ -54,7 +53,7 @@ function topics(forbidden: string | null): string[] {
 }
 
 export function systemMessage(input: Omit<PromptInput, 'window'>): string {
-  const { config, store, zone, now, openNow, snapshot, contactName } = input;
+  const { config, store, zone, now, openNow, snapshot } = input;
   const name = config.botName ?? 'the assistant';
   const lines: string[] = [
     `You are ${name}, the WhatsApp assistant of ${store.name}${config.storeType ? `, a ${config.storeType}` : ''}.`,
@@ -87,7 +86,6 @@ export function systemMessage(input: Omit<PromptInput, 'window'>): string {
       lines.push(`  - ${s.name}: ${priceText(s.priceCents, s.currency)}${length}${s.description ? ` — ${s.description}` : ''}`);
     }
   }
-  if (contactName) lines.push('', `The customer is registered as: ${contactName}.`);
   if (snapshot) {
     lines.push('', `Notes about this customer (an AI summary from ${snapshot.createdAt.toISOString().slice(0, 10)}; may be outdated):`, snapshot.summary);
     const flags = Object.entries(snapshot.flags).filter(([, v]) => v !== null && !(Array.isArray(v) && !v.length));

@@ -44,6 +44,8 @@ export interface SnapshotSettings {
   snapshotMessages: number;
   monthlyTokenBudget: number | null;
   monthlyCostBudget: number | null;
+  /** The bot is on: snapshots made on their own (a closed conversation, the daily run) need it. */
+  botEnabled: boolean;
   timezone: string;
 }
 
@@ -98,7 +100,7 @@ export function createSnapshotsRepo(db: Db, pool: pg.Pool) {
       const [config, store] = await Promise.all([
         db.botConfig.findUnique({
           where: { storeId },
-          select: { model: true, fallbackModels: true, llmTimeoutMs: true, snapshotMessages: true, monthlyTokenBudget: true, monthlyCostBudget: true },
+          select: { model: true, fallbackModels: true, llmTimeoutMs: true, snapshotMessages: true, monthlyTokenBudget: true, monthlyCostBudget: true, botEnabled: true },
         }),
         db.storeSettings.findUnique({ where: { storeId }, select: { timezone: true } }),
       ]);
@@ -109,6 +111,7 @@ export function createSnapshotsRepo(db: Db, pool: pg.Pool) {
         snapshotMessages: config?.snapshotMessages ?? 50,
         monthlyTokenBudget: config?.monthlyTokenBudget ?? null,
         monthlyCostBudget: config?.monthlyCostBudget ?? null,
+        botEnabled: config?.botEnabled ?? true,
         timezone: storeZone(store?.timezone),
       };
     },

@@ -5,6 +5,7 @@
 // Rules:
 // - At most one per contact per 12 hours unless forced: within that, the latest is returned
 //   (`created: false`) and no model is asked.
+// - Made on their own (a closed conversation, the daily run) only while the store's bot is on.
 // - Nothing is asked when the LLM is not configured (no OPENROUTER_API_KEY) or the store's monthly
 //   budget (tokens or cost, every purpose counted, the month in the store's time zone) is spent:
 //   both are an AppError CONFLICT (409) whose details.reason says which.
@@ -19,7 +20,7 @@ import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { DomainEventBus } from '../events/event-bus.js';
-import { AppError, ErrorCode, KeyedSerialQueue, type InstantRange } from '../kernel/index.js';
+import { AppError, ErrorCode, KeyedSerialQueue, monthOf } from '../kernel/index.js';
 import type { LlmCallsRepo } from './llm-calls.repo.js';
 import type { LlmClient, LlmOutcome } from './llm-client.js';
 import type { ContactFacts, SnapshotRow, SnapshotSettings, SnapshotsRepo, TranscriptMessage } from './snapshots.repo.js';
@@ -56,12 +57,6 @@ export interface SnapshotsServiceDeps {
   defaultModel: string;
   log: Logger;
   now?: () => Date;
-}
-
-/** The calendar month `at` falls in, in `zone`, as instants. */
-export function monthOf(at: Date, zone: string): InstantRange {
-  const start = DateTime.fromJSDate(at, { zone }).startOf('month');
-  return { from: start.toJSDate(), to: start.plus({ months: 1 }).toJSDate() };
 }
 
 function view(row: SnapshotRow): TSnapshot {
@@ -167,6 +162,8 @@ export function createSnapshotsService(deps: SnapshotsServiceDeps) {
       if (latest && now.getTime() - latest.createdAt.getTime() < SNAPSHOT_MIN_INTERVAL_MS) return { snapshot: view(latest), created: false };
     }
     const settings = await repo.settings(storeId);
+    // Nobody asked for this one: a store whose bot is off spends nothing on its own.
+    if (opts.reason !== 'manual' && !settings.botEnabled) throw new AppError(ErrorCode.CONFLICT, 'the bot is off: no automatic snapshot', { reason: 'bot_disabled' });
     await ensureAffordable(storeId, settings, now);
 
     const messages = await repo.lastMessages(storeId, contactId, settings.snapshotMessages);

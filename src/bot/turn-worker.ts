@@ -145,7 +145,7 @@ export class TurnWorker {
 
     const snapshot = await deps.context.latestSnapshot(turn.storeId, turn.contactId);
     const tools = config.toolsEnabled ? deps.tools : [];
-    const prompt = buildPrompt({ config, store, zone, now, openNow, snapshot, contactName: contact.name, tools: tools.length > 0, window });
+    const prompt = buildPrompt({ config, store, zone, now, openNow, snapshot, tools: tools.length > 0, window });
     const context: TurnRecord = {
       outcome: 'asked',
       promptVersion: PROMPT_VERSION,

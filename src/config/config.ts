@@ -1,4 +1,5 @@
 // The daemon's whole configuration, parsed once at boot. Nothing else reads process.env.
+import cron from 'node-cron';
 import { z } from 'zod';
 
 const ZLogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -73,7 +74,7 @@ export const ZEnv = z
     /** A customer's message older than this (a backlog after an outage) is stored but not answered. */
     BOT_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
     /** When the daily AI context snapshots run (node-cron syntax, the daemon's local time). */
-    BOT_SNAPSHOT_CRON: z.string().min(9).max(100).default('15 3 * * *'),
+    BOT_SNAPSHOT_CRON: z.string().max(100).refine((v) => cron.validate(v), 'must be a cron expression like 15 3 * * *').default('15 3 * * *'),
     CORS_ORIGINS: commaList,
     LOG_LEVEL: ZLogLevel.default('info'),
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'like 1mb or 512kb').default('1mb'),

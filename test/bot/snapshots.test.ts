@@ -11,7 +11,7 @@ import { createLlmClient } from '../../src/bot/llm-client.js';
 import { createSnapshotJob } from '../../src/bot/snapshot-job.js';
 import { createSnapshotsRepo } from '../../src/bot/snapshots.repo.js';
 import { snapshotsRouter } from '../../src/bot/snapshots.routes.js';
-import { createSnapshotsService, monthOf, parseSnapshotOutput, SNAPSHOT_SYSTEM_PROMPT, type SnapshotsService } from '../../src/bot/snapshots.service.js';
+import { createSnapshotsService, parseSnapshotOutput, SNAPSHOT_SYSTEM_PROMPT, type SnapshotsService } from '../../src/bot/snapshots.service.js';
 import type { Db } from '../../src/db/prisma.js';
 import { buildApp } from '../../src/http/app.js';
 import { AppError } from '../../src/kernel/index.js';
@@ -200,11 +200,6 @@ describe('POST /api/client/:storeId/contacts/:id/snapshot', () => {
 });
 
 describe('the pure parts', () => {
-  it('counts the budget’s month in the store’s zone', () => {
-    // 02:00 UTC on 1 March is still 28 February in São Paulo (UTC-3).
-    expect(monthOf(new Date('2027-03-01T02:00:00Z'), 'America/Sao_Paulo')).toEqual({ from: new Date('2027-02-01T03:00:00Z'), to: new Date('2027-03-01T03:00:00Z') });
-  });
-
   it('reads a fenced answer, clips long lists and refuses an empty summary', () => {
     expect(parseSnapshotOutput('```json\n' + JSON.stringify(GOOD) + '\n```')).toEqual(GOOD);
     const many = parseSnapshotOutput(JSON.stringify({ ...GOOD, flags: { ...GOOD.flags, preferences: Array.from({ length: 20 }, (_, i) => `p${i} `), objections: ['', ' x '] } }));

@@ -58,7 +58,7 @@ export async function createDaemonHarness(sim: WhatsAppSimulator, opts: { engine
       const events = new AsyncQueue<{ type: DomainEventName; event: DomainEvents[DomainEventName] }>();
       harness.events = events;
       const bus = new DomainEventBus(logger);
-      const recorded = ['session.status', 'session.qr', 'message.received', 'message.sent', 'message.status', 'message.history', 'contact.created', 'contact.updated', 'conversation.opened', 'conversation.closed'] as const;
+      const recorded = ['session.status', 'session.qr', 'message.received', 'message.sent', 'message.status', 'message.history', 'contact.created', 'contact.updated', 'conversation.opened', 'conversation.closed', 'bot.replied', 'bot.handoff'] as const;
       for (const type of recorded) {
         bus.on(type, 'test-recorder', (event) => events.push({ type, event }));
       }
