@@ -3,6 +3,7 @@
 import { Browsers, proto, type AuthenticationState, type UserFacingSocketConfig } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import type { EngineOptions } from './engine-options.js';
+import { serializedSignalRepository } from './signal-serialization.js';
 
 /**
  * Baileys logs a lot at info; keep its warnings and errors, tagged as its own component. At
@@ -68,5 +69,7 @@ export function socketConfig(
     syncFullHistory: false,
     shouldSyncHistoryMessage: historySyncFilter(storeKeepsHistory),
     generateHighQualityLinkPreview: false,
+    // A decrypt waits for our own send's Signal commit (see signal-serialization.ts).
+    makeSignalRepository: serializedSignalRepository(),
   };
 }
