@@ -6,6 +6,7 @@
 // (the turn worker and the daily snapshot job) around listening (daemon.ts).
 import type { Logger } from 'pino';
 import type pg from 'pg';
+import { createAuditRepo } from '../audit/audit.repo.js';
 import type { Db } from '../db/prisma.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import type { BotTool, ToolContext } from './bot-tool.js';
@@ -77,7 +78,7 @@ export function createBot(deps: BotDeps): Bot {
   }
 
   const worker = new TurnWorker(
-    { turns, context: createBotContextRepo(db), pauses, calls, configs, usage, llm, send: deps.send, tools: deps.tools(handOff), openNow: deps.openNow, bus, log },
+    { turns, context: createBotContextRepo(db), pauses, calls, configs, usage, llm, send: deps.send, tools: deps.tools(handOff), openNow: deps.openNow, bus, audit: createAuditRepo(db), log },
     deps.options,
   );
   const service = createBotService({

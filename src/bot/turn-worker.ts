@@ -7,6 +7,7 @@
 // Woken in-process when a turn is scheduled (at its due time); a periodic scan finds the rest:
 // turns other processes scheduled, retries falling due, leases of processes that died.
 import type { Logger } from 'pino';
+import type { AuditRepo } from '../audit/audit.repo.js';
 import { AppError, QueueDrainer, storeZone } from '../kernel/index.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import type { BotTool } from './bot-tool.js';
@@ -41,6 +42,8 @@ export interface TurnWorkerDeps {
   /** Whether the store is open at `at`; null when it has no working hours. */
   openNow: (workingHours: unknown, zone: string, at: Date) => boolean | null;
   bus: Pick<DomainEventBus, 'emit'>;
+  /** Every tool call the model made is audited (actor: system). */
+  audit: AuditRepo;
   log: Logger;
 }
 
@@ -165,6 +168,12 @@ export class TurnWorker {
       { llm: deps.llm, calls: deps.calls, log },
     );
     const record: TurnRecord = { ...context, model: result.model, ...result.usage, toolCalls: result.toolCalls };
+    for (const call of result.toolCalls) {
+      await deps.audit.record({
+        storeId: turn.storeId, actor: 'system', action: 'bot.tool_call', resourceType: 'bot_turn', resourceId: turn.id,
+        data: { tool: call.name, contactId: turn.contactId, arguments: call.arguments as never, ok: call.result.ok, reason: (call.result.reason as string | undefined) ?? null },
+      });
+    }
     if (!result.ok) return this.failed(turn, result, record, log);
     if (await deps.turns.hasNewerPending(turn)) {
       await deps.turns.finish(turn, 'skipped', { ...record, outcome: 'superseded', detail: 'the customer wrote again: the next turn answers everything' });
