@@ -26,14 +26,15 @@ export function createBotUsageService(deps: {
 }) {
   const { configs, calls, turns } = deps;
 
-  async function budget(storeId: string, config: TBotConfig, now = new Date()): Promise<BudgetState> {
-    const month = monthOf(now, storeZone(await deps.timezoneOf(storeId)));
+  /** The month's spend against the budget, the month counted in `zone` (the store's). */
+  async function budgetIn(storeId: string, config: TBotConfig, zone: string, now = new Date()): Promise<BudgetState> {
+    const month = monthOf(now, zone);
     const totals = await calls.totals(storeId, month);
     return { exhausted: budgetExhausted(config, totals), totals, month: month.label };
   }
 
   return {
-    budget,
+    budgetIn,
 
     async usage(storeId: string, now = new Date()): Promise<TUsage> {
       const config = await configs.get(storeId);

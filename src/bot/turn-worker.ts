@@ -117,37 +117,43 @@ export class TurnWorker {
     if (turn.state === 'replying') return this.deliver(turn, turn.replyText ?? '', { outcome: 'replied' }, log);
     const skip = (outcome: string, detail?: string) => deps.turns.finish(turn, 'skipped', { outcome, detail }).then(() => log.info({ outcome, detail }, 'bot stays silent'));
     const now = new Date();
-    const config = await deps.configs.get(turn.storeId);
+    // The reads are independent: one round of them, then the gates in order (a skipped turn may
+    // have read a little more than it needed; an answered one waits for one round, not eighteen).
+    const [config, pause, contact, store, recentReplies] = await Promise.all([
+      deps.configs.get(turn.storeId),
+      deps.pauses.pausedUntil(turn.storeId, turn.contactId, now),
+      deps.context.contact(turn.storeId, turn.contactId),
+      deps.context.storeFacts(turn.storeId),
+      deps.turns.repliesSince(turn.storeId, turn.contactId, new Date(now.getTime() - 3_600_000)),
+    ]);
     if (!config.botEnabled) return skip('bot_disabled');
     if (!deps.llm.configured) return skip('no_api_key', 'OPENROUTER_API_KEY is not set');
     if (now.getTime() - turn.firstAt.getTime() > this.options.maxAgeMs) return skip('stale', 'the messages waited too long (the daemon or the model was away)');
-    const pause = await deps.pauses.pausedUntil(turn.storeId, turn.contactId, now);
     if (pause) return skip('paused', `${pause.reason} until ${pause.until.toISOString()}`);
-    const contact = await deps.context.contact(turn.storeId, turn.contactId);
     if (!contact) return skip('no_contact');
     if (contact.optOut) return skip('opted_out');
-
-    const store = await deps.context.storeFacts(turn.storeId);
     const zone = storeZone(store.timezone);
     const openNow = deps.openNow(store.workingHours, zone, now);
     if (config.hoursMode === 'open_only' && openNow === false) {
       return config.closedMessage ? this.deliver(turn, config.closedMessage, { outcome: 'closed_notice' }, log) : skip('outside_hours');
     }
     if (config.hoursMode === 'closed_only' && openNow === true) return skip('store_open', 'the store answers while it is open');
-    if ((await deps.usage.budget(turn.storeId, config, now)).exhausted) return skip('budget_exhausted');
-    if ((await deps.turns.repliesSince(turn.storeId, turn.contactId, new Date(now.getTime() - 3_600_000))) >= config.repliesPerContactPerHour) {
-      return skip('reply_cap', `${config.repliesPerContactPerHour} replies to this contact in the last hour`);
-    }
+    if (recentReplies >= config.repliesPerContactPerHour) return skip('reply_cap', `${config.repliesPerContactPerHour} replies to this contact in the last hour`);
 
-    const window = await deps.context.window(turn.storeId, turn.conversationId, turn.triggerAt, new Date(now.getTime() - config.contextTime * 60_000), config.messageLimit);
-    const answeredUpTo = await deps.context.previousTriggerAt(turn.storeId, turn.conversationId, turn.id);
+    const tools = config.toolsEnabled ? deps.tools : [];
+    const [budget, window, answeredUpTo, snapshot, earlierCalls] = await Promise.all([
+      deps.usage.budgetIn(turn.storeId, config, zone, now),
+      deps.context.window(turn.storeId, turn.conversationId, turn.triggerAt, new Date(now.getTime() - config.contextTime * 60_000), config.messageLimit),
+      deps.context.previousTriggerAt(turn.storeId, turn.conversationId, turn.id),
+      deps.context.latestSnapshot(turn.storeId, turn.contactId),
+      tools.length ? deps.context.earlierToolCalls(turn.storeId, turn.conversationId, turn.id) : Promise.resolve([]),
+    ]);
+    if (budget.exhausted) return skip('budget_exhausted');
     const burst = window.filter((m) => m.direction === 'inbound' && (!answeredUpTo || m.createdAt > answeredUpTo));
     if (burst.length && burst.every((m) => m.type === 'audio' && !m.metadata.transcript) && !config.transcribeAudio) {
       return this.deliver(turn, config.voiceNoteReply ?? DEFAULT_VOICE_NOTE_REPLY, { outcome: 'voice_note' }, log);
     }
 
-    const snapshot = await deps.context.latestSnapshot(turn.storeId, turn.contactId);
-    const tools = config.toolsEnabled ? deps.tools : [];
     const prompt = buildPrompt({ config, store, zone, now, openNow, snapshot, tools: tools.length > 0, window });
     const context: TurnRecord = {
       outcome: 'asked',
@@ -157,7 +163,6 @@ export class TurnWorker {
       contextMessageIds: prompt.messageIds,
       snapshotId: snapshot?.id ?? null,
     };
-    const earlierCalls = tools.length ? await deps.context.earlierToolCalls(turn.storeId, turn.conversationId, turn.id) : [];
     const result = await converse(
       {
         request: { model: config.model, fallbackModels: config.fallbackModels, temperature: config.temperature, maxTokens: config.maxTokens, timeoutMs: config.llmTimeoutMs },
