@@ -32,7 +32,6 @@ import { DomainEventBus } from '../src/events/event-bus.js';
 import { ADMIN_KEY, daemonEnv } from '../test/support/daemon-env.js';
 import { jsonRequest } from '../test/support/json-request.js';
 import { contentText, startLlmStub, type StubRequest } from '../test/support/llm-stub.js';
-import { AsyncQueue } from '../test/wa-sim/async-queue.js';
 import { startSimulator, type FakeContact, type Phone } from '../test/wa-sim/index.js';
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -144,10 +143,6 @@ const config = loadConfig(
   }),
 );
 const bus = new ProbedBus(logger.child({ component: 'event-bus' }));
-// The reply's own messages.upsert (message.sent) comes after Baileys committed the send's Signal
-// transaction; see converse().
-const sent = new AsyncQueue<string>();
-bus.on('message.sent', 'bench-sent', (e) => sent.push(e.text ?? ''));
 const daemon = await startDaemon(config, logger, { bus });
 const probePool = new pg.Pool({ connectionString: db, max: 1 });
 
@@ -196,13 +191,8 @@ async function converse(contacts: FakeContact[], round: string, perContact: numb
           const token = `bench-${round}-c${next.i}-m${j}`;
           tokens.push(token);
           await next.c.sendText(`oi, sobre o meu pedido ${token}`);
+          // The next message right away: decrypts wait for our sends' Signal commits (signal-serialization.ts).
           await next.c.waitForText(`Recebido ${token}`, { timeoutMs: 60_000 });
-          // Not before the daemon's send is over: Baileys commits the send's Signal session after
-          // the stanza left (relayMessage's transaction is keyed by our own id, a decrypt's by the
-          // sender's), so an answer arriving in between is decrypted from the session as it was
-          // before the send and the two writes race; the contact then fails to decrypt the next
-          // reply ("Over 2000 messages into the future"). Outside the timed interval.
-          await sent.take((t) => t === `Recebido ${token}`, `message.sent of the reply to ${token}`, 60_000);
         }
       }
     }),

@@ -6,13 +6,14 @@
 //
 // Woken in-process when a turn is scheduled (at its due time); a periodic scan finds the rest:
 // turns other processes scheduled, retries falling due, leases of processes that died.
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { AuditRepo } from '../audit/audit.repo.js';
 import { AppError, QueueDrainer, storeZone } from '../kernel/index.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import type { BotTool } from './bot-tool.js';
 import type { BotConfigService } from './bot-config.service.js';
-import type { BotContextRepo } from './bot-context.repo.js';
+import type { BotContextRepo, StoreFacts } from './bot-context.repo.js';
 import type { BotPausesRepo } from './bot-pauses.repo.js';
 import type { ClaimedTurn, BotTurnsRepo, TurnRecord } from './bot-turns.repo.js';
 import type { BotUsageService } from './bot-usage.service.js';
@@ -65,6 +66,8 @@ export class TurnWorker {
   private readonly options: Required<TurnWorkerOptions>;
   private readonly drainer: QueueDrainer;
   private scan?: NodeJS.Timeout;
+  /** The store's name, settings and services, read at most a couple of seconds ago (as the config). */
+  private readonly facts = new LRUCache<string, StoreFacts>({ max: 10_000, ttl: 2_000 });
 
   constructor(
     private readonly deps: TurnWorkerDeps,
@@ -117,14 +120,23 @@ export class TurnWorker {
     if (turn.state === 'replying') return this.deliver(turn, turn.replyText ?? '', { outcome: 'replied' }, log);
     const skip = (outcome: string, detail?: string) => deps.turns.finish(turn, 'skipped', { outcome, detail }).then(() => log.info({ outcome, detail }, 'bot stays silent'));
     const now = new Date();
-    // The reads are independent: one round of them, then the gates in order (a skipped turn may
-    // have read a little more than it needed; an answered one waits for one round, not eighteen).
-    const [config, pause, contact, store, recentReplies] = await Promise.all([
-      deps.configs.get(turn.storeId),
+    // The config as the schedule read it (at most a couple of seconds old), then every other read
+    // at once; the gates follow in order. A skipped turn may have read more than it needed; an
+    // answered one waits for one round of statements, not eighteen in a row.
+    const config = await deps.configs.effective(turn.storeId);
+    let store = this.facts.get(turn.storeId);
+    if (!store) this.facts.set(turn.storeId, (store = await deps.context.storeFacts(turn.storeId)));
+    const zone = storeZone(store.timezone);
+    const tools = config.toolsEnabled ? deps.tools : [];
+    const [pause, contact, budget, recentReplies, window, answeredUpTo, snapshot, earlierCalls] = await Promise.all([
       deps.pauses.pausedUntil(turn.storeId, turn.contactId, now),
       deps.context.contact(turn.storeId, turn.contactId),
-      deps.context.storeFacts(turn.storeId),
+      deps.usage.budgetIn(turn.storeId, config, zone, now),
       deps.turns.repliesSince(turn.storeId, turn.contactId, new Date(now.getTime() - 3_600_000)),
+      deps.context.window(turn.storeId, turn.conversationId, turn.triggerAt, new Date(now.getTime() - config.contextTime * 60_000), config.messageLimit),
+      deps.context.previousTriggerAt(turn.storeId, turn.conversationId, turn.id),
+      deps.context.latestSnapshot(turn.storeId, turn.contactId),
+      tools.length ? deps.context.earlierToolCalls(turn.storeId, turn.conversationId, turn.id) : Promise.resolve([]),
     ]);
     if (!config.botEnabled) return skip('bot_disabled');
     if (!deps.llm.configured) return skip('no_api_key', 'OPENROUTER_API_KEY is not set');
@@ -132,22 +144,12 @@ export class TurnWorker {
     if (pause) return skip('paused', `${pause.reason} until ${pause.until.toISOString()}`);
     if (!contact) return skip('no_contact');
     if (contact.optOut) return skip('opted_out');
-    const zone = storeZone(store.timezone);
     const openNow = deps.openNow(store.workingHours, zone, now);
     if (config.hoursMode === 'open_only' && openNow === false) {
       return config.closedMessage ? this.deliver(turn, config.closedMessage, { outcome: 'closed_notice' }, log) : skip('outside_hours');
     }
     if (config.hoursMode === 'closed_only' && openNow === true) return skip('store_open', 'the store answers while it is open');
     if (recentReplies >= config.repliesPerContactPerHour) return skip('reply_cap', `${config.repliesPerContactPerHour} replies to this contact in the last hour`);
-
-    const tools = config.toolsEnabled ? deps.tools : [];
-    const [budget, window, answeredUpTo, snapshot, earlierCalls] = await Promise.all([
-      deps.usage.budgetIn(turn.storeId, config, zone, now),
-      deps.context.window(turn.storeId, turn.conversationId, turn.triggerAt, new Date(now.getTime() - config.contextTime * 60_000), config.messageLimit),
-      deps.context.previousTriggerAt(turn.storeId, turn.conversationId, turn.id),
-      deps.context.latestSnapshot(turn.storeId, turn.contactId),
-      tools.length ? deps.context.earlierToolCalls(turn.storeId, turn.conversationId, turn.id) : Promise.resolve([]),
-    ]);
     if (budget.exhausted) return skip('budget_exhausted');
     const burst = window.filter((m) => m.direction === 'inbound' && (!answeredUpTo || m.createdAt > answeredUpTo));
     if (burst.length && burst.every((m) => m.type === 'audio' && !m.metadata.transcript) && !config.transcribeAudio) {
