@@ -54,6 +54,20 @@ export function createBotContextRepo(db: Db) {
       return t?.triggerAt ?? null;
     },
 
+    /** A voice note's downloaded bytes (the media worker fetches them after the message is stored). */
+    async audioOf(storeId: string, messageId: string) {
+      const m = await db.messageMedia.findFirst({ where: { storeId, messageId }, select: { status: true, data: true, mimetype: true } });
+      if (!m) return { state: 'unavailable' as const };
+      if (m.status === 'pending' || m.status === 'downloading') return { state: 'pending' as const };
+      if (m.status !== 'stored' || !m.data) return { state: 'unavailable' as const };
+      return { state: 'stored' as const, bytes: Buffer.from(m.data), mimetype: m.mimetype };
+    },
+
+    /** Kept on the message (metadata.transcript), so no later turn transcribes it again. */
+    async saveTranscript(storeId: string, messageId: string, transcript: string): Promise<void> {
+      await db.$executeRaw`UPDATE messages SET metadata = metadata || jsonb_build_object('transcript', ${transcript}::text), updated_at = now() WHERE store_id = ${storeId} AND id = ${messageId}`;
+    },
+
     /** The address a customer's message came from: the reply goes back to it. */
     async messageJid(storeId: string, messageId: string): Promise<string | null> {
       const m = await db.message.findFirst({ where: { storeId, id: messageId }, select: { remoteJid: true } });

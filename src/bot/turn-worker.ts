@@ -22,9 +22,13 @@ import type { LlmClient } from './llm-client.js';
 import { buildPrompt, PROMPT_VERSION } from './prompt.js';
 import { splitReply } from './reply-split.js';
 import { converse } from './turn-conversation.js';
+import { transcribeVoiceNotes } from './voice-transcription.js';
 
 /** The built-in answer to a voice note when the store transcribes none. */
 export const DEFAULT_VOICE_NOTE_REPLY = 'Desculpe, ainda não consigo ouvir áudios. Pode me escrever sua mensagem?';
+
+/** How long a turn waits for a voice note's download before it looks again. */
+const MEDIA_WAIT_MS = 1_000;
 
 /** Sends one text of the bot (outbound's queue: slot, governor, typing), idempotent on the key. */
 export type SendBotText = (storeId: string, message: { to: string; slot: number; text: string }, idempotencyKey: string, turnId: string) => Promise<{ id: string }>;
@@ -152,7 +156,20 @@ export class TurnWorker {
     if (recentReplies >= config.repliesPerContactPerHour) return skip('reply_cap', `${config.repliesPerContactPerHour} replies to this contact in the last hour`);
     if (budget.exhausted) return skip('budget_exhausted');
     const burst = window.filter((m) => m.direction === 'inbound' && (!answeredUpTo || m.createdAt > answeredUpTo));
-    if (burst.length && burst.every((m) => m.type === 'audio' && !m.metadata.transcript) && !config.transcribeAudio) {
+    const voiceNotes = burst.filter((m) => m.type === 'audio' && typeof m.metadata.transcript !== 'string');
+    if (voiceNotes.length && config.transcribeAudio) {
+      const transcribed = await transcribeVoiceNotes(
+        voiceNotes,
+        { storeId: turn.storeId, turnId: turn.id, model: config.transcriptionModel ?? config.model, timeoutMs: config.llmTimeoutMs },
+        { llm: deps.llm, calls: deps.calls, media: deps.context },
+      );
+      if (transcribed === 'waiting_for_media') {
+        await deps.turns.retryAt(turn, new Date(Date.now() + MEDIA_WAIT_MS), { outcome: 'waiting_for_media' });
+        this.drainer.later(MEDIA_WAIT_MS);
+        return;
+      }
+    }
+    if (burst.length && burst.every((m) => m.type === 'audio' && typeof m.metadata.transcript !== 'string')) {
       return this.deliver(turn, config.voiceNoteReply ?? DEFAULT_VOICE_NOTE_REPLY, { outcome: 'voice_note' }, log);
     }
 

@@ -12,13 +12,15 @@ export function createSummaryRepo(db: Db) {
 
     async counts(storeId: string, today: InstantRange) {
       const inDay = { gte: today.from, lt: today.to };
-      const [open, unread, inbound, outbound] = await Promise.all([
+      const [open, unread, inbound, outbound, botReplies] = await Promise.all([
         db.conversation.count({ where: { storeId, status: 'open' } }),
         db.conversation.aggregate({ where: { storeId, status: 'open' }, _sum: { unreadCount: true } }),
         db.message.count({ where: { storeId, direction: 'inbound', sentAt: inDay } }),
         db.message.count({ where: { storeId, direction: 'outbound', sentAt: inDay } }),
+        // The bot's answers, however many messages each took.
+        db.botTurn.count({ where: { storeId, state: 'replied', finishedAt: inDay } }),
       ]);
-      return { open, unread: unread._sum.unreadCount ?? 0, inbound, outbound };
+      return { open, unread: unread._sum.unreadCount ?? 0, inbound, outbound, botReplies };
     },
   };
 }

@@ -9,6 +9,6 @@ export const ZSummary = z.object({
   unreadInboundCount: z.number().int().describe('unread messages across the open conversations'),
   messagesInToday: z.number().int(),
   messagesOutToday: z.number().int(),
-  botRepliesToday: z.number().int().nullable().describe('null until the bot answers for the store'),
+  botRepliesToday: z.number().int().describe('answers the bot gave today (a long one sent in parts counts once)'),
 });
 export type TSummary = z.infer<typeof ZSummary>;

@@ -22,7 +22,7 @@ export function createSummaryService(deps: { repo: SummaryRepo; appointments: Pi
         unreadInboundCount: c.unread,
         messagesInToday: c.inbound,
         messagesOutToday: c.outbound,
-        botRepliesToday: null,
+        botRepliesToday: c.botReplies,
       };
     },
   };

@@ -59,6 +59,8 @@ describe('the bot', () => {
     expect(api.body).toMatchObject({ state: 'replied', context: { messageIds: turn!.contextMessageIds }, cost: 0.00042 });
     const usage = (await ctx.h.request('GET', `/api/client/${s.storeId}/usage`, { key: s.apiKey })).body;
     expect(usage).toMatchObject({ replies: 1, tokens: { total: 150 }, cost: 0.00042, calls: { ok: 1 }, canAnswer: true, reasons: [] });
+    const summary = (await ctx.h.request('GET', `/api/client/${s.storeId}/summary`, { key: s.apiKey })).body;
+    expect(summary).toMatchObject({ botRepliesToday: 1, messagesOutToday: 1 });
   });
 
   it('answers three quick messages once, with all three in the prompt', async () => {
@@ -150,5 +152,23 @@ describe('the bot', () => {
     const request = await ctx.stub.requests.take((r) => userTexts(r).some((t) => t.includes('quanto custa essa pizza?')), 'the bot’s request');
     expect(userTexts(request).at(-1)).toBe('[image] quanto custa essa pizza?');
     await contact.waitForText(STUB_DEFAULT_REPLY);
+  });
+
+  it('transcribes a voice note through an audio-capable model when the store turns it on', async () => {
+    const s = await botStore(ctx, '5511966660008', { transcribeAudio: true, transcriptionModel: 'google/gemini-2.5-flash' });
+    const contact = s.phone.contact();
+    ctx.stub.queue({ content: 'quero uma pizza grande de calabresa' });
+    await contact.sendAudio(Buffer.from('OggS fake voice note bytes'), { ptt: true });
+    const transcription = await ctx.stub.requests.take((r) => JSON.stringify(r.body.messages).includes('input_audio'), 'the transcription request');
+    expect(transcription.body.model).toBe('google/gemini-2.5-flash');
+    const part = (transcription.body.messages[1]!.content as Array<{ type: string; input_audio: { data: string; format: string } }>)[0]!;
+    expect([part.type, Buffer.from(part.input_audio.data, 'base64').toString(), part.input_audio.format]).toEqual(['input_audio', 'OggS fake voice note bytes', 'ogg']);
+    const request = await ctx.stub.requests.take((r) => userTexts(r).includes('[voice note] quero uma pizza grande de calabresa'), 'the reply request');
+    expect(request.body.model).toBe('openai/gpt-4o-mini');
+    await contact.waitForText(STUB_DEFAULT_REPLY);
+    const note = await ctx.h.db.prisma.message.findFirstOrThrow({ where: { storeId: s.storeId, direction: 'inbound' } });
+    expect((note.metadata as { transcript?: string }).transcript).toBe('quero uma pizza grande de calabresa');
+    const usage = (await ctx.h.request('GET', `/api/client/${s.storeId}/usage`, { key: s.apiKey })).body;
+    expect(usage.calls).toEqual({ ok: 2 });
   });
 });

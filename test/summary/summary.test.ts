@@ -39,7 +39,7 @@ describe('summary', () => {
     const r = await h.request('GET', `/api/client/${storeId}/summary`, { key: s.apiKey });
     expect([r.status, r.body]).toEqual([
       200,
-      { day: today.toISODate(), timezone, appointmentsTodayCount: 2, openConversationsCount: 2, unreadInboundCount: 4, messagesInToday: 2, messagesOutToday: 1, botRepliesToday: null },
+      { day: today.toISODate(), timezone, appointmentsTodayCount: 2, openConversationsCount: 2, unreadInboundCount: 4, messagesInToday: 2, messagesOutToday: 1, botRepliesToday: 0 },
     ]);
     // Another store sees its own zeros.
     const other = await h.services.stores.create('Other home', { actor: 'admin' });
