@@ -27,6 +27,9 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/client/{storeId}/conversations/{id}/read': { receipts: false },
   'POST /api/client/{storeId}/conversations/{id}/messages': { text: 'oi' },
   'PATCH /api/client/{storeId}/settings': { timezone: 'America/Manaus' },
+  'PUT /api/client/{storeId}/config': { botName: 'Intrusa', botEnabled: false },
+  'PUT /api/client/{storeId}/contacts/{id}/bot-pause': { minutes: 60 },
+  'POST /api/client/{storeId}/contacts/{id}/snapshot': { force: true },
 };
 
 /** The victim's row a route's `{id}` names: by the collection in its path. */
@@ -35,6 +38,7 @@ function idFor(path: string, ids: Awaited<ReturnType<typeof seed>>): string {
   if (path.includes('/contacts/')) return ids.contactId;
   if (path.includes('/services/')) return ids.serviceId;
   if (path.includes('/appointments/')) return ids.appointmentId;
+  if (path.includes('/bot/turns/')) return ids.turnId;
   return ids.messageId;
 }
 
@@ -59,7 +63,12 @@ async function seed(storeId: string) {
   const appointment = await p.appointment.create({
     data: { storeId, contactId: contact.id, serviceId: service.id, startsAt, endsAt: new Date(startsAt.getTime() + 1_800_000), notes: 'segredo' },
   });
-  return { conversationId: conversation.id, messageId: message.id, contactId: contact.id, otherContactId: other.id, serviceId: service.id, appointmentId: appointment.id };
+  await p.botPause.create({ data: { storeId, contactId: contact.id, until: new Date(Date.now() + 3_600_000), reason: 'owner_reply' } });
+  const turn = await p.botTurn.create({
+    data: { storeId, conversationId: conversation.id, contactId: contact.id, slot: 1, state: 'replied', dueAt: new Date(), firstAt: new Date(), triggerMessageId: message.id, triggerAt: new Date(), replyText: 'segredo' },
+  });
+  await p.aiSnapshot.create({ data: { storeId, contactId: contact.id, summary: 'segredo', reason: 'manual' } });
+  return { conversationId: conversation.id, messageId: message.id, contactId: contact.id, otherContactId: other.id, serviceId: service.id, appointmentId: appointment.id, turnId: turn.id };
 }
 
 async function snapshot(storeId: string) {
@@ -75,6 +84,11 @@ async function snapshot(storeId: string) {
     contacts: await p.contact.findMany({ where: { storeId }, orderBy: { id: 'asc' } }),
     services: await p.service.findMany({ where: { storeId }, orderBy: { id: 'asc' } }),
     appointments: await p.appointment.findMany({ where: { storeId }, orderBy: { id: 'asc' } }),
+    botConfig: await p.botConfig.findUnique({ where: { storeId } }),
+    botPauses: await p.botPause.findMany({ where: { storeId } }),
+    botTurns: await p.botTurn.findMany({ where: { storeId }, orderBy: { id: 'asc' } }),
+    snapshots: await p.aiSnapshot.findMany({ where: { storeId }, orderBy: { id: 'asc' } }),
+    llmCalls: await p.llmCall.count({ where: { storeId } }),
   };
 }
 
@@ -96,6 +110,12 @@ describe('store keys', () => {
         'GET /api/client/{storeId}/contacts/{id}/profile',
         'GET /api/client/{storeId}/summary',
         'DELETE /api/client/{storeId}/services/{id}',
+        'GET /api/client/{storeId}/config',
+        'GET /api/client/{storeId}/usage',
+        'GET /api/client/{storeId}/contacts/{id}/bot-pause',
+        'DELETE /api/client/{storeId}/contacts/{id}/bot-pause',
+        'GET /api/client/{storeId}/bot/turns',
+        'GET /api/client/{storeId}/bot/turns/{id}',
       ]),
     );
     const seen: string[] = [];
@@ -122,8 +142,10 @@ describe('store keys', () => {
     const ids = await seed(owner.storeId);
     const message = await h.request('GET', `/api/whatsapp/${other.storeId}/messages/${ids.messageId}`, { key: other.apiKey });
     const conversation = await h.request('GET', `/api/client/${other.storeId}/conversations/${ids.conversationId}`, { key: other.apiKey });
-    expect([message.status, conversation.status]).toEqual([404, 404]);
-    expect(JSON.stringify([message.body, conversation.body])).not.toContain('segredo');
+    const turn = await h.request('GET', `/api/client/${other.storeId}/bot/turns/${ids.turnId}`, { key: other.apiKey });
+    const turns = await h.request('GET', `/api/client/${other.storeId}/bot/turns`, { key: other.apiKey });
+    expect([message.status, conversation.status, turn.status, turns.body.data]).toEqual([404, 404, 404, []]);
+    expect(JSON.stringify([message.body, conversation.body, turn.body])).not.toContain('segredo');
     // A reaction or a quote can only name the sender's own messages.
     const reaction = await h.request('POST', `/api/whatsapp/${other.storeId}/messages`, { key: other.apiKey, body: { to: '+5511988887777', type: 'reaction', messageId: ids.messageId, emoji: '👍' } });
     expect(reaction.status).toBe(404);
