@@ -61,6 +61,21 @@ describe('the bot and a failing model', () => {
   });
 });
 
+describe('the per-contact cap', () => {
+  it('answers a contact at most repliesPerContactPerHour times an hour', async () => {
+    const s = await botStore(ctx, '5511977770005', { repliesPerContactPerHour: 1 });
+    const contact = s.phone.contact();
+    await contact.sendText('primeira pergunta');
+    await contact.waitForText(STUB_DEFAULT_REPLY);
+    const before = ctx.stub.count();
+    await contact.sendText('segunda pergunta');
+    const turns = await eventually(() => ctx.h.db.prisma.botTurn.findMany({ where: { storeId: s.storeId }, orderBy: { createdAt: 'asc' } }), (t) => t.length === 2 && t[1]!.state === 'skipped');
+    expect(turns.map((t) => t.outcome)).toEqual(['replied', 'reply_cap']);
+    expect(ctx.stub.count()).toBe(before);
+    expect(await botMessages(s.storeId)).toHaveLength(1);
+  });
+});
+
 describe('a restart between a message and its reply', () => {
   it('replies exactly once after the daemon comes back', async () => {
     const s = await botStore(ctx, '5511977770004', { replyDebounceMs: 4000 });
