@@ -87,7 +87,6 @@ export function createBot(deps: BotDeps): Bot {
   const snapshotsRepo = createSnapshotsRepo(db, deps.pool);
   const snapshots = createSnapshotsService({ repo: snapshotsRepo, llm, calls, defaultModel: deps.openRouter.model, log: log.child({ part: 'snapshots' }) });
   const snapshotJob = createSnapshotJob({ snapshots, repo: snapshotsRepo, log: log.child({ part: 'snapshot-job' }), cron: deps.options.snapshotCron });
-  if (!llm.configured) log.warn('OPENROUTER_API_KEY is not set: the bot cannot answer (GET …/usage says so per store)');
 
   return {
     service,
@@ -100,6 +99,7 @@ export function createBot(deps: BotDeps): Bot {
       return () => offs.forEach((off) => off());
     },
     start() {
+      if (!llm.configured) log.warn('OPENROUTER_API_KEY is not set: the bot cannot answer (GET …/usage says so per store)');
       worker.start();
       snapshotJob.start();
     },
