@@ -157,11 +157,6 @@ export function createBotTurnsRepo(db: Db) {
       return count;
     },
 
-    /** Turns that answered this contact in the last hour (the per-contact cap). */
-    repliesSince(storeId: string, contactId: string, since: Date): Promise<number> {
-      return db.botTurn.count({ where: { storeId, contactId, state: 'replied', finishedAt: { gte: since } } });
-    },
-
     /** Replies this month (the usage route). */
     repliedBetween(storeId: string, from: Date, to: Date): Promise<number> {
       return db.botTurn.count({ where: { storeId, state: 'replied', finishedAt: { gte: from, lt: to } } });

@@ -6,12 +6,6 @@ import type { BotTurnsRepo } from './bot-turns.repo.js';
 import type { LlmCallsRepo, MonthTotals } from './llm-calls.repo.js';
 import type { TBotConfig, TUsage } from './bot.schemas.js';
 
-export interface BudgetState {
-  exhausted: boolean;
-  totals: MonthTotals;
-  month: string;
-}
-
 export function budgetExhausted(config: Pick<TBotConfig, 'monthlyTokenBudget' | 'monthlyCostBudget'>, totals: MonthTotals): boolean {
   const tokens = totals.promptTokens + totals.completionTokens;
   return (config.monthlyTokenBudget !== null && tokens >= config.monthlyTokenBudget) || (config.monthlyCostBudget !== null && totals.cost >= config.monthlyCostBudget);
@@ -26,15 +20,7 @@ export function createBotUsageService(deps: {
 }) {
   const { configs, calls, turns } = deps;
 
-  /** The month's spend against the budget, the month counted in `zone` (the store's). */
-  async function budgetIn(storeId: string, config: TBotConfig, zone: string, now = new Date()): Promise<BudgetState> {
-    const month = monthOf(now, zone);
-    const totals = await calls.totals(storeId, month);
-    return { exhausted: budgetExhausted(config, totals), totals, month: month.label };
-  }
-
   return {
-    budgetIn,
 
     async usage(storeId: string, now = new Date()): Promise<TUsage> {
       const config = await configs.get(storeId);

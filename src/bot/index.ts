@@ -78,7 +78,7 @@ export function createBot(deps: BotDeps): Bot {
   }
 
   const worker = new TurnWorker(
-    { turns, context: createBotContextRepo(db), pauses, calls, configs, usage, llm, send: deps.send, tools: deps.tools(handOff), openNow: deps.openNow, bus, audit: createAuditRepo(db), log },
+    { turns, context: createBotContextRepo(db), calls, configs, llm, send: deps.send, tools: deps.tools(handOff), openNow: deps.openNow, bus, audit: createAuditRepo(db), log },
     deps.options,
   );
   const service = createBotService({

@@ -9,14 +9,13 @@
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { AuditRepo } from '../audit/audit.repo.js';
-import { AppError, QueueDrainer, storeZone } from '../kernel/index.js';
+import { AppError, monthOf, QueueDrainer, storeZone } from '../kernel/index.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import type { BotTool } from './bot-tool.js';
 import type { BotConfigService } from './bot-config.service.js';
 import type { BotContextRepo, StoreFacts } from './bot-context.repo.js';
-import type { BotPausesRepo } from './bot-pauses.repo.js';
 import type { ClaimedTurn, BotTurnsRepo, TurnRecord } from './bot-turns.repo.js';
-import type { BotUsageService } from './bot-usage.service.js';
+import { budgetExhausted } from './bot-usage.service.js';
 import type { LlmCallsRepo } from './llm-calls.repo.js';
 import type { LlmClient } from './llm-client.js';
 import { buildPrompt, PROMPT_VERSION } from './prompt.js';
@@ -36,10 +35,8 @@ export type SendBotText = (storeId: string, message: { to: string; slot: number;
 export interface TurnWorkerDeps {
   turns: BotTurnsRepo;
   context: BotContextRepo;
-  pauses: BotPausesRepo;
   calls: LlmCallsRepo;
   configs: BotConfigService;
-  usage: BotUsageService;
   llm: LlmClient;
   send: SendBotText;
   /** The booking (and hand-off) tools, offered when the store's config allows. */
@@ -124,24 +121,25 @@ export class TurnWorker {
     if (turn.state === 'replying') return this.deliver(turn, turn.replyText ?? '', { outcome: 'replied' }, log);
     const skip = (outcome: string, detail?: string) => deps.turns.finish(turn, 'skipped', { outcome, detail }).then(() => log.info({ outcome, detail }, 'bot stays silent'));
     const now = new Date();
-    // The config as the schedule read it (at most a couple of seconds old), then every other read
-    // at once; the gates follow in order. A skipped turn may have read more than it needed; an
-    // answered one waits for one round of statements, not eighteen in a row.
+    // The config and the store's facts as read at most a couple of seconds ago, then every other
+    // read in one statement; the gates follow in order. A skipped turn may have read more than it
+    // needed; an answered one waits for one round trip, not eighteen in a row.
     const config = await deps.configs.effective(turn.storeId);
     let store = this.facts.get(turn.storeId);
     if (!store) this.facts.set(turn.storeId, (store = await deps.context.storeFacts(turn.storeId)));
     const zone = storeZone(store.timezone);
     const tools = config.toolsEnabled ? deps.tools : [];
-    const [pause, contact, budget, recentReplies, window, answeredUpTo, snapshot, earlierCalls] = await Promise.all([
-      deps.pauses.pausedUntil(turn.storeId, turn.contactId, now),
-      deps.context.contact(turn.storeId, turn.contactId),
-      deps.usage.budgetIn(turn.storeId, config, zone, now),
-      deps.turns.repliesSince(turn.storeId, turn.contactId, new Date(now.getTime() - 3_600_000)),
-      deps.context.window(turn.storeId, turn.conversationId, turn.triggerAt, new Date(now.getTime() - config.contextTime * 60_000), config.messageLimit),
-      deps.context.previousTriggerAt(turn.storeId, turn.conversationId, turn.id),
-      deps.context.latestSnapshot(turn.storeId, turn.contactId),
-      tools.length ? deps.context.earlierToolCalls(turn.storeId, turn.conversationId, turn.id) : Promise.resolve([]),
-    ]);
+    const { pause, contact, spent, recentReplies, window, answeredUpTo, snapshot, earlierCalls } = await deps.context.turnReads({
+      storeId: turn.storeId,
+      contactId: turn.contactId,
+      conversationId: turn.conversationId,
+      turnId: turn.id,
+      upTo: turn.triggerAt,
+      since: new Date(now.getTime() - config.contextTime * 60_000),
+      limit: config.messageLimit,
+      month: monthOf(now, zone),
+      hourAgo: new Date(now.getTime() - 3_600_000),
+    });
     if (!config.botEnabled) return skip('bot_disabled');
     if (!deps.llm.configured) return skip('no_api_key', 'OPENROUTER_API_KEY is not set');
     if (now.getTime() - turn.firstAt.getTime() > this.options.maxAgeMs) return skip('stale', 'the messages waited too long (the daemon or the model was away)');
@@ -154,7 +152,7 @@ export class TurnWorker {
     }
     if (config.hoursMode === 'closed_only' && openNow === true) return skip('store_open', 'the store answers while it is open');
     if (recentReplies >= config.repliesPerContactPerHour) return skip('reply_cap', `${config.repliesPerContactPerHour} replies to this contact in the last hour`);
-    if (budget.exhausted) return skip('budget_exhausted');
+    if (budgetExhausted(config, spent)) return skip('budget_exhausted');
     const burst = window.filter((m) => m.direction === 'inbound' && (!answeredUpTo || m.createdAt > answeredUpTo));
     const voiceNotes = burst.filter((m) => m.type === 'audio' && typeof m.metadata.transcript !== 'string');
     if (voiceNotes.length && config.transcribeAudio) {
