@@ -38,8 +38,15 @@ export interface BotTool<S extends z.ZodType = z.ZodType> {
   run(args: z.output<S>, ctx: ToolContext): Promise<{ ok: boolean; [k: string]: unknown }>;
 }
 
-/** The tool as the chat completions API declares it. */
+const declared = new WeakMap<BotTool, ChatCompletionTool>();
+
+/** The tool as the chat completions API declares it (made once per tool: every turn sends it). */
 export function toolDeclaration(tool: BotTool): ChatCompletionTool {
-  const { $schema: _schema, ...parameters } = z.toJSONSchema(tool.parameters, { target: 'draft-7' }) as Record<string, unknown>;
-  return { type: 'function', function: { name: tool.name, description: tool.description, parameters } };
+  let declaration = declared.get(tool);
+  if (!declaration) {
+    const { $schema: _schema, ...parameters } = z.toJSONSchema(tool.parameters, { target: 'draft-7' }) as Record<string, unknown>;
+    declaration = { type: 'function', function: { name: tool.name, description: tool.description, parameters } };
+    declared.set(tool, declaration);
+  }
+  return declaration;
 }
