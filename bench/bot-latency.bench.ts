@@ -8,7 +8,9 @@
 //
 // - The whole daemon in this process (startDaemon, scratch database on the local Postgres,
 //   migrated at its start, dropped at the end), the WhatsApp simulator and the stub beside it: one
-//   machine clock. Each contact waits for the bot's answer before its next message, so every
+//   machine clock. BENCH_DAEMON=child runs the daemon in a process of its own instead (src/main.ts,
+//   as PM2 runs it), so the simulator's and the contacts' Signal work leave its event loop; the
+//   per-stage probes need the daemon in this process and are off then. Each contact waits for the bot's answer before its next message, so every
 //   message is a turn of its own.
 // - Where the time goes, without touching src/: an AsyncLocalStorage context per
 //   `message.received` delivery (storage, the bot's schedule) and per TurnWorker step (claim,
@@ -30,6 +32,7 @@ import { dropDatabase, ensureDatabaseExists, withDatabaseName } from '../src/db/
 import type { DomainEventName, DomainEvents, MessageReceivedEvent } from '../src/events/domain-events.js';
 import { DomainEventBus } from '../src/events/event-bus.js';
 import { ADMIN_KEY, daemonEnv } from '../test/support/daemon-env.js';
+import { spawnDaemon } from '../test/support/daemon-process.js';
 import { jsonRequest } from '../test/support/json-request.js';
 import { contentText, startLlmStub, type StubRequest } from '../test/support/llm-stub.js';
 import { startSimulator, type FakeContact, type Phone } from '../test/wa-sim/index.js';
@@ -55,7 +58,9 @@ const als = new AsyncLocalStorage<Probe>();
 const received = new Map<string, Probe>(); // by wa_message_id
 const turns = new Map<string, Probe>(); // by the trigger message's row id
 
-const PROBES = process.env.BENCH_PROBES !== '0';
+/** BENCH_DAEMON=child: the daemon in a process of its own (as production runs it), without the probes. */
+const IN_CHILD = process.env.BENCH_DAEMON === 'child';
+const PROBES = !IN_CHILD && process.env.BENCH_PROBES !== '0';
 // On the client, not the pool: Prisma's transactions (an upsert) run on a checked-out client.
 // A statement's time excludes waiting for a pooled connection (that shows as "JS before it").
 const poolQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
@@ -133,17 +138,16 @@ const db = withDatabaseName(SERVER, `drin_bench_bot_${randomBytes(4).toString('h
 await ensureDatabaseExists(db);
 const dataDir = await mkdtemp(path.join(tmpdir(), 'drin-bench-bot-'));
 const logger = pino({ level: 'warn' });
-const config = loadConfig(
-  daemonEnv(sim, { url: db }, dataDir, {
-    LOG_LEVEL: 'warn',
-    MAX_SLOTS: String(Math.max(SLOTS, 3)),
-    OPENROUTER_API_KEY: 'sk-or-v1-bench-0123456789abcdef',
-    OPENROUTER_BASE_URL: stub.url,
-    BOT_SCAN_INTERVAL_MS: '200',
-  }),
-);
-const bus = new ProbedBus(logger.child({ component: 'event-bus' }));
-const daemon = await startDaemon(config, logger, { bus });
+const env = daemonEnv(sim, { url: db }, dataDir, {
+  LOG_LEVEL: 'warn',
+  MAX_SLOTS: String(Math.max(SLOTS, 3)),
+  OPENROUTER_API_KEY: 'sk-or-v1-bench-0123456789abcdef',
+  OPENROUTER_BASE_URL: stub.url,
+  BOT_SCAN_INTERVAL_MS: '200',
+});
+const daemon: { url: string; stop(): Promise<unknown>; drainSlotWrites(): Promise<void> } = IN_CHILD
+  ? await spawnDaemon({ ...env, LOG_LEVEL: 'info' }).then((child) => ({ url: child.url, stop: () => child.stop(), drainSlotWrites: async () => {} }))
+  : await startDaemon(loadConfig(env), logger, { bus: new ProbedBus(logger.child({ component: 'event-bus' })) }).then((d) => ({ url: d.url, stop: () => d.stop(), drainSlotWrites: () => d.engine.drainSlotWrites() }));
 const probePool = new pg.Pool({ connectionString: db, max: 1 });
 
 const percentile = (values: number[], p: number) => {
@@ -170,7 +174,7 @@ async function linkedStore(): Promise<{ storeId: string; apiKey: string; phones:
       await sleep(100);
     }
   }
-  await daemon.engine.drainSlotWrites();
+  await daemon.drainSlotWrites();
   // The governor's limits out of the way (they act after the request this bench times): no typing,
   // no warm-up cap for a number linked a minute ago, the highest per-slot rate.
   await call('PATCH', `/api/whatsapp/${store.storeId}/send-settings`, store.apiKey, {
@@ -319,7 +323,7 @@ try {
   const commit = execSync('git rev-parse --short HEAD', { cwd: import.meta.dirname }).toString().trim();
   const { rows: [pgv] } = await probePool.query<{ v: string }>('SELECT current_setting(\'server_version\') AS v');
   print(`commit ${commit}; node ${process.version}; Postgres ${pgv!.v}; nproc ${cpus().length} × ${cpus()[0]?.model}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  print(`command: node --experimental-wasm-modules --disable-warning=ExperimentalWarning --import tsx bench/bot-latency.bench.ts`);
+  print(`command: ${IN_CHILD ? 'BENCH_DAEMON=child ' : ''}node --experimental-wasm-modules --disable-warning=ExperimentalWarning --import tsx bench/bot-latency.bench.ts`);
   print(`${SLOTS} slots; rounds: ${PARALLEL.map((p) => `${CONTACTS} contacts × ${PER_CONTACT} messages, ${p} contact(s) at a time`).join('; ')}`);
   const store = await linkedStore();
   const contactsFor = (round: string, n: number) => Array.from({ length: n }, (_, i) => store.phones[i % SLOTS]!.contact(undefined, { pushName: `Bench ${round} ${i}` }).lidOnly());
