@@ -66,7 +66,6 @@ const RETRYABLE = new Set(['rate_limited', 'server_error', 'timeout', 'bad_respo
 export class TurnWorker {
   private readonly options: Required<TurnWorkerOptions>;
   private readonly drainer: QueueDrainer;
-  private scan?: NodeJS.Timeout;
   /** The store's name, settings and services, read at most a couple of seconds ago (as the config). */
   private readonly facts = new LRUCache<string, StoreFacts>({ max: 10_000, ttl: 2_000 });
 
@@ -79,10 +78,7 @@ export class TurnWorker {
   }
 
   start(): void {
-    if (this.drainer.isStopped || this.scan) return;
-    this.scan = setInterval(() => this.drainer.kick(), this.options.scanIntervalMs);
-    this.scan.unref();
-    this.drainer.kick();
+    this.drainer.scanEvery(this.options.scanIntervalMs);
   }
 
   /** A turn falls due in `ms`. */
@@ -92,7 +88,6 @@ export class TurnWorker {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.scan);
     await this.drainer.stop();
   }
 

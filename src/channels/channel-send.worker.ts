@@ -37,7 +37,6 @@ export function retryDelayMs(attempt: number, baseMs: number, random: () => numb
 export class ChannelSendWorker {
   private readonly options: Required<ChannelSendWorkerOptions>;
   private readonly drainer: QueueDrainer;
-  private scan?: NodeJS.Timeout;
 
   constructor(
     private readonly repo: ChannelSendsRepo,
@@ -50,10 +49,7 @@ export class ChannelSendWorker {
 
   /** Starts the periodic scan (and a first one now). */
   start(): void {
-    if (this.drainer.isStopped || this.scan) return;
-    this.scan = setInterval(() => this.kick(), this.options.scanIntervalMs);
-    this.scan.unref();
-    this.kick();
+    this.drainer.scanEvery(this.options.scanIntervalMs);
   }
 
   /** Look for work now (a send was queued, a retry fell due). */
@@ -63,7 +59,6 @@ export class ChannelSendWorker {
 
   /** Waits for sends under way; no new one starts. */
   async stop(): Promise<void> {
-    clearInterval(this.scan);
     await this.drainer.stop();
   }
 

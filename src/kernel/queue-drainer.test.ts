@@ -73,4 +73,24 @@ describe('QueueDrainer', () => {
     await idle;
     expect(r.handled).toEqual([0]);
   });
+
+  it('with scanEvery looks now and again later for rows nobody kicked it for, until stopped', async () => {
+    let looks = 0;
+    let seen: (() => void) | undefined;
+    const drainer = new QueueDrainer(async () => {
+      looks++;
+      seen?.();
+      return false;
+    }, 1);
+    const lookedAgain = (n: number) => new Promise<void>((resolve) => (seen = () => looks >= n && resolve()));
+    const second = lookedAgain(2);
+    drainer.scanEvery(5);
+    expect(looks).toBe(1);
+    await second;
+    await drainer.stop();
+    const after = looks;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(looks).toBe(after);
+  });
 });
+

@@ -16,6 +16,7 @@ export class QueueDrainer {
   private stopped = false;
   private wake?: NodeJS.Timeout;
   private wakeAt = Infinity;
+  private scan?: NodeJS.Timeout;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -51,10 +52,22 @@ export class QueueDrainer {
     this.wake.unref();
   }
 
+  /**
+   * Looks now and every `ms` after: the rows this process was not told of (queued by other
+   * processes, retries falling due, leases of processes that died). Once; stop() ends it.
+   */
+  scanEvery(ms: number): void {
+    if (this.stopped || this.scan) return;
+    this.scan = setInterval(() => this.kick(), ms);
+    this.scan.unref();
+    this.kick();
+  }
+
   /** Waits for the rows being handled; no new one is claimed. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.wake);
+    clearInterval(this.scan);
     await Promise.allSettled([...this.inFlight]);
   }
 
