@@ -7,6 +7,8 @@ export { bookingRouter, createBooking, type Booking } from './booking.js';
 export type { AppointmentsService } from './appointments.service.js';
 export type { ServicesService } from './services.service.js';
 export type { TAppointment, TService } from './booking.schemas.js';
+/** Whether an appointment in this status holds its time (cancelled and no-show ones do not). */
+export { holdsTime } from './booking.schemas.js';
 
 /** `appointmentsToday(storeId): Promise<number>`, `upcomingForContact(storeId, contactId, limit)`. */
 export type BookingReads = Pick<AppointmentsService, 'appointmentsToday' | 'upcomingForContact'>;

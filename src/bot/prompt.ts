@@ -8,6 +8,7 @@ import { DateTime } from 'luxon';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { SnapshotFacts, StoreFacts, WindowMessage } from './bot-context.repo.js';
 import type { TBotConfig } from './bot.schemas.js';
+import { priceView } from './tools/tool-results.js';
 
 /** Bump when the system message's wording or the history's rendering changes. */
 export const PROMPT_VERSION = 'drin-bot-prompt/1';
@@ -42,10 +43,8 @@ function hoursText(workingHours: unknown): string | null {
   return Object.keys(workingHours).length ? days.join('; ') : null;
 }
 
-function priceText(cents: number | null, currency: string): string {
-  if (cents === null) return 'price on request';
-  return new Intl.NumberFormat('pt-BR', { style: 'currency', currency }).format(cents / 100);
-}
+/** As the tools show it (the currency's own minor unit), so the prompt and list_services agree. */
+const priceText = (cents: number | null, currency: string): string => priceView(cents, currency)?.formatted ?? 'price on request';
 
 /** Topics one per line or comma-separated. */
 function topics(forbidden: string | null): string[] {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AppError, dayRange, ErrorCode, storeZone, ZRowId, type InstantRange } from '../../kernel/index.js';
 import { ZCursor, type TCursor } from '../../http/pagination.js';
 import { isWithinOpenings, openingsOn } from '../../settings/index.js';
+import { holdsTime } from '../../booking/index.js';
 import type { BotTool, ToolContext } from '../bot-tool.js';
 import type { BookingToolsDeps, StoreBookingSettings } from './booking-tool-deps.js';
 import { CHECK_AVAILABILITY, offeredEarlier } from './earlier-offers.js';
@@ -16,8 +17,6 @@ import { defineTool, inZone, priceView, refusal } from './tool-results.js';
 const DEFAULT_LENGTH_MINUTES = 30;
 /** An appointment that began the day before may still run into the day asked about. */
 const LOOKBACK_MS = 24 * 60 * 60_000;
-/** As the booking domain's FREED_STATUSES: these hold no time. */
-const FREED = new Set(['cancelled', 'no_show']);
 
 const ZServiceId = ZRowId.describe('the service id, as list_services gives it');
 
@@ -37,7 +36,7 @@ async function busySpans(deps: BookingToolsDeps, storeId: string, day: InstantRa
     const page = await deps.booking.appointments.list(storeId, { from: new Date(day.from.getTime() - LOOKBACK_MS), to: day.to, limit: 100, cursor });
     for (const a of page.data) {
       const span = { from: new Date(a.startsAt), to: new Date(a.endsAt) };
-      if (!FREED.has(a.status) && span.to > day.from) spans.push(span);
+      if (holdsTime(a.status) && span.to > day.from) spans.push(span);
     }
     cursor = page.nextCursor ? ZCursor.parse(page.nextCursor) : undefined;
   } while (cursor);
@@ -133,7 +132,7 @@ export function scheduleTools(deps: BookingToolsDeps): BotTool[] {
         }
         // A turn retried after a failure may ask again for what it already booked: the same answer.
         const booked = (await deps.booking.appointments.upcomingForContact(ctx.storeId, ctx.contactId, 100, ctx.now)).find(
-          (a) => a.serviceId === service.id && new Date(a.startsAt).getTime() === startsAt.getTime() && !FREED.has(a.status),
+          (a) => a.serviceId === service.id && new Date(a.startsAt).getTime() === startsAt.getTime() && holdsTime(a.status),
         );
         if (booked) return { ok: true, appointment: { id: booked.id, startsAt: inZone(new Date(booked.startsAt), zone), endsAt: inZone(new Date(booked.endsAt), zone), service: { id: service.id, name: service.name } } };
         try {
