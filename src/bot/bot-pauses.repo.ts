@@ -14,13 +14,14 @@ export function createBotPausesRepo(db: Db) {
 
     /** Pauses until `until` (a later pause already in place is kept). */
     async pause(storeId: string, contactId: string, until: Date, reason: PauseReason): Promise<{ until: Date; reason: string }> {
-      await db.$executeRaw`
+      const [kept] = await db.$queryRaw<Array<{ until: Date; reason: string }>>`
         INSERT INTO bot_pauses (store_id, contact_id, until, reason) VALUES (${storeId}, ${contactId}, ${until}, ${reason})
         ON CONFLICT (store_id, contact_id) DO UPDATE SET
           reason = CASE WHEN EXCLUDED.until >= bot_pauses.until OR bot_pauses.until < now() THEN EXCLUDED.reason ELSE bot_pauses.reason END,
           until = CASE WHEN bot_pauses.until < now() THEN EXCLUDED.until ELSE GREATEST(EXCLUDED.until, bot_pauses.until) END,
-          created_at = now()`;
-      return db.botPause.findUniqueOrThrow({ where: { storeId_contactId: { storeId, contactId } }, select: { until: true, reason: true } });
+          created_at = now()
+        RETURNING until, reason`;
+      return kept!;
     },
 
     /** Replaces any pause (the dashboard sets exactly this one). */

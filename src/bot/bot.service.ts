@@ -80,25 +80,32 @@ export function createBotService(deps: BotServiceDeps) {
     if (typed.conversationId) await turns.skipPending(e.storeId, typed.conversationId, 'owner_replied');
   }
 
-  async function pauseOf(storeId: string, contactId: string): Promise<TPause> {
+  /** Another store's contact is as unknown as none. */
+  async function requireContact(storeId: string, contactId: string): Promise<void> {
     if (!(await pauses.contactExists(storeId, contactId))) throw new AppError(ErrorCode.NOT_FOUND, 'Contact not found');
+  }
+
+  async function currentPause(storeId: string, contactId: string): Promise<TPause> {
     const p = await pauses.pausedUntil(storeId, contactId, new Date());
     return { contactId, paused: p !== null, until: p?.until.toISOString() ?? null, reason: p?.reason ?? null };
   }
 
   return {
-    pauseOf,
+    async pauseOf(storeId: string, contactId: string): Promise<TPause> {
+      await requireContact(storeId, contactId);
+      return currentPause(storeId, contactId);
+    },
 
     async pause(storeId: string, contactId: string, minutes: number): Promise<TPause> {
-      if (!(await pauses.contactExists(storeId, contactId))) throw new AppError(ErrorCode.NOT_FOUND, 'Contact not found');
+      await requireContact(storeId, contactId);
       await pauses.setPause(storeId, contactId, new Date(Date.now() + minutes * 60_000));
-      return pauseOf(storeId, contactId);
+      return currentPause(storeId, contactId);
     },
 
     async resume(storeId: string, contactId: string): Promise<TPause> {
-      if (!(await pauses.contactExists(storeId, contactId))) throw new AppError(ErrorCode.NOT_FOUND, 'Contact not found');
+      await requireContact(storeId, contactId);
       await pauses.resume(storeId, contactId);
-      return pauseOf(storeId, contactId);
+      return currentPause(storeId, contactId);
     },
 
     replies: (storeId: string, q: Parameters<BotRepliesRepo['list']>[1]): Promise<TTurn[]> => deps.replies.list(storeId, q),
