@@ -231,7 +231,6 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       return Object.values(hours ?? {}).some((day) => day?.length) ? isOpenAt(hours, zone, at) : null;
     },
     tools: (handOff) => createBookingTools({ booking, storeSettings: (storeId) => settings.read(storeId), handOff }),
-    timezoneOf: async (storeId) => (await settings.read(storeId)).timezone,
   });
   // Durable, after storage: a stored customer message's turn is scheduled before the slot's next event.
   bot.subscribe(bus);

@@ -2,7 +2,7 @@
 // store's facts (name, settings, services with prices), the contact's latest AI snapshot, and the
 // tool calls of the conversation's earlier turns. All scoped by the store.
 import type { Db } from '../db/prisma.js';
-import type { InstantRange } from '../kernel/index.js';
+import { storeZone, type InstantRange } from '../kernel/index.js';
 import type { RecordedToolCall } from './bot-tool.js';
 import type { MonthTotals } from './llm-calls.repo.js';
 
@@ -78,10 +78,6 @@ export function createBotContextRepo(db: Db) {
       return m?.remoteJid ?? null;
     },
 
-    contact(storeId: string, contactId: string) {
-      return db.contact.findFirst({ where: { storeId, id: contactId }, select: { id: true, name: true, optOut: true, jidPn: true, jidLid: true } });
-    },
-
     /**
      * Everything a turn reads after the store's facts, in one statement: the contact's pause and
      * opt-out, the month's LLM spend, the contact's replies in the last hour, the chat window (the
@@ -122,6 +118,12 @@ export function createBotContextRepo(db: Db) {
         snapshot: r.snapshot && { ...r.snapshot, flags: r.snapshot.flags ?? {}, createdAt: new Date(r.snapshot.createdAt) },
         earlierCalls: r.earlier_calls.flatMap((calls) => (Array.isArray(calls) ? calls : [])),
       };
+    },
+
+    /** The store's time zone (the default when it has no settings, or one the zone database lost). */
+    async timezone(storeId: string): Promise<string> {
+      const s = await db.storeSettings.findUnique({ where: { storeId }, select: { timezone: true } });
+      return storeZone(s?.timezone);
     },
 
     async storeFacts(storeId: string): Promise<StoreFacts> {

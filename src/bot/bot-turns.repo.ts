@@ -111,12 +111,6 @@ export function createBotTurnsRepo(db: Db) {
       return rows[0] ? claimed(rows[0]) : null;
     },
 
-    /** The earliest due_at of the pending turns, for the next wake-up. */
-    async nextDue(): Promise<Date | null> {
-      const t = await db.botTurn.findFirst({ where: { state: 'pending' }, orderBy: { dueAt: 'asc' }, select: { dueAt: true } });
-      return t?.dueAt ?? null;
-    },
-
     /** A newer burst is waiting in this conversation: its turn will answer everything. */
     async hasNewerPending(turn: ClaimedTurn): Promise<boolean> {
       return (await db.botTurn.count({ where: { storeId: turn.storeId, conversationId: turn.conversationId, state: 'pending' } })) > 0;

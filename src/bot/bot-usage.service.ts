@@ -1,6 +1,6 @@
 // The month's bot usage (replies, tokens, cost, calls by result) in the store's time zone, the
 // monthly budget it is checked against, and whether the bot would answer now — and if not, why.
-import { monthOf, storeZone } from '../kernel/index.js';
+import { monthOf } from '../kernel/index.js';
 import type { BotConfigService } from './bot-config.service.js';
 import type { BotTurnsRepo } from './bot-turns.repo.js';
 import type { LlmCallsRepo, MonthTotals } from './llm-calls.repo.js';
@@ -15,7 +15,7 @@ export function createBotUsageService(deps: {
   configs: BotConfigService;
   calls: LlmCallsRepo;
   turns: BotTurnsRepo;
-  timezoneOf: (storeId: string) => Promise<string | null>;
+  timezoneOf: (storeId: string) => Promise<string>;
   llmConfigured: boolean;
 }) {
   const { configs, calls, turns } = deps;
@@ -24,7 +24,7 @@ export function createBotUsageService(deps: {
 
     async usage(storeId: string, now = new Date()): Promise<TUsage> {
       const config = await configs.get(storeId);
-      const month = monthOf(now, storeZone(await deps.timezoneOf(storeId)));
+      const month = monthOf(now, await deps.timezoneOf(storeId));
       const [totals, replies] = await Promise.all([calls.totals(storeId, month), turns.repliedBetween(storeId, month.from, month.to)]);
       const exhausted = budgetExhausted(config, totals);
       const reasons: TUsage['reasons'] = [];

@@ -57,7 +57,6 @@ export interface BotDeps {
   openNow: (workingHours: unknown, zone: string, at: Date) => boolean | null;
   /** The tools the model may call, given how a tool hands the chat to a person. */
   tools: (handOff: (ctx: ToolContext, reason: string) => Promise<void>) => BotTool[];
-  timezoneOf: (storeId: string) => Promise<string | null>;
 }
 
 export function createBot(deps: BotDeps): Bot {
@@ -67,7 +66,9 @@ export function createBot(deps: BotDeps): Bot {
   const turns = createBotTurnsRepo(db);
   const pauses = createBotPausesRepo(db);
   const calls = createLlmCallsRepo(db);
-  const usage = createBotUsageService({ configs, calls, turns, timezoneOf: deps.timezoneOf, llmConfigured: llm.configured });
+  const context = createBotContextRepo(db);
+  const timezoneOf = (storeId: string) => context.timezone(storeId);
+  const usage = createBotUsageService({ configs, calls, turns, timezoneOf, llmConfigured: llm.configured });
 
   /** The model handed the chat to a person: silent there for the store's handoff pause. */
   async function handOff(ctx: ToolContext, reason: string): Promise<void> {
@@ -78,14 +79,14 @@ export function createBot(deps: BotDeps): Bot {
   }
 
   const worker = new TurnWorker(
-    { turns, context: createBotContextRepo(db), calls, configs, llm, send: deps.send, tools: deps.tools(handOff), openNow: deps.openNow, bus, audit: createAuditRepo(db), log },
+    { turns, context, calls, configs, llm, send: deps.send, tools: deps.tools(handOff), openNow: deps.openNow, bus, audit: createAuditRepo(db), log },
     deps.options,
   );
   const service = createBotService({
     configs, turns, pauses, replies: createBotRepliesRepo(db), worker, send: deps.send, bus, llmConfigured: llm.configured, maxAgeMs: deps.options.maxAgeMs, log,
   });
   const snapshotsRepo = createSnapshotsRepo(db, deps.pool);
-  const snapshots = createSnapshotsService({ repo: snapshotsRepo, llm, calls, defaultModel: deps.openRouter.model, log: log.child({ part: 'snapshots' }) });
+  const snapshots = createSnapshotsService({ repo: snapshotsRepo, llm, calls, configOf: configs.get, timezoneOf, log: log.child({ part: 'snapshots' }) });
   const snapshotJob = createSnapshotJob({ snapshots, repo: snapshotsRepo, log: log.child({ part: 'snapshot-job' }), cron: deps.options.snapshotCron });
 
   return {

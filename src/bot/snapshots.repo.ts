@@ -3,7 +3,6 @@
 // daily job visits, and the job's cross-process lock.
 import pg from 'pg';
 import type { Db, Prisma } from '../db/prisma.js';
-import { storeZone } from '../kernel/index.js';
 import type { TSnapshotFlags, TSnapshotReason } from './snapshots.schemas.js';
 
 export interface SnapshotRow {
@@ -33,20 +32,6 @@ export interface TranscriptMessage {
   type: string;
   text: string | null;
   sentAt: Date;
-}
-
-/** The bot_configs fields a snapshot uses, defaults filled in when the store has no row. */
-export interface SnapshotSettings {
-  /** null: the daemon's OPENROUTER_MODEL. */
-  model: string | null;
-  fallbackModels: string[];
-  llmTimeoutMs: number;
-  snapshotMessages: number;
-  monthlyTokenBudget: number | null;
-  monthlyCostBudget: number | null;
-  /** The bot is on: snapshots made on their own (a closed conversation, the daily run) need it. */
-  botEnabled: boolean;
-  timezone: string;
 }
 
 /** First key of the two-key advisory lock space; clear of the booking (0x445242) and stream-lease (0x44524e) classes. */
@@ -94,26 +79,6 @@ export function createSnapshotsRepo(db: Db, pool: pg.Pool) {
         select: { direction: true, type: true, text: true, sentAt: true },
       });
       return rows.reverse();
-    },
-
-    async settings(storeId: string): Promise<SnapshotSettings> {
-      const [config, store] = await Promise.all([
-        db.botConfig.findUnique({
-          where: { storeId },
-          select: { model: true, fallbackModels: true, llmTimeoutMs: true, snapshotMessages: true, monthlyTokenBudget: true, monthlyCostBudget: true, botEnabled: true },
-        }),
-        db.storeSettings.findUnique({ where: { storeId }, select: { timezone: true } }),
-      ]);
-      return {
-        model: config?.model ?? null,
-        fallbackModels: config?.fallbackModels ?? [],
-        llmTimeoutMs: config?.llmTimeoutMs ?? 30_000,
-        snapshotMessages: config?.snapshotMessages ?? 50,
-        monthlyTokenBudget: config?.monthlyTokenBudget ?? null,
-        monthlyCostBudget: config?.monthlyCostBudget ?? null,
-        botEnabled: config?.botEnabled ?? true,
-        timezone: storeZone(store?.timezone),
-      };
     },
 
     /** Contacts (of one store, or of every store) with a message either way since `since`. */

@@ -23,7 +23,9 @@ import type { DomainEventBus } from '../events/event-bus.js';
 import { AppError, ErrorCode, KeyedSerialQueue, monthOf } from '../kernel/index.js';
 import type { LlmCallsRepo } from './llm-calls.repo.js';
 import type { LlmClient, LlmOutcome } from './llm-client.js';
-import type { ContactFacts, SnapshotRow, SnapshotSettings, SnapshotsRepo, TranscriptMessage } from './snapshots.repo.js';
+import { budgetExhausted } from './bot-usage.service.js';
+import type { TBotConfig } from './bot.schemas.js';
+import type { ContactFacts, SnapshotRow, SnapshotsRepo, TranscriptMessage } from './snapshots.repo.js';
 import { snapshotOutputJsonSchema, ZSnapshotOutput, type TSnapshot, type TSnapshotOutput, type TSnapshotReason } from './snapshots.schemas.js';
 
 export const SNAPSHOT_MIN_INTERVAL_MS = 12 * 60 * 60_000;
@@ -53,8 +55,10 @@ export interface SnapshotsServiceDeps {
   repo: SnapshotsRepo;
   llm: LlmClient;
   calls: LlmCallsRepo;
-  /** OPENROUTER_MODEL: used when the store's bot_configs.model is null. */
-  defaultModel: string;
+  /** The store's bot configuration (the defaults when it saved none; the model resolved). */
+  configOf: (storeId: string) => Promise<TBotConfig>;
+  /** The store's time zone (its month, the transcript's times). */
+  timezoneOf: (storeId: string) => Promise<string>;
   log: Logger;
   now?: () => Date;
 }
@@ -133,15 +137,15 @@ export function createSnapshotsService(deps: SnapshotsServiceDeps) {
   // waits, then finds the first one's snapshot under 12 hours old.
   const perContact = new KeyedSerialQueue();
 
-  async function ensureAffordable(storeId: string, settings: SnapshotSettings, now: Date): Promise<void> {
+  async function ensureAffordable(storeId: string, config: TBotConfig, zone: string, now: Date): Promise<void> {
     if (!llm.configured) {
       throw new AppError(ErrorCode.CONFLICT, 'AI snapshots are off: the daemon has no OPENROUTER_API_KEY', { reason: 'llm_not_configured' });
     }
-    const { monthlyTokenBudget: tokens, monthlyCostBudget: cost } = settings;
+    const { monthlyTokenBudget: tokens, monthlyCostBudget: cost } = config;
     if (tokens === null && cost === null) return;
-    const spent = await calls.totals(storeId, monthOf(now, settings.timezone));
-    const spentTokens = spent.promptTokens + spent.completionTokens;
-    if ((tokens !== null && spentTokens >= tokens) || (cost !== null && spent.cost >= cost)) {
+    const spent = await calls.totals(storeId, monthOf(now, zone));
+    if (budgetExhausted(config, spent)) {
+      const spentTokens = spent.promptTokens + spent.completionTokens;
       throw new AppError(ErrorCode.CONFLICT, 'the store’s monthly LLM budget is spent: no snapshot until next month or a larger budget', {
         reason: 'budget_exhausted',
         spent: { tokens: spentTokens, cost: spent.cost },
@@ -161,19 +165,19 @@ export function createSnapshotsService(deps: SnapshotsServiceDeps) {
       const latest = await repo.latest(storeId, contactId);
       if (latest && now.getTime() - latest.createdAt.getTime() < SNAPSHOT_MIN_INTERVAL_MS) return { snapshot: view(latest), created: false };
     }
-    const settings = await repo.settings(storeId);
+    const [config, zone] = await Promise.all([deps.configOf(storeId), deps.timezoneOf(storeId)]);
     // Nobody asked for this one: a store whose bot is off spends nothing on its own.
-    if (opts.reason !== 'manual' && !settings.botEnabled) throw new AppError(ErrorCode.CONFLICT, 'the bot is off: no automatic snapshot', { reason: 'bot_disabled' });
-    await ensureAffordable(storeId, settings, now);
+    if (opts.reason !== 'manual' && !config.botEnabled) throw new AppError(ErrorCode.CONFLICT, 'the bot is off: no automatic snapshot', { reason: 'bot_disabled' });
+    await ensureAffordable(storeId, config, zone, now);
 
-    const messages = await repo.lastMessages(storeId, contactId, settings.snapshotMessages);
+    const messages = await repo.lastMessages(storeId, contactId, config.snapshotMessages);
     const outcome = await llm.complete({
-      model: settings.model ?? deps.defaultModel,
-      fallbackModels: settings.fallbackModels,
-      messages: snapshotPrompt(facts, messages, settings.timezone, now),
+      model: config.model,
+      fallbackModels: config.fallbackModels,
+      messages: snapshotPrompt(facts, messages, zone, now),
       temperature: 0.2,
       maxTokens: 800,
-      timeoutMs: settings.llmTimeoutMs,
+      timeoutMs: config.llmTimeoutMs,
       jsonSchema: { name: 'contact_snapshot', schema: snapshotOutputJsonSchema() },
     });
     if (!outcome.ok) {

@@ -9,6 +9,9 @@ import { pino } from 'pino';
 import { createLlmCallsRepo } from '../../src/bot/llm-calls.repo.js';
 import { createLlmClient } from '../../src/bot/llm-client.js';
 import { createSnapshotJob } from '../../src/bot/snapshot-job.js';
+import { createBotConfigRepo } from '../../src/bot/bot-config.repo.js';
+import { createBotConfigService } from '../../src/bot/bot-config.service.js';
+import { createBotContextRepo } from '../../src/bot/bot-context.repo.js';
 import { createSnapshotsRepo } from '../../src/bot/snapshots.repo.js';
 import { snapshotsRouter } from '../../src/bot/snapshots.routes.js';
 import { createSnapshotsService, parseSnapshotOutput, SNAPSHOT_SYSTEM_PROMPT, type SnapshotsService } from '../../src/bot/snapshots.service.js';
@@ -38,7 +41,14 @@ let store: { storeId: string; apiKey: string };
 
 const llmFor = (url: string) => createLlmClient({ apiKey: 'sk-or-test-key', baseUrl: url, appUrl: 'https://drin.test', appTitle: 'Drin test' });
 const serviceOver = (db: Db, pool: TestDatabase['pool'], llm = llmFor(stub.url)) =>
-  createSnapshotsService({ repo: createSnapshotsRepo(db, pool), llm, calls: createLlmCallsRepo(db), defaultModel: 'openai/gpt-4o-mini', log: silent });
+  createSnapshotsService({
+    repo: createSnapshotsRepo(db, pool),
+    llm,
+    calls: createLlmCallsRepo(db),
+    configOf: createBotConfigService({ repo: createBotConfigRepo(db), defaultModel: 'openai/gpt-4o-mini' }).get,
+    timezoneOf: createBotContextRepo(db).timezone,
+    log: silent,
+  });
 
 const post = (storeId: string, key: string, contactId: string, body?: unknown) =>
   jsonRequest(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'POST', `/api/client/${storeId}/contacts/${contactId}/snapshot`, { key, body });
