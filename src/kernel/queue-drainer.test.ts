@@ -92,5 +92,32 @@ describe('QueueDrainer', () => {
     await new Promise((r) => setTimeout(r, 30));
     expect(looks).toBe(after);
   });
-});
 
+  it('a kick that comes while every runner is looking is not lost: it looks again once they finish', async () => {
+    // The race that lost a retry under load: the timer of later() fired while the only runner was
+    // still in a claim that had found nothing (the row was not due when its query ran).
+    let rowDue = false;
+    let endLook: (() => void) | undefined;
+    let handled = 0;
+    const drainer = new QueueDrainer(async (claimed) => {
+      if (handled) return false; // the look after the row was handled: nothing left
+      const due = rowDue;
+      await new Promise<void>((resolve) => (endLook = resolve));
+      if (!due) return false;
+      claimed();
+      rowDue = false;
+      handled++;
+      return true;
+    }, 1);
+    drainer.kick(); // looks, finds nothing yet
+    rowDue = true;
+    drainer.kick(); // the row falls due while that look is in flight
+    // Each look ends when released; a few rounds are plenty for the second look to run (no timers).
+    for (let round = 0; round < 10 && !handled; round++) {
+      endLook!();
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(handled).toBe(1);
+    await drainer.stop();
+  });
+});

@@ -13,6 +13,8 @@ export type DrainStep = (claimed: () => void) => Promise<boolean>;
 
 export class QueueDrainer {
   private running = 0;
+  /** A kick came while every runner was busy: the look it asked for may not have seen its row. */
+  private missed = false;
   private stopped = false;
   private wake?: NodeJS.Timeout;
   private wakeAt = Infinity;
@@ -26,15 +28,23 @@ export class QueueDrainer {
 
   /** Look for work now: starts one more runner while under the concurrency. */
   kick(): void {
-    if (this.stopped || this.running >= this.concurrency) return;
+    if (this.stopped) return;
+    if (this.running >= this.concurrency) {
+      this.missed = true;
+      return;
+    }
     this.running++;
     const run: Promise<void> = this.step(() => queueMicrotask(() => this.kick()))
       .catch(() => false)
       .then((handled) => {
         this.running--;
         this.inFlight.delete(run);
-        // Counted out first, so a runner that handled a row always carries on (even at concurrency 1).
-        if (handled) this.kick();
+        // Counted out first, so a runner that handled a row always carries on (even at concurrency 1),
+        // and one that found nothing looks once more if it was asked to while it looked.
+        if (handled || this.missed) {
+          this.missed = false;
+          this.kick();
+        }
       });
     this.inFlight.add(run);
   }
