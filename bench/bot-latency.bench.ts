@@ -53,7 +53,17 @@ const TOKEN = /bench-[a-z0-9-]+/g;
 
 // ——— probes: which statement (and which request) belongs to which message ———
 interface QueryTime { sql: string; start: number; end: number }
-interface Probe { kind: 'received' | 'turn'; start: number; queries: QueryTime[]; waMessageId?: string; triggerMessageId?: string; claimedAt?: number; fetchAt?: number }
+interface Probe {
+  kind: 'received' | 'turn';
+  start: number;
+  queries: QueryTime[];
+  waMessageId?: string;
+  triggerMessageId?: string;
+  claimedAt?: number;
+  fetchAt?: number;
+  /** The schedule statement claimed the turn (no debounce): no claim statement of its own. */
+  claimedWithSchedule?: boolean;
+}
 const als = new AsyncLocalStorage<Probe>();
 const received = new Map<string, Probe>(); // by wa_message_id
 const turns = new Map<string, Probe>(); // by the trigger message's row id
@@ -90,12 +100,23 @@ if (PROBES) globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: Requ
 
 // TurnWorker's runOne (claim, then handle) and handle (gates, prompt, model) are private in
 // TypeScript, plain methods at run time: each step gets a probe, the claimed turn names it.
-type WorkerMethods = { runOne(claimed: () => void): Promise<boolean>; handle(turn: { triggerMessageId: string }, log: unknown): Promise<void> };
+type WorkerMethods = {
+  runOne(claimed: () => void): Promise<boolean>;
+  answer(turn: { triggerMessageId: string }): Promise<void>;
+  handle(turn: { triggerMessageId: string }, log: unknown): Promise<void>;
+};
 const worker = TurnWorker.prototype as unknown as WorkerMethods;
 const runOne = worker.runOne;
 const handle = worker.handle;
+const answer = worker.answer;
 if (PROBES) worker.runOne = function (this: unknown, claimed) {
   return als.run({ kind: 'turn', start: epochMs(), queries: [] }, () => runOne.call(this, claimed));
+};
+// With no debounce the turn is claimed as it is scheduled (scheduleNow → answer, no claim statement):
+// a probe of its own from there, not the delivery's.
+if (PROBES) worker.answer = function (this: unknown, turn) {
+  if (als.getStore()?.kind === 'turn') return answer.call(this, turn);
+  return als.run({ kind: 'turn', start: epochMs(), queries: [], claimedWithSchedule: true }, () => answer.call(this, turn));
 };
 if (PROBES) worker.handle = function (this: unknown, turn, log) {
   const probe = als.getStore();
@@ -217,7 +238,7 @@ async function samplesOf(tokens: string[]): Promise<Sample[]> {
     const rec = received.get(row.wa_message_id);
     const schedule = rec?.queries.find((q) => q.sql.includes('INSERT INTO bot_turns'));
     const turn = turns.get(row.id);
-    const claim = turn?.queries[0];
+    const claim = turn?.claimedWithSchedule ? { start: turn.start, end: turn.start } : turn?.queries[0];
     return {
       token,
       first: token.endsWith('-m0'),

@@ -3,8 +3,10 @@
 // due turn with FOR UPDATE SKIP LOCKED and a lease; a process that dies mid-turn leaves a lease
 // that lapses and the next claimer takes it again. Every transition is written only while the
 // claim still holds (same lease_until), so a turn that outlived its lease cannot overwrite a newer
-// claim's work.
-import type { Db, Prisma } from '../db/prisma.js';
+// claim's work. A conversation's turns are answered one at a time (bot_turns_one_in_hand_key): a
+// burst that arrives while an earlier one is being answered waits, pending, and that earlier turn
+// steps aside for it (hasNewerPending) rather than answer half the conversation.
+import { Prisma, type Db } from '../db/prisma.js';
 import type { RecordedToolCall } from './bot-tool.js';
 
 export interface ClaimedTurn {
@@ -60,6 +62,25 @@ function recordData(r: TurnRecord): Prisma.BotTurnUpdateManyMutationInput {
   };
 }
 
+export interface ScheduleInput { storeId: string; slot: number; waMessageId: string; debounceMs: number; capMs: number; newId: string }
+
+/**
+ * The CTEs `m` (the stored inbound message, in a thread) and `fresh` (it, unless a turn already
+ * answered past it: a redelivery schedules nothing).
+ */
+function messageToAnswer({ storeId, slot, waMessageId }: Pick<ScheduleInput, 'storeId' | 'slot' | 'waMessageId'>): Prisma.Sql {
+  return Prisma.sql`m AS (
+      SELECT id, conversation_id, contact_id, created_at FROM messages
+      WHERE store_id = ${storeId} AND slot = ${slot} AND direction = 'inbound' AND wa_message_id = ${waMessageId}
+        AND conversation_id IS NOT NULL AND contact_id IS NOT NULL
+    ), fresh AS (
+      SELECT m.* FROM m WHERE NOT EXISTS (
+        SELECT 1 FROM bot_turns t
+        WHERE t.store_id = ${storeId} AND t.conversation_id = m.conversation_id AND t.state <> 'pending' AND t.trigger_at >= m.created_at
+      )
+    )`;
+}
+
 export function createBotTurnsRepo(db: Db) {
   const held = (t: ClaimedTurn) => ({ id: t.id, leaseUntil: t.leaseUntil });
 
@@ -70,19 +91,10 @@ export function createBotTurnsRepo(db: Db) {
      * a message some earlier turn already answered (a redelivery) schedules nothing. Null: nothing
      * scheduled (no such message, no thread, or already answered).
      */
-    async schedule(input: { storeId: string; slot: number; waMessageId: string; debounceMs: number; capMs: number; newId: string }): Promise<{ id: string; dueAt: Date } | null> {
-      const { storeId, slot, waMessageId, debounceMs, capMs, newId } = input;
+    async schedule(input: ScheduleInput): Promise<{ id: string; dueAt: Date } | null> {
+      const { storeId, slot, debounceMs, capMs, newId } = input;
       const rows = await db.$queryRaw<{ id: string; due_at: Date }[]>`
-        WITH m AS (
-          SELECT id, conversation_id, contact_id, created_at FROM messages
-          WHERE store_id = ${storeId} AND slot = ${slot} AND direction = 'inbound' AND wa_message_id = ${waMessageId}
-            AND conversation_id IS NOT NULL AND contact_id IS NOT NULL
-        ), fresh AS (
-          SELECT m.* FROM m WHERE NOT EXISTS (
-            SELECT 1 FROM bot_turns t
-            WHERE t.store_id = ${storeId} AND t.conversation_id = m.conversation_id AND t.state <> 'pending' AND t.trigger_at >= m.created_at
-          )
-        )
+        WITH ${messageToAnswer(input)}
         INSERT INTO bot_turns (id, store_id, conversation_id, contact_id, slot, due_at, first_at, trigger_message_id, trigger_at, updated_at)
         SELECT ${newId}, ${storeId}, conversation_id, contact_id, ${slot}, now() + make_interval(secs => ${debounceMs}::float8 / 1000), now(), id, created_at, now()
         FROM fresh
@@ -96,12 +108,40 @@ export function createBotTurnsRepo(db: Db) {
       return rows[0] ? { id: rows[0].id, dueAt: rows[0].due_at } : null;
     },
 
-    /** The oldest due turn (pending and due, or running/replying with a lapsed lease), held until `leaseUntil`. */
+    /**
+     * With no debounce: the message's turn written already claimed (held until `leaseUntil`), one
+     * statement instead of a schedule and a claim. Null when the conversation has a turn pending or
+     * in hand (then schedule() it, to wait its turn) or there is nothing to answer.
+     */
+    async scheduleClaimed(input: Omit<ScheduleInput, 'debounceMs' | 'capMs'>, leaseUntil: Date): Promise<ClaimedTurn | null> {
+      const { storeId, slot, newId } = input;
+      const rows = await db.$queryRaw<Row[]>`
+        WITH ${messageToAnswer(input)}
+        INSERT INTO bot_turns (id, store_id, conversation_id, contact_id, slot, state, attempts, lease_until, due_at, first_at, trigger_message_id, trigger_at, updated_at)
+        SELECT ${newId}, ${storeId}, conversation_id, contact_id, ${slot}, 'running', 1, ${leaseUntil}, now(), now(), id, created_at, now()
+        FROM fresh
+        WHERE NOT EXISTS (
+          SELECT 1 FROM bot_turns t WHERE t.store_id = ${storeId} AND t.conversation_id = fresh.conversation_id AND t.state IN ('pending', 'running', 'replying')
+        )
+        ON CONFLICT DO NOTHING
+        RETURNING id, store_id, conversation_id, contact_id, slot, state, attempts, lease_until, trigger_message_id, trigger_at, first_at, reply_text`;
+      return rows[0] ? claimed(rows[0]) : null;
+    },
+
+    /**
+     * The oldest due turn (pending and due with no other turn of its conversation in hand, or
+     * running/replying with a lapsed lease), held until `leaseUntil`. Two processes racing for one
+     * conversation (this and a scheduleClaimed) meet at the unique index: the loser's statement
+     * fails and it looks again later.
+     */
     async claim(leaseUntil: Date): Promise<ClaimedTurn | null> {
       const rows = await db.$queryRaw<Row[]>`
         WITH due AS (
           SELECT id FROM bot_turns
-          WHERE (state = 'pending' AND due_at <= now()) OR (state IN ('running', 'replying') AND lease_until < now())
+          WHERE (state = 'pending' AND due_at <= now() AND NOT EXISTS (
+              SELECT 1 FROM bot_turns h WHERE h.store_id = bot_turns.store_id AND h.conversation_id = bot_turns.conversation_id AND h.state IN ('running', 'replying')
+            ))
+            OR (state IN ('running', 'replying') AND lease_until < now())
           ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED
         )
         UPDATE bot_turns t SET state = CASE WHEN t.state = 'replying' THEN 'replying' ELSE 'running' END,

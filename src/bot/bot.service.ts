@@ -65,9 +65,9 @@ export function createBotService(deps: BotServiceDeps) {
     if (Date.now() - e.sentAt.getTime() > deps.maxAgeMs) return;
     const keyword = matchesKeyword(e.text, config.handoffKeywords);
     if (keyword) return handOff(e, keyword, config.handoffPauseMinutes, config.handoffMessage);
-    const scheduled = await turns.schedule({
-      storeId: e.storeId, slot: e.slot, waMessageId: e.waMessageId, debounceMs: config.replyDebounceMs, capMs: Math.max(config.replyDebounceMs * DEBOUNCE_CAP_FACTOR, 1000), newId: randomUUID(),
-    });
+    const turn = { storeId: e.storeId, slot: e.slot, waMessageId: e.waMessageId, capMs: Math.max(config.replyDebounceMs * DEBOUNCE_CAP_FACTOR, 1000), newId: randomUUID() };
+    if (config.replyDebounceMs === 0) return deps.worker.scheduleNow(turn);
+    const scheduled = await turns.schedule({ ...turn, debounceMs: config.replyDebounceMs });
     if (scheduled) deps.worker.wakeIn(scheduled.dueAt.getTime() - Date.now());
   }
 

@@ -4,7 +4,8 @@
 // in the turn before it is queued through the send queue (with the governor and typing), under an
 // idempotency key per part, so a crash anywhere re-queues the same text and never sends it twice.
 //
-// Woken in-process when a turn is scheduled (at its due time); a periodic scan finds the rest:
+// Woken in-process when a turn is scheduled (at its due time), or handed the turn it claimed as it
+// wrote it (no debounce: scheduleNow); a periodic scan finds the rest:
 // turns other processes scheduled, retries falling due, leases of processes that died.
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
@@ -14,7 +15,7 @@ import type { DomainEventBus } from '../events/event-bus.js';
 import type { BotTool } from './bot-tool.js';
 import type { BotConfigService } from './bot-config.service.js';
 import type { BotContextRepo, StoreFacts } from './bot-context.repo.js';
-import type { ClaimedTurn, BotTurnsRepo, TurnRecord } from './bot-turns.repo.js';
+import type { ClaimedTurn, BotTurnsRepo, ScheduleInput, TurnRecord } from './bot-turns.repo.js';
 import { budgetExhausted } from './bot-usage.service.js';
 import type { LlmCallsRepo } from './llm-calls.repo.js';
 import type { LlmClient } from './llm-client.js';
@@ -87,6 +88,32 @@ export class TurnWorker {
     else this.drainer.later(ms);
   }
 
+  /**
+   * With no debounce: the turn is written already claimed and answered by a runner of this
+   * process, one statement fewer before the model is asked. When every runner is busy, or the
+   * conversation has a turn pending or in hand, it is scheduled to wait like any other. Resolves
+   * once the turn is in the database, not when it is answered.
+   */
+  async scheduleNow(input: Omit<ScheduleInput, 'debounceMs'>): Promise<void> {
+    const release = this.drainer.hold();
+    if (release) {
+      let turn: ClaimedTurn | null;
+      try {
+        turn = await this.deps.turns.scheduleClaimed(input, new Date(Date.now() + this.options.leaseMs));
+      } catch (err) {
+        release(false);
+        throw err;
+      }
+      if (turn) {
+        this.drainer.track(this.answer(turn).then(() => release(true)));
+        return;
+      }
+      release(false);
+    }
+    const scheduled = await this.deps.turns.schedule({ ...input, debounceMs: 0 });
+    if (scheduled) this.wakeIn(scheduled.dueAt.getTime() - Date.now());
+  }
+
   async stop(): Promise<void> {
     await this.drainer.stop();
   }
@@ -101,6 +128,11 @@ export class TurnWorker {
     }
     if (!turn) return false;
     claimed();
+    await this.answer(turn);
+    return true;
+  }
+
+  private async answer(turn: ClaimedTurn): Promise<void> {
     const log = this.deps.log.child({ storeId: turn.storeId, slot: turn.slot, turnId: turn.id });
     try {
       await this.handle(turn, log);
@@ -108,7 +140,6 @@ export class TurnWorker {
       // The lease lapses and the turn is taken again, here or by another process.
       log.warn({ err }, 'bot turn interrupted; it will be taken again');
     }
-    return true;
   }
 
   private async handle(turn: ClaimedTurn, log: Logger): Promise<void> {

@@ -3,7 +3,8 @@ import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 
 export type Db = PrismaClient;
-export type { Prisma } from '../generated/prisma/client.js';
+/** The namespace's values too: Prisma.sql fragments shared by a repo's raw statements. */
+export { Prisma } from '../generated/prisma/client.js';
 
 export interface Connections {
   /** Prisma for the domain repositories. */

@@ -28,25 +28,49 @@ export class QueueDrainer {
 
   /** Look for work now: starts one more runner while under the concurrency. */
   kick(): void {
-    if (this.stopped) return;
+    const release = this.hold();
+    if (!release) return;
+    this.track(
+      this.step(() => queueMicrotask(() => this.kick()))
+        .catch(() => false)
+        .then(release),
+    );
+  }
+
+  /**
+   * Takes a runner for work the caller already has in hand (a row it claimed as it wrote it), or
+   * null when every runner is busy or the drainer stopped. Call the release once, with whether a
+   * row was handled; the runner then carries on as kick()'s do. Track the work for stop().
+   */
+  hold(): ((handled: boolean) => void) | null {
+    if (this.stopped) return null;
     if (this.running >= this.concurrency) {
       this.missed = true;
-      return;
+      return null;
     }
     this.running++;
-    const run: Promise<void> = this.step(() => queueMicrotask(() => this.kick()))
-      .catch(() => false)
-      .then((handled) => {
-        this.running--;
-        this.inFlight.delete(run);
-        // Counted out first, so a runner that handled a row always carries on (even at concurrency 1),
-        // and one that found nothing looks once more if it was asked to while it looked.
-        if (handled || this.missed) {
-          this.missed = false;
-          this.kick();
-        }
-      });
-    this.inFlight.add(run);
+    let released = false;
+    return (handled) => {
+      if (released) return;
+      released = true;
+      this.running--;
+      // Counted out first, so a runner that handled a row always carries on (even at concurrency 1),
+      // and one that found nothing looks once more if it was asked to while it looked.
+      if (handled || this.missed) {
+        this.missed = false;
+        this.kick();
+      }
+    };
+  }
+
+  /** stop() waits for `work` too. */
+  track(work: Promise<unknown>): void {
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.add(settled);
+    void settled.then(() => this.inFlight.delete(settled));
   }
 
   /** Look again in `ms` (a retry falls due then); one timer, for the earliest such moment. */

@@ -76,6 +76,40 @@ describe('the bot', () => {
     expect(ctx.stub.count()).toBe(before + 1);
   });
 
+  it('with no debounce, a message written while its chat is being answered waits: the earlier turn steps aside, one reply answers both', async () => {
+    const s = await botStore(ctx, '5511966660009', { replyDebounceMs: 0 });
+    const contact = s.phone.contact();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = 'boa noite, ainda entregam?';
+    const second = 'no centro, tem taxa?';
+    ctx.stub.respond(async (r) => {
+      if (userTexts(r).at(-1) === first) await held;
+      return { content: STUB_DEFAULT_REPLY };
+    });
+    try {
+      await contact.sendText(first);
+      await ctx.stub.requests.take((r) => userTexts(r).at(-1) === first, 'the first turn’s request');
+      await contact.sendText(second);
+      const waiting = await eventually(() => turnsOf(s.storeId), (t) => t.length === 2);
+      expect(waiting.map((t) => t.state)).toEqual(['running', 'pending']);
+      release();
+      const request = await ctx.stub.requests.take((r) => userTexts(r).includes(second), 'the second turn’s request');
+      expect(userTexts(request).slice(-2)).toEqual([first, second]);
+      await contact.waitForText(STUB_DEFAULT_REPLY);
+      const done = await eventually(() => turnsOf(s.storeId), (t) => t.every((x) => x.state === 'replied' || x.state === 'skipped'));
+      expect(done.map((t) => [t.state, t.outcome, t.attempts])).toEqual([
+        ['skipped', 'superseded', 1],
+        ['replied', 'replied', 1],
+      ]);
+      const botReplies = await ctx.h.db.prisma.message.count({ where: { storeId: s.storeId, direction: 'outbound', metadata: { path: ['origin'], equals: 'bot' } } });
+      expect(botReplies).toBe(1);
+    } finally {
+      ctx.stub.respond(() => ({ content: STUB_DEFAULT_REPLY }));
+      release();
+    }
+  });
+
   it('stays silent in a chat the owner answered from the phone until the pause is lifted', async () => {
     const s = await botStore(ctx, '5511966660003', { ownerReplyPauseMinutes: 30 });
     const contact = s.phone.contact();
