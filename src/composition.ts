@@ -58,6 +58,7 @@ import {
 import { bookingRouter, createBooking, type Booking } from './booking/index.js';
 import { contactsRouter, createContactMergeRepo, createContactProfileRepo, createContactsRepo, createContactsService, type ContactsService } from './contacts/index.js';
 import { channelsRouter, createChannels, type ChannelsService } from './channels/index.js';
+import { createWebhooks, webhooksRouter, type Webhooks } from './webhooks/index.js';
 import { botRouter, createBookingTools, createBot, snapshotsRouter, type Bot } from './bot/index.js';
 
 export interface CompositionOverrides {
@@ -87,6 +88,7 @@ export interface Composition {
     contacts: ContactsService;
     channels: ChannelsService;
     bot: Bot;
+    webhooks: Webhooks;
   };
   repos: { slots: SlotsRepo };
   app: Express;
@@ -234,6 +236,9 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   });
   // Durable, after storage: a stored customer message's turn is scheduled before the slot's next event.
   bot.subscribe(bus);
+  const webhooks = createWebhooks({ db: database.prisma, keyring: secrets.keyring, log: logger.child({ component: 'webhooks' }), config: config.webhooks });
+  // Durable, after every other durable subscriber: an event reaches the outbox after the data it describes.
+  webhooks.service.subscribe(bus);
 
   const contacts = createContactsService({ repo: createContactsRepo(database.prisma, database.pool), merges: createContactMergeRepo(database.prisma), profiles: createContactProfileRepo(database.prisma), bus });
 
@@ -264,8 +269,9 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       (openapi) => channelsRouter({ channels, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => botRouter({ bot: bot.service, configs: bot.configs, usage: bot.usage, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => snapshotsRouter({ snapshots: bot.snapshots, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => webhooksRouter({ webhooks: webhooks.service, authorizeStore: stores.authorize, openapi, limits }),
     ],
   });
 
-  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, conversations, booking, contacts, channels, bot }, repos: { slots }, app };
+  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, conversations, booking, contacts, channels, bot, webhooks }, repos: { slots }, app };
 }

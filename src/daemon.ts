@@ -43,6 +43,8 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
   parts.services.channels.start();
   // Bot turns due (bursts other processes scheduled, retries, lapsed leases) are found the same way.
   parts.services.bot.start();
+  // Webhook deliveries due (retries, other processes' events, lapsed leases) too.
+  parts.services.webhooks.worker.start();
   // Keep-alive longer than Nginx's upstream keepalive so Nginx never reuses a closed socket.
   server.keepAliveTimeout = 65_000;
   const { port } = server.address() as AddressInfo;
@@ -62,6 +64,8 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
       // Downloads under way finish (or are left to their lease) before the database closes.
       await parts.services.media.stop();
       await parts.services.channels.stop();
+      // Deliveries under way finish (or are left to their lease); the rest wait in the outbox.
+      await parts.services.webhooks.worker.stop();
       // Live event streams never end on their own.
       server.closeAllConnections();
       await closed;

@@ -10,9 +10,9 @@
 import type { Logger } from 'pino';
 import { QueueDrainer } from '../kernel/index.js';
 import type { Keyring } from '../security/secret-box.js';
-import { openChannelSecret, signedHeaders } from './channel-secret.js';
+import { postJson, retryDelayMs, signedHeaders, type PostOutcome } from '../egress/index.js';
+import { openChannelSecret } from './channel-secret.js';
 import type { ChannelSendsRepo, ClaimedSend } from './channel-sends.repo.js';
-import { postJson, type PostOutcome } from './outbound-url.js';
 
 export interface ChannelSendWorkerOptions {
   keyring: Keyring;
@@ -24,14 +24,6 @@ export interface ChannelSendWorkerOptions {
   /** a claimed send not finished by then may be claimed again (well above the POST timeout) */
   leaseMs?: number;
   postTimeoutMs?: number;
-}
-
-const RETRY_CAP_MS = 60 * 60_000;
-
-/** Delay before the retry that follows attempt `attempt` (1-based): base·2^(attempt−1), capped, in [½, 1] of that. */
-export function retryDelayMs(attempt: number, baseMs: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(RETRY_CAP_MS, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
 export class ChannelSendWorker {
@@ -75,7 +67,7 @@ export class ChannelSendWorker {
     const log = this.log.child({ storeId: send.storeId, messageId: send.messageId });
     try {
       // A failure before the POST (the database, a secret that no longer opens) is an attempt too.
-      const outcome = await this.deliver(send).catch((err: unknown): PostOutcome => ({ ok: false, error: err instanceof Error ? err.message : String(err) }));
+      const outcome = await this.deliver(send).catch((err: unknown): PostOutcome => ({ ok: false, error: err instanceof Error ? err.message : String(err), latencyMs: 0 }));
       if (outcome.ok) await this.repo.markSent(send);
       else if (send.attempts < this.options.maxAttempts) {
         const delay = retryDelayMs(send.attempts, this.options.retryBaseMs);
@@ -95,8 +87,8 @@ export class ChannelSendWorker {
 
   private async deliver(send: ClaimedSend): Promise<PostOutcome> {
     const target = await this.repo.target(send);
-    if (!target) return { ok: false, error: 'the message no longer exists' };
-    if (!target.outboundUrl || !target.secretEnc) return { ok: false, error: 'the store has no outbound URL or channel secret' };
+    if (!target) return { ok: false, error: 'the message no longer exists', latencyMs: 0 };
+    if (!target.outboundUrl || !target.secretEnc) return { ok: false, error: 'the store has no outbound URL or channel secret', latencyMs: 0 };
     const secret = openChannelSecret(this.options.keyring, send.storeId, target.secretEnc);
     const body = JSON.stringify(target.payload);
     const headers = signedHeaders(secret, send.messageId, body);

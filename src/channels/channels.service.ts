@@ -6,7 +6,8 @@ import type { DomainEventBus } from '../events/event-bus.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
 import type { Keyring } from '../security/secret-box.js';
 import type { ChannelInboundRepo } from './channel-inbound.repo.js';
-import { isSignedBy, newChannelSecret, openChannelSecret, sealChannelSecret } from './channel-secret.js';
+import { newChannelSecret, openChannelSecret, sealChannelSecret } from './channel-secret.js';
+import { checkTargetUrl, isSignedBy } from '../egress/index.js';
 import type { ChannelSendWorker } from './channel-send.worker.js';
 import type { ChannelsRepo } from './channels.repo.js';
 import {
@@ -18,7 +19,6 @@ import {
   type TStatusCallback,
   type TStatusResult,
 } from './channels.schemas.js';
-import { checkOutboundUrl } from './outbound-url.js';
 
 export interface ChannelsServiceDeps {
   repo: ChannelsRepo;
@@ -71,7 +71,7 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
     settings,
 
     async updateSettings(storeId: string, outboundUrl: string | null, actor: SettingsActor): Promise<TChannelSettings> {
-      if (outboundUrl !== null) checkOutboundUrl(outboundUrl, deps.allowPrivateUrls);
+      if (outboundUrl !== null) checkTargetUrl(outboundUrl, deps.allowPrivateUrls);
       await repo.setOutboundUrl(storeId, outboundUrl, { ...actor, storeId, action: 'channels.outbound_url_set', resourceType: 'settings', resourceId: storeId, data: { origin: outboundUrl && new URL(outboundUrl).origin } });
       return settings(storeId);
     },

@@ -120,6 +120,14 @@ export const ZEnv = z
     CHANNELS_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
     /** Attempts of a channel send before it is failed. */
     CHANNELS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    /** Webhook URLs may be http:// and reach private/loopback addresses (tests, trusted LANs). */
+    WEBHOOKS_ALLOW_PRIVATE_URLS: booleanFlag.default(false),
+    /** How often a process looks for webhook deliveries due (retries, other processes' events, lapsed leases). */
+    WEBHOOKS_SCAN_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
+    /** How long one delivery attempt may take before it counts as failed. */
+    WEBHOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** Deliveries one process makes at once. */
+    WEBHOOKS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   })
   .superRefine((env, ctx) => {
     refineSecretsKeyring(env, ctx);
@@ -203,6 +211,8 @@ export interface Config {
   };
   /** Messages on other channels, sent through the store's n8n (src/channels). */
   channels: { allowPrivateUrls: boolean; scanIntervalMs: number; retryBaseMs: number; maxAttempts: number };
+  /** The stores' webhooks: the durable outbox and its delivery worker (src/webhooks). */
+  webhooks: { allowPrivateUrls: boolean; scanIntervalMs: number; timeoutMs: number; concurrency: number };
   slots: {
     backoffBaseMs: number;
     backoffCapMs: number;
@@ -307,6 +317,12 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       scanIntervalMs: e.CHANNELS_SCAN_INTERVAL_MS,
       retryBaseMs: e.CHANNELS_RETRY_BASE_MS,
       maxAttempts: e.CHANNELS_MAX_ATTEMPTS,
+    },
+    webhooks: {
+      allowPrivateUrls: e.WEBHOOKS_ALLOW_PRIVATE_URLS,
+      scanIntervalMs: e.WEBHOOKS_SCAN_INTERVAL_MS,
+      timeoutMs: e.WEBHOOKS_TIMEOUT_MS,
+      concurrency: e.WEBHOOKS_CONCURRENCY,
     },
     slots: {
       backoffBaseMs: e.SLOT_BACKOFF_BASE_MS,

@@ -108,3 +108,25 @@ function nextNonce(): Buffer {
 function aadBytes(version: number, aad: string): Buffer {
   return Buffer.from(`drin:v${version}\u0000${aad}`, 'utf8');
 }
+
+/**
+ * A sealed value as one byte string for a bytea column with no key-version column beside it:
+ * version (uint16, big-endian) ‖ nonce ‖ ciphertext ‖ tag.
+ */
+export function sealToBytes(keyring: Keyring, plaintext: string, aad: string): Uint8Array<ArrayBuffer> {
+  const sealed = encrypt(keyring, plaintext, aad);
+  const version = Buffer.alloc(2);
+  version.writeUInt16BE(sealed.keyVersion);
+  return new Uint8Array(Buffer.concat([version, sealed.data]));
+}
+
+/** The key version of a value sealToBytes made (its first two bytes). */
+export function bytesKeyVersion(stored: Uint8Array): number {
+  if (stored.length < 2) throw new AppError(ErrorCode.INTERNAL, 'sealed secret is truncated');
+  return Buffer.from(stored).readUInt16BE(0);
+}
+
+/** Opens what sealToBytes made, under the same `aad`. */
+export function openBytes(keyring: Keyring, stored: Uint8Array, aad: string): string {
+  return decrypt(keyring, { keyVersion: bytesKeyVersion(stored), data: Buffer.from(stored).subarray(2) }, aad).toString('utf8');
+}

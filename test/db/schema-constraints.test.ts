@@ -57,7 +57,7 @@ async function seedStore(name: string) {
     data: { storeId, contactId: contact.id, serviceId: service.id, startsAt, endsAt: new Date(startsAt.getTime() + 1_800_000) },
   });
   await p.aiSnapshot.create({ data: { storeId, contactId: contact.id, conversationId: conversation.id, summary: 's', reason: 'manual' } });
-  const webhook = await p.webhook.create({ data: { storeId, url: 'https://example.test/hook', events: ['*'], secretEnc: 'x' } });
+  const webhook = await p.webhook.create({ data: { storeId, url: 'https://example.test/hook', events: ['*'], secretSealed: Buffer.from('x'), secretLast4: 'abcd' } });
   await p.webhookDelivery.create({ data: { storeId, webhookId: webhook.id, eventId: randomUUID(), event: 'message.received', payload: {} } });
   const provider = await p.serviceProvider.findUniqueOrThrow({ where: { key: 'whatsapp' } });
   const connection = await p.serviceConnection.create({ data: { storeId, providerId: provider.id, name: 'main' } });

@@ -116,6 +116,10 @@ describe('store keys', () => {
         'DELETE /api/client/{storeId}/contacts/{id}/bot-pause',
         'GET /api/client/{storeId}/bot/turns',
         'GET /api/client/{storeId}/bot/turns/{id}',
+        'POST /api/client/{storeId}/webhooks',
+        'PATCH /api/client/{storeId}/webhooks/{id}',
+        'GET /api/client/{storeId}/webhooks/{id}/deliveries',
+        'POST /api/client/{storeId}/webhooks/{id}/deliveries/{deliveryId}/replay',
       ]),
     );
     const seen: string[] = [];

@@ -62,6 +62,8 @@ export async function startAppHarness(opts: { logger?: Logger; corsOrigins?: str
         server.closeAllConnections();
       });
       await parts.engine.stop();
+      // Deliveries kicked by events of the test finish before the database closes.
+      await parts.services.webhooks.worker.stop();
       await parts.database.close();
       await db.destroy();
       await rm(dataDir, { recursive: true, force: true });

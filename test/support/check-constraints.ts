@@ -58,6 +58,8 @@ export const CHECK_CONSTRAINTS: readonly CheckConstraint[] = [
   { table: 'appointments', name: 'appointments_ends_at_check', def: 'CHECK ((ends_at > starts_at))', violations: ['ends_at = starts_at'] },
   status('webhook_deliveries', 'status', ['pending', 'delivering', 'delivered', 'dead']),
   { table: 'webhook_deliveries', name: 'webhook_deliveries_attempts_check', def: 'CHECK ((attempts >= 0))', violations: ['attempts = -1'] },
+  { table: 'webhooks', name: 'webhooks_retry_base_ms_check', def: 'CHECK (((retry_base_ms >= 100) AND (retry_base_ms <= 3600000)))', violations: ['retry_base_ms = 99', 'retry_base_ms = 3600001'] },
+  { table: 'webhooks', name: 'webhooks_retry_max_age_minutes_check', def: 'CHECK (((retry_max_age_minutes >= 1) AND (retry_max_age_minutes <= 10080)))', violations: ['retry_max_age_minutes = 0', 'retry_max_age_minutes = 10081'] },
   status('service_connections', 'status', ['active', 'inactive', 'error']),
   slotRange('outbound_jobs'),
   status('outbound_jobs', 'state', ['pending', 'sending', 'done', 'failed']),

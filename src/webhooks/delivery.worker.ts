@@ -1,0 +1,97 @@
+// Delivers the outbox: claims a due delivery, POSTs its body signed the Standard Webhooks way
+// (webhook-id = the event id, so a retry or a replay is the same event to the receiver), with the
+// hook's extra headers. 2xx → delivered; anything else (a status, a timeout, a refused connection,
+// an address that now resolves inward) is retried with jittered exponential backoff from the
+// hook's base delay, until the event is older than the hook's retry window: then dead-lettered.
+//
+// Woken in-process when an event is enqueued; a periodic scan (started by daemon.ts) finds the
+// rest: retries falling due, events other processes enqueued, leases of processes that died.
+import type { Logger } from 'pino';
+import { postJson, retryDelayMs, signedHeaders, type PostOutcome } from '../egress/index.js';
+import { QueueDrainer } from '../kernel/index.js';
+import type { ClaimedDelivery, OutboxRepo } from './outbox.repo.js';
+import type { WebhooksRepo } from './webhooks.repo.js';
+
+export interface DeliveryWorkerOptions {
+  allowPrivateUrls: boolean;
+  scanIntervalMs: number;
+  timeoutMs: number;
+  concurrency: number;
+  /** A claimed delivery not finished by then is claimed again (well above the POST timeout). */
+  leaseMs?: number;
+}
+
+export interface DeliveryObserver {
+  /** Each attempt's outcome, for the metrics. */
+  attempted?(result: 'delivered' | 'retrying' | 'dead', latencyMs: number): void;
+}
+
+export class DeliveryWorker {
+  private readonly drainer: QueueDrainer;
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly outbox: OutboxRepo,
+    private readonly hooks: Pick<WebhooksRepo, 'openSecrets'>,
+    private readonly log: Logger,
+    private readonly options: DeliveryWorkerOptions,
+    private readonly observer: DeliveryObserver = {},
+  ) {
+    this.leaseMs = options.leaseMs ?? Math.max(60_000, options.timeoutMs * 3);
+    this.drainer = new QueueDrainer((claimed) => this.runOne(claimed), options.concurrency);
+  }
+
+  start(): void {
+    this.drainer.scanEvery(this.options.scanIntervalMs);
+  }
+
+  kick(): void {
+    this.drainer.kick();
+  }
+
+  async stop(): Promise<void> {
+    await this.drainer.stop();
+  }
+
+  private async runOne(claimed: () => void): Promise<boolean> {
+    let d: ClaimedDelivery | null;
+    try {
+      d = await this.outbox.claim(new Date(Date.now() + this.leaseMs));
+    } catch (err) {
+      this.log.warn({ err }, 'webhook delivery claim failed');
+      return false;
+    }
+    if (!d) return false;
+    claimed();
+    const log = this.log.child({ storeId: d.storeId, webhookId: d.webhookId, deliveryId: d.id });
+    try {
+      const outcome = await this.post(d).catch((err: unknown): PostOutcome => ({ ok: false, error: err instanceof Error ? err.message : String(err), latencyMs: 0 }));
+      const record = { status: outcome.status, error: outcome.error, latencyMs: outcome.latencyMs };
+      if (outcome.ok) {
+        await this.outbox.delivered(d, record);
+        this.observer.attempted?.('delivered', outcome.latencyMs);
+        return true;
+      }
+      const delay = retryDelayMs(d.attempts, d.retryBaseMs);
+      if (Date.now() + delay - d.createdAt.getTime() > d.retryMaxAgeMinutes * 60_000) {
+        log.warn({ error: outcome.error, attempts: d.attempts }, 'webhook delivery dead-lettered: its retry window is over');
+        await this.outbox.dead(d, record);
+        this.observer.attempted?.('dead', outcome.latencyMs);
+        return true;
+      }
+      log.info({ error: outcome.error, attempt: d.attempts, retryInMs: delay }, 'webhook delivery failed, will retry');
+      if (await this.outbox.retryAt(d, new Date(Date.now() + delay), record)) this.drainer.later(delay);
+      this.observer.attempted?.('retrying', outcome.latencyMs);
+    } catch (err) {
+      // The lease lapses and the delivery is tried again, here or by another process.
+      log.warn({ err }, 'webhook delivery outcome could not be recorded');
+    }
+    return true;
+  }
+
+  private post(d: ClaimedDelivery): Promise<PostOutcome> {
+    const { secret, headers } = this.hooks.openSecrets({ id: d.webhookId, secretSealed: d.secretSealed, headersSealed: d.headersSealed });
+    const body = JSON.stringify(d.payload);
+    return postJson(d.url, body, { ...headers, 'user-agent': 'Drin-Webhooks/1', ...signedHeaders(secret, d.eventId, body) }, { allowPrivate: this.options.allowPrivateUrls, timeoutMs: this.options.timeoutMs });
+  }
+}

@@ -1,0 +1,36 @@
+// A store's webhooks: registrations, the durable outbox (webhook_deliveries) its events are
+// written to, and the worker that delivers them signed (Standard Webhooks).
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Db } from '../db/prisma.js';
+import type { Keyring } from '../security/secret-box.js';
+import { DeliveryWorker, type DeliveryObserver } from './delivery.worker.js';
+import { createOutboxRepo } from './outbox.repo.js';
+import { createWebhooksRepo } from './webhooks.repo.js';
+import { createWebhooksService, type WebhooksService } from './webhooks.service.js';
+
+export { webhooksRouter } from './webhooks.routes.js';
+export { WEBHOOK_EVENTS, type WebhookEventName } from './webhook-events.js';
+export type { WebhooksService } from './webhooks.service.js';
+/** `npm run secrets:rotate`: webhook secrets and headers re-sealed under the current SECRETS_KEY. */
+export { reencryptWebhookSecrets, type WebhookSecretsReport } from './webhook-secret-reencryption.repo.js';
+
+export interface Webhooks {
+  service: WebhooksService;
+  worker: DeliveryWorker;
+}
+
+/** The domain wired over one database: what composition.ts calls. */
+export function createWebhooks(deps: {
+  db: Db;
+  keyring: Keyring;
+  log: Logger;
+  config: { allowPrivateUrls: boolean; scanIntervalMs: number; timeoutMs: number; concurrency: number };
+  observer?: DeliveryObserver;
+}): Webhooks {
+  const hooks = createWebhooksRepo(deps.db, deps.keyring);
+  const outbox = createOutboxRepo(deps.db, randomUUID());
+  const worker = new DeliveryWorker(outbox, hooks, deps.log, deps.config, deps.observer);
+  const service = createWebhooksService({ hooks, outbox, worker, allowPrivateUrls: deps.config.allowPrivateUrls, timeoutMs: deps.config.timeoutMs, log: deps.log });
+  return { service, worker };
+}

@@ -1,0 +1,143 @@
+// The outbox (webhook_deliveries): one row per (hook, event). Any process claims a due row with
+// FOR UPDATE SKIP LOCKED and a lease (next_attempt_at moves to the lease's end, so a row whose
+// worker died falls due again); a row waits while an earlier live row of its hook shares its
+// ordering key, so one conversation's events arrive in order. Every outcome is written only while
+// the claim still holds (same lease_until): a worker that outlived its lease cannot overwrite a
+// newer claim.
+import type { Db } from '../db/prisma.js';
+import type { OutboxEvent } from './webhook-events.js';
+
+export interface ClaimedDelivery {
+  id: string;
+  storeId: string;
+  webhookId: string;
+  eventId: string;
+  attempts: number;
+  leaseUntil: Date;
+  createdAt: Date;
+  payload: unknown;
+  url: string;
+  secretSealed: Uint8Array;
+  headersSealed: Uint8Array | null;
+  retryBaseMs: number;
+  retryMaxAgeMinutes: number;
+}
+
+export interface AttemptRecord {
+  status?: number;
+  error?: string;
+  latencyMs: number;
+}
+
+type ClaimRow = {
+  id: string; store_id: string; webhook_id: string; event_id: string; attempts: number; lease_until: Date; created_at: Date; payload: unknown;
+  url: string; secret_sealed: Uint8Array; headers_sealed: Uint8Array | null; retry_base_ms: number; retry_max_age_minutes: number;
+};
+
+export type DeliveryRow = {
+  id: string; eventId: string; event: string; status: string; attempts: number; responseStatus: number | null; lastError: string | null;
+  latencyMs: number | null; nextAttemptAt: Date; deliveredAt: Date | null; createdAt: Date;
+};
+
+const DELIVERY_SELECT = { id: true, eventId: true, event: true, status: true, attempts: true, responseStatus: true, lastError: true, latencyMs: true, nextAttemptAt: true, deliveredAt: true, createdAt: true } as const;
+
+export function createOutboxRepo(db: Db, leaseOwner: string) {
+  const held = (d: ClaimedDelivery) => ({ id: d.id, status: 'delivering', leaseUntil: d.leaseUntil });
+
+  return {
+    /** One row per enabled hook of the store that asked for this event (or for *); a repeat of an event adds nothing. */
+    async enqueue(storeId: string, e: OutboxEvent): Promise<number> {
+      return db.$executeRaw`
+        INSERT INTO webhook_deliveries (id, store_id, webhook_id, event_id, event, ordering_key, payload, updated_at)
+        SELECT gen_random_uuid()::text, w.store_id, w.id, ${e.eventId}, ${e.type}, ${e.orderingKey}, ${JSON.stringify(e.body)}::jsonb, now()
+        FROM webhooks w
+        WHERE w.store_id = ${storeId} AND w.active AND (${e.type} = ANY (w.events) OR '*' = ANY (w.events))
+        ON CONFLICT (webhook_id, event_id) DO NOTHING`;
+    },
+
+    async claim(leaseUntil: Date): Promise<ClaimedDelivery | null> {
+      const rows = await db.$queryRaw<ClaimRow[]>`
+        WITH due AS (
+          SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.active
+          WHERE d.status IN ('pending', 'delivering') AND d.next_attempt_at <= now()
+            AND (d.ordering_key IS NULL OR NOT EXISTS (
+              SELECT 1 FROM webhook_deliveries e
+              WHERE e.webhook_id = d.webhook_id AND e.ordering_key = d.ordering_key AND e.status IN ('pending', 'delivering') AND e.seq < d.seq
+            ))
+          ORDER BY d.next_attempt_at LIMIT 1 FOR UPDATE OF d SKIP LOCKED
+        )
+        UPDATE webhook_deliveries t SET status = 'delivering', lease_owner = ${leaseOwner}, lease_until = ${leaseUntil}, next_attempt_at = ${leaseUntil},
+          attempts = t.attempts + 1, updated_at = now()
+        FROM due, webhooks w
+        WHERE t.id = due.id AND w.id = t.webhook_id
+        RETURNING t.id, t.store_id, t.webhook_id, t.event_id, t.attempts, t.lease_until, t.created_at, t.payload,
+          w.url, w.secret_sealed, w.headers_sealed, w.retry_base_ms, w.retry_max_age_minutes`;
+      const r = rows[0];
+      if (!r) return null;
+      return {
+        id: r.id, storeId: r.store_id, webhookId: r.webhook_id, eventId: r.event_id, attempts: r.attempts, leaseUntil: r.lease_until, createdAt: r.created_at, payload: r.payload,
+        url: r.url, secretSealed: r.secret_sealed, headersSealed: r.headers_sealed, retryBaseMs: r.retry_base_ms, retryMaxAgeMinutes: r.retry_max_age_minutes,
+      };
+    },
+
+    async delivered(d: ClaimedDelivery, a: AttemptRecord): Promise<boolean> {
+      const { count } = await db.webhookDelivery.updateMany({
+        where: held(d),
+        data: { status: 'delivered', deliveredAt: new Date(), responseStatus: a.status ?? null, latencyMs: a.latencyMs, lastError: null, leaseOwner: null, leaseUntil: null },
+      });
+      return count > 0;
+    },
+
+    async retryAt(d: ClaimedDelivery, at: Date, a: AttemptRecord): Promise<boolean> {
+      const { count } = await db.webhookDelivery.updateMany({
+        where: held(d),
+        data: { status: 'pending', nextAttemptAt: at, responseStatus: a.status ?? null, latencyMs: a.latencyMs, lastError: a.error ?? null, leaseOwner: null, leaseUntil: null },
+      });
+      return count > 0;
+    },
+
+    async dead(d: ClaimedDelivery, a: AttemptRecord): Promise<boolean> {
+      const { count } = await db.webhookDelivery.updateMany({
+        where: held(d),
+        data: { status: 'dead', responseStatus: a.status ?? null, latencyMs: a.latencyMs, lastError: a.error ?? null, leaseOwner: null, leaseUntil: null },
+      });
+      return count > 0;
+    },
+
+    list(storeId: string, webhookId: string, q: { status?: string; limit: number; before?: Date }): Promise<DeliveryRow[]> {
+      return db.webhookDelivery.findMany({
+        where: { storeId, webhookId, ...(q.status ? { status: q.status } : {}), ...(q.before ? { createdAt: { lt: q.before } } : {}) },
+        orderBy: [{ createdAt: 'desc' }, { seq: 'desc' }],
+        take: q.limit,
+        select: DELIVERY_SELECT,
+      });
+    },
+
+    /**
+     * Sends a finished delivery again (same event id): pending now, its attempts counted afresh. Its
+     * age still counts from the event: one past its hook's retry window gets one attempt.
+     */
+    async replayOne(storeId: string, webhookId: string, id: string): Promise<DeliveryRow | null> {
+      const { count } = await db.webhookDelivery.updateMany({
+        where: { storeId, webhookId, id, status: { in: ['dead', 'delivered'] } },
+        data: { status: 'pending', nextAttemptAt: new Date(), attempts: 0, lastError: null, deliveredAt: null },
+      });
+      if (!count) return null;
+      return db.webhookDelivery.findUnique({ where: { id }, select: DELIVERY_SELECT });
+    },
+
+    async replayRange(storeId: string, webhookId: string, from: Date, to: Date, status: 'dead' | 'delivered' | 'any'): Promise<number> {
+      const { count } = await db.webhookDelivery.updateMany({
+        where: { storeId, webhookId, createdAt: { gte: from, lt: to }, status: status === 'any' ? { in: ['dead', 'delivered'] } : status },
+        data: { status: 'pending', nextAttemptAt: new Date(), attempts: 0, lastError: null, deliveredAt: null },
+      });
+      return count;
+    },
+
+    exists(storeId: string, webhookId: string, id: string): Promise<boolean> {
+      return db.webhookDelivery.count({ where: { storeId, webhookId, id } }).then((n) => n > 0);
+    },
+  };
+}
+
+export type OutboxRepo = ReturnType<typeof createOutboxRepo>;

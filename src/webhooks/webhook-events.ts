@@ -1,0 +1,57 @@
+// What a webhook carries: which domain events a hook may ask for, and the body each becomes —
+// { id, type, storeId, timestamp, data }. The data is the event as the bus carries it, without
+// what is internal (the raw protobuf bytes, Baileys' raw message), dates as ISO strings.
+//
+// The event id is derived from the event itself, so an event the bus delivers twice (a message
+// WhatsApp redelivered after a crash) is enqueued once per hook (unique (webhook_id, event_id)).
+// The ordering key keeps one conversation's (or one chat's, or one slot's) deliveries in order.
+import { createHash } from 'node:crypto';
+import type { DomainEventName, DomainEvents } from '../events/domain-events.js';
+
+export const WEBHOOK_EVENTS = [
+  'message.received',
+  'message.sent',
+  'message.status',
+  'session.status',
+  'session.qr',
+  'bot.replied',
+  'bot.handoff',
+  'appointment.created',
+  'appointment.updated',
+  'appointment.cancelled',
+  'contact.created',
+  'contact.updated',
+  'conversation.opened',
+  'conversation.closed',
+] as const satisfies readonly DomainEventName[];
+
+export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number];
+
+/** Fields of an event that never leave the daemon. */
+const INTERNAL = new Set(['payload', 'raw']);
+
+export interface OutboxEvent {
+  eventId: string;
+  type: WebhookEventName;
+  orderingKey: string | null;
+  body: { id: string; type: WebhookEventName; storeId: string; timestamp: string; data: Record<string, unknown> };
+}
+
+function dataOf(event: object): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(event, (key, value: unknown) => (INTERNAL.has(key) || value instanceof Uint8Array ? undefined : value))) as Record<string, unknown>;
+}
+
+function orderingKeyOf(data: Record<string, unknown>): string | null {
+  if (typeof data.conversationId === 'string') return `conversation:${data.conversationId}`;
+  if (typeof data.remoteJid === 'string') return `chat:${data.slot}:${data.remoteJid}`;
+  if (typeof data.slot === 'number') return `slot:${data.slot}`;
+  return null;
+}
+
+export function toOutboxEvent<K extends WebhookEventName>(type: K, event: DomainEvents[K]): OutboxEvent {
+  const data = dataOf(event);
+  const storeId = String(data.storeId);
+  const eventId = `evt_${createHash('sha256').update(type).update('\u0000').update(JSON.stringify(data)).digest('base64url').slice(0, 32)}`;
+  const at = (event as { at?: Date; sentAt?: Date }).at ?? (event as { sentAt?: Date }).sentAt ?? new Date();
+  return { eventId, type, orderingKey: orderingKeyOf(data), body: { id: eventId, type, storeId, timestamp: at.toISOString(), data } };
+}

@@ -1,0 +1,178 @@
+// A store's webhooks: registering (the URL checked against private and loopback targets, a secret
+// made and shown once when none is given), the delivery log and replays, a test call, and the
+// outbox's subscriber on the bus.
+//
+// The outbox subscriber is durable: an event reaches the outbox before its slot's next event is
+// handled, in the order the slot emitted them. It is written right after the data it describes
+// commits, not inside that transaction; an event the daemon acknowledged but died before enqueuing
+// is the one gap (see the README's webhooks section).
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AuditEntry } from '../audit/audit.repo.js';
+import { checkTargetAddress, newSigningSecret, postJson, signedHeaders } from '../egress/index.js';
+import type { DomainEventBus } from '../events/event-bus.js';
+import { AppError, ErrorCode } from '../kernel/index.js';
+import type { DeliveryWorker } from './delivery.worker.js';
+import type { DeliveryRow, OutboxRepo } from './outbox.repo.js';
+import { toOutboxEvent, WEBHOOK_EVENTS, type WebhookEventName } from './webhook-events.js';
+import type { WebhookRow, WebhooksRepo, WebhookWrite } from './webhooks.repo.js';
+import type { TDelivery, TWebhook, TWebhookCreate, TWebhookUpdate } from './webhooks.schemas.js';
+
+/** Who made a change, for the audit row. */
+export type WebhookActor = Pick<AuditEntry, 'actor' | 'ip' | 'requestId'>;
+
+export interface WebhooksServiceDeps {
+  hooks: WebhooksRepo;
+  outbox: OutboxRepo;
+  worker: DeliveryWorker;
+  allowPrivateUrls: boolean;
+  timeoutMs: number;
+  log: Logger;
+}
+
+export function webhookView(r: WebhookRow): TWebhook {
+  return {
+    id: r.id,
+    url: r.url,
+    events: r.events as TWebhook['events'],
+    enabled: r.active,
+    description: r.description,
+    headerNames: r.headerNames,
+    secretLast4: r.secretLast4,
+    retry: { baseDelayMs: r.retryBaseMs, maxAgeMinutes: r.retryMaxAgeMinutes },
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+function deliveryView(d: DeliveryRow): TDelivery {
+  return {
+    id: d.id,
+    eventId: d.eventId,
+    event: d.event,
+    status: d.status as TDelivery['status'],
+    attempts: d.attempts,
+    lastResponseStatus: d.responseStatus,
+    lastError: d.lastError,
+    latencyMs: d.latencyMs,
+    nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt.toISOString() : null,
+    deliveredAt: d.deliveredAt?.toISOString() ?? null,
+    createdAt: d.createdAt.toISOString(),
+  };
+}
+
+/** What an audit row may say about a change: the fields, never a secret or a header's value. */
+function auditData(w: WebhookWrite): Record<string, unknown> {
+  const { secret, headers, ...plain } = w;
+  return {
+    ...plain,
+    ...(secret !== undefined ? { secret: 'replaced' } : {}),
+    ...(headers !== undefined ? { headerNames: headers ? Object.keys(headers) : [] } : {}),
+  };
+}
+
+const notFound = () => new AppError(ErrorCode.NOT_FOUND, 'Webhook not found');
+
+export function createWebhooksService(deps: WebhooksServiceDeps) {
+  const { hooks, outbox } = deps;
+  const checkUrl = (url: string) => checkTargetAddress(url, deps.allowPrivateUrls, 'url');
+
+  async function require(storeId: string, id: string): Promise<WebhookRow> {
+    const row = await hooks.get(storeId, id);
+    if (!row) throw notFound();
+    return row;
+  }
+
+  async function onEvent(type: WebhookEventName, event: { storeId: string }): Promise<void> {
+    const e = toOutboxEvent(type, event as never);
+    if ((await outbox.enqueue(event.storeId, e)) > 0) deps.worker.kick();
+  }
+
+  return {
+    async create(storeId: string, input: TWebhookCreate, by: WebhookActor): Promise<TWebhook & { secret?: string }> {
+      await checkUrl(input.url);
+      const made = input.secret ? null : newSigningSecret();
+      const write = {
+        url: input.url,
+        events: [...new Set(input.events)],
+        secret: input.secret ?? made!.secret,
+        headers: input.headers ?? null,
+        active: input.enabled,
+        description: input.description ?? null,
+        retryBaseMs: input.retry.baseDelayMs,
+        retryMaxAgeMinutes: input.retry.maxAgeMinutes,
+      };
+      const id = randomUUID();
+      const row = await hooks.create(storeId, id, write, { ...by, action: 'webhook.created', resourceType: 'webhook', data: auditData(write) as never });
+      return { ...webhookView(row), ...(made ? { secret: made.secret } : {}) };
+    },
+
+    list: async (storeId: string): Promise<TWebhook[]> => (await hooks.list(storeId)).map(webhookView),
+
+    get: async (storeId: string, id: string): Promise<TWebhook> => webhookView(await require(storeId, id)),
+
+    async update(storeId: string, id: string, patch: TWebhookUpdate, by: WebhookActor): Promise<TWebhook> {
+      if (patch.url !== undefined) await checkUrl(patch.url);
+      const write: WebhookWrite = {
+        ...(patch.url !== undefined ? { url: patch.url } : {}),
+        ...(patch.events !== undefined ? { events: [...new Set(patch.events)] } : {}),
+        ...(patch.secret !== undefined ? { secret: patch.secret } : {}),
+        ...(patch.headers !== undefined ? { headers: patch.headers } : {}),
+        ...(patch.enabled !== undefined ? { active: patch.enabled } : {}),
+        ...(patch.description !== undefined ? { description: patch.description } : {}),
+        ...(patch.retry?.baseDelayMs !== undefined ? { retryBaseMs: patch.retry.baseDelayMs } : {}),
+        ...(patch.retry?.maxAgeMinutes !== undefined ? { retryMaxAgeMinutes: patch.retry.maxAgeMinutes } : {}),
+      };
+      const row = await hooks.update(storeId, id, write, { ...by, action: 'webhook.updated', resourceType: 'webhook', data: { changed: auditData(write) } as never });
+      if (!row) throw notFound();
+      // Re-enabled: its waiting deliveries may go now.
+      if (patch.enabled) deps.worker.kick();
+      return webhookView(row);
+    },
+
+    async remove(storeId: string, id: string, by: WebhookActor): Promise<void> {
+      if (!(await hooks.remove(storeId, id, { ...by, action: 'webhook.deleted', resourceType: 'webhook' }))) throw notFound();
+    },
+
+    /** One signed call now, outside the outbox: does the receiver answer, and how fast. */
+    async test(storeId: string, id: string): Promise<{ ok: boolean; status: number | null; error: string | null; latencyMs: number }> {
+      const row = await require(storeId, id);
+      const { secret, headers } = hooks.openSecrets(row);
+      const eventId = `evt_test_${randomUUID()}`;
+      const body = JSON.stringify({ id: eventId, type: 'webhook.test', storeId, timestamp: new Date().toISOString(), data: { webhookId: id } });
+      const outcome = await postJson(row.url, body, { ...headers, 'user-agent': 'Drin-Webhooks/1', ...signedHeaders(secret, eventId, body) }, { allowPrivate: deps.allowPrivateUrls, timeoutMs: deps.timeoutMs });
+      return { ok: outcome.ok, status: outcome.status ?? null, error: outcome.error ?? null, latencyMs: outcome.latencyMs };
+    },
+
+    async deliveries(storeId: string, id: string, q: { status?: string; limit: number; before?: string }): Promise<TDelivery[]> {
+      await require(storeId, id);
+      return (await outbox.list(storeId, id, { ...q, before: q.before ? new Date(q.before) : undefined })).map(deliveryView);
+    },
+
+    async replayOne(storeId: string, id: string, deliveryId: string): Promise<TDelivery> {
+      await require(storeId, id);
+      const row = await outbox.replayOne(storeId, id, deliveryId);
+      if (!row) {
+        if (await outbox.exists(storeId, id, deliveryId)) throw new AppError(ErrorCode.CONFLICT, 'The delivery is still pending: it is sent without a replay');
+        throw new AppError(ErrorCode.NOT_FOUND, 'Delivery not found');
+      }
+      deps.worker.kick();
+      return deliveryView(row);
+    },
+
+    async replayRange(storeId: string, id: string, r: { from: string; to: string; status: 'dead' | 'delivered' | 'any' }): Promise<{ replayed: number }> {
+      await require(storeId, id);
+      const replayed = await outbox.replayRange(storeId, id, new Date(r.from), new Date(r.to), r.status);
+      if (replayed) deps.worker.kick();
+      return { replayed };
+    },
+
+    /** The outbox's durable subscriber, one per event a hook may ask for. */
+    subscribe(bus: DomainEventBus): () => void {
+      const offs = WEBHOOK_EVENTS.map((type) => bus.on(type, 'webhook-outbox', (e) => onEvent(type, e), { durable: true }));
+      return () => offs.forEach((off) => off());
+    },
+  };
+}
+
+export type WebhooksService = ReturnType<typeof createWebhooksService>;
