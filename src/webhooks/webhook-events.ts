@@ -3,7 +3,8 @@
 // what is internal (the raw protobuf bytes, Baileys' raw message), dates as ISO strings.
 //
 // The event id is derived from the event itself, so an event the bus delivers twice (a message
-// WhatsApp redelivered after a crash) is enqueued once per hook (unique (webhook_id, event_id)).
+// WhatsApp redelivered after a crash, now marked offline) is enqueued once per hook (unique
+// (webhook_id, event_id)): a message's events are named by the message, the others by all they say.
 // The ordering key keeps one conversation's (or one chat's, or one slot's) deliveries in order.
 import { createHash } from 'node:crypto';
 import type { DomainEventName, DomainEvents } from '../events/domain-events.js';
@@ -48,10 +49,17 @@ function orderingKeyOf(data: Record<string, unknown>): string | null {
   return null;
 }
 
+/** What makes this event this one, and not a redelivery of it. */
+function identityOf(type: WebhookEventName, data: Record<string, unknown>): string {
+  if (type === 'message.received' || type === 'message.sent') return [data.storeId, data.slot, data.waMessageId].join('\u0000');
+  if (type === 'message.status') return [data.storeId, data.slot, data.waMessageId, data.status].join('\u0000');
+  return JSON.stringify(data);
+}
+
 export function toOutboxEvent<K extends WebhookEventName>(type: K, event: DomainEvents[K]): OutboxEvent {
   const data = dataOf(event);
   const storeId = String(data.storeId);
-  const eventId = `evt_${createHash('sha256').update(type).update('\u0000').update(JSON.stringify(data)).digest('base64url').slice(0, 32)}`;
+  const eventId = `evt_${createHash('sha256').update(type).update('\u0000').update(identityOf(type, data)).digest('base64url').slice(0, 32)}`;
   const at = (event as { at?: Date; sentAt?: Date }).at ?? (event as { sentAt?: Date }).sentAt ?? new Date();
   return { eventId, type, orderingKey: orderingKeyOf(data), body: { id: eventId, type, storeId, timestamp: at.toISOString(), data } };
 }
