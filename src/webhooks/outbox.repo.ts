@@ -83,7 +83,8 @@ export function createOutboxRepo(db: Db, leaseOwner: string) {
     async delivered(d: ClaimedDelivery, a: AttemptRecord): Promise<boolean> {
       const { count } = await db.webhookDelivery.updateMany({
         where: held(d),
-        data: { status: 'delivered', deliveredAt: new Date(), responseStatus: a.status ?? null, latencyMs: a.latencyMs, lastError: null, leaseOwner: null, leaseUntil: null },
+        // lease_owner stays: which process delivered it.
+        data: { status: 'delivered', deliveredAt: new Date(), responseStatus: a.status ?? null, latencyMs: a.latencyMs, lastError: null, leaseUntil: null },
       });
       return count > 0;
     },

@@ -26,6 +26,16 @@ export class WebhookReceiver {
   secret = '';
   private server?: http.Server;
   private port = 0;
+  private held: Array<() => void> = [];
+  private holdUntil = 0;
+
+  /**
+   * Answers nothing until `n` calls are open at once, then all of them (and every later call at
+   * once): proof that more than one client was delivering at the same time.
+   */
+  holdUntilConcurrent(n: number): void {
+    this.holdUntil = n;
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}/hook`;
@@ -45,10 +55,18 @@ export class WebhookReceiver {
         }
         const answered = body ? (this.script.shift() ?? this.fallback) : 401;
         if (body && answered < 300 && !this.accepted.includes(body.id)) this.accepted.push(body.id);
-        const call = { headers: req.headers, raw, body, verified: body !== null, answered };
-        this.calls.push(call);
-        this.queue.push(call);
-        res.writeHead(answered, { 'content-type': 'text/plain' }).end('ok');
+        const answer = () => {
+          const call = { headers: req.headers, raw, body, verified: body !== null, answered };
+          this.calls.push(call);
+          this.queue.push(call);
+          res.writeHead(answered, { 'content-type': 'text/plain' }).end('ok');
+        };
+        if (!this.holdUntil) return answer();
+        this.held.push(answer);
+        if (this.held.length >= this.holdUntil) {
+          this.holdUntil = 0;
+          this.held.splice(0).forEach((a) => a());
+        }
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
