@@ -59,6 +59,9 @@ import { bookingRouter, createBooking, type Booking } from './booking/index.js';
 import { contactsRouter, createContactMergeRepo, createContactProfileRepo, createContactsRepo, createContactsService, type ContactsService } from './contacts/index.js';
 import { channelsRouter, createChannels, type ChannelsService } from './channels/index.js';
 import { createWebhooks, webhooksRouter, type Webhooks } from './webhooks/index.js';
+import { createMetricsFor, metricsRouter, type Metrics } from './metrics/index.js';
+import { createAuditRepo } from './audit/audit.repo.js';
+import { auditRouter } from './audit/audit.routes.js';
 import { botRouter, createBookingTools, createBot, snapshotsRouter, type Bot } from './bot/index.js';
 
 export interface CompositionOverrides {
@@ -90,6 +93,7 @@ export interface Composition {
     bot: Bot;
     webhooks: Webhooks;
   };
+  metrics: Metrics;
   repos: { slots: SlotsRepo };
   app: Express;
 }
@@ -161,7 +165,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     onStoreChanged: (notice) => feed.endStreams({ storeId: notice.storeId, keysIssuedBefore: new Date(notice.at), reason: notice.kind }),
     onSlotWork: (ref) => sends?.wake(ref),
   });
-  const sessions = createSessionsService({ engine, slots, maxSlots: config.maxSlots });
+  const sessions = createSessionsService({ engine, slots, maxSlots: config.maxSlots, audit: createAuditRepo(database.prisma) });
   if (config.media.hostOverride) logger.warn({ host: config.media.hostOverride.host }, 'WhatsApp media routed to a local host (test setting)');
   const mediaWorker = new MediaWorker(createMediaRepo(database.prisma), logger.child({ component: 'media' }), {
     maxBytes: config.media.maxBytes,
@@ -220,6 +224,8 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
 
   const booking = createBooking({ db: database.prisma, bus });
   const summary = createSummaryService({ repo: createSummaryRepo(database.prisma), appointments: booking.reads });
+  const metrics = createMetricsFor(database.prisma);
+  metrics.subscribe(bus);
   const bot = createBot({
     db: database.prisma,
     pool: database.pool,
@@ -233,10 +239,14 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       return Object.values(hours ?? {}).some((day) => day?.length) ? isOpenAt(hours, zone, at) : null;
     },
     tools: (handOff) => createBookingTools({ booking, storeSettings: (storeId) => settings.read(storeId), handOff }),
+    onLlmCall: (call) => metrics.llmCall(call),
   });
   // Durable, after storage: a stored customer message's turn is scheduled before the slot's next event.
   bot.subscribe(bus);
-  const webhooks = createWebhooks({ db: database.prisma, keyring: secrets.keyring, log: logger.child({ component: 'webhooks' }), config: config.webhooks });
+  const webhooks = createWebhooks({
+    db: database.prisma, keyring: secrets.keyring, log: logger.child({ component: 'webhooks' }), config: config.webhooks,
+    observer: { attempted: (result, latencyMs) => metrics.webhookAttempt(result, latencyMs) },
+  });
   // Durable, after every other durable subscriber: an event reaches the outbox after the data it describes.
   webhooks.service.subscribe(bus);
 
@@ -254,8 +264,10 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     trustProxy: config.trustProxy,
     version,
     rateLimits: limits,
+    beforeRoutes: [metrics.httpTimer],
     routes: [
       (openapi) => healthRouter({ version, pingDatabase: health.ping, openapi }),
+      (openapi) => metricsRouter({ metrics, token: config.metricsToken, openapi }),
       (openapi) => storesRouter({ stores, adminApiKey: secrets.adminApiKey, openapi, limits }),
       (openapi) => sessionsRouter({ sessions, authorizeStore: stores.authorize, feed, maxSlots: config.maxSlots, openapi, limits }),
       (openapi) => messagesRouter({ messages, authorizeStore: stores.authorize, openapi, limits }),
@@ -270,8 +282,9 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       (openapi) => botRouter({ bot: bot.service, configs: bot.configs, usage: bot.usage, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => snapshotsRouter({ snapshots: bot.snapshots, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => webhooksRouter({ webhooks: webhooks.service, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => auditRouter({ audit: createAuditRepo(database.prisma), adminApiKey: secrets.adminApiKey, authorizeStore: stores.authorize, openapi, limits }),
     ],
   });
 
-  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, conversations, booking, contacts, channels, bot, webhooks }, repos: { slots }, app };
+  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, conversations, booking, contacts, channels, bot, webhooks }, metrics, repos: { slots }, app };
 }

@@ -10,8 +10,21 @@ export interface AuditEntry {
   resourceId?: string;
   data?: Prisma.InputJsonValue;
   ip?: string;
+  userAgent?: string;
   requestId?: string;
 }
+
+export interface AuditQuery {
+  storeId?: string;
+  action?: string;
+  from?: Date;
+  to?: Date;
+  /** Entries older than this one (the previous page's last id) only. */
+  before?: { at: Date; id: string };
+  limit: number;
+}
+
+export type AuditRow = Prisma.AuditLogGetPayload<object>;
 
 /**
  * Writes one audit row through Prisma's client or a transaction's. Repos whose change must not
@@ -26,6 +39,26 @@ export function createAuditRepo(db: Db) {
   return {
     record(entry: AuditEntry): Promise<void> {
       return writeAudit(db, entry);
+    },
+
+    /** Newest first, by (created_at, id). */
+    list(q: AuditQuery): Promise<AuditRow[]> {
+      return db.auditLog.findMany({
+        where: {
+          ...(q.storeId ? { storeId: q.storeId } : {}),
+          ...(q.action ? { action: q.action } : {}),
+          ...(q.from || q.to ? { createdAt: { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) } } : {}),
+          ...(q.before ? { OR: [{ createdAt: { lt: q.before.at } }, { createdAt: q.before.at, id: { lt: q.before.id } }] } : {}),
+        },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: q.limit,
+      });
+    },
+
+    /** The entry a cursor names, for its time. */
+    async entry(id: string): Promise<{ at: Date; id: string } | null> {
+      const row = await db.auditLog.findUnique({ where: { id }, select: { createdAt: true, id: true } });
+      return row ? { at: row.createdAt, id: row.id } : null;
     },
   };
 }

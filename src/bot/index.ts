@@ -18,7 +18,7 @@ import { createBotRepliesRepo } from './bot-replies.repo.js';
 import { createBotTurnsRepo } from './bot-turns.repo.js';
 import { createBotUsageService, type BotUsageService } from './bot-usage.service.js';
 import { createBotService, type BotService } from './bot.service.js';
-import { createLlmCallsRepo } from './llm-calls.repo.js';
+import { createLlmCallsRepo, type LlmCallObserver } from './llm-calls.repo.js';
 import { createLlmClient, type LlmClient } from './llm-client.js';
 import { TurnWorker, type SendBotText } from './turn-worker.js';
 import { createSnapshotJob } from './snapshot-job.js';
@@ -57,6 +57,8 @@ export interface BotDeps {
   openNow: (workingHours: unknown, zone: string, at: Date) => boolean | null;
   /** The tools the model may call, given how a tool hands the chat to a person. */
   tools: (handOff: (ctx: ToolContext, reason: string) => Promise<void>) => BotTool[];
+  /** Told of every LLM call (the metrics). */
+  onLlmCall?: LlmCallObserver;
 }
 
 export function createBot(deps: BotDeps): Bot {
@@ -65,7 +67,7 @@ export function createBot(deps: BotDeps): Bot {
   const configs = createBotConfigService({ repo: createBotConfigRepo(db), defaultModel: deps.openRouter.model });
   const turns = createBotTurnsRepo(db);
   const pauses = createBotPausesRepo(db);
-  const calls = createLlmCallsRepo(db);
+  const calls = createLlmCallsRepo(db, deps.onLlmCall);
   const context = createBotContextRepo(db);
   const timezoneOf = (storeId: string) => context.timezone(storeId);
   const usage = createBotUsageService({ configs, calls, turns, timezoneOf, llmConfigured: llm.configured });

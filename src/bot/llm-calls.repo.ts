@@ -14,11 +14,15 @@ export interface MonthTotals {
   calls: Record<string, number>;
 }
 
-export function createLlmCallsRepo(db: Db) {
+/** Told of every call as it is recorded (the metrics). */
+export type LlmCallObserver = (call: { model: string; purpose: LlmPurpose; result: string; promptTokens: number; completionTokens: number; cost: number; latencyMs: number }) => void;
+
+export function createLlmCallsRepo(db: Db, observe?: LlmCallObserver) {
   return {
     /** One row per call, answered or not. */
     async record(storeId: string, purpose: LlmPurpose, outcome: LlmOutcome, turnId?: string): Promise<void> {
       const usage = outcome.usage ?? { promptTokens: 0, completionTokens: 0, cost: 0 };
+      observe?.({ model: outcome.model, purpose, result: outcome.ok ? 'ok' : outcome.failure, ...usage, latencyMs: outcome.latencyMs });
       await db.llmCall.create({
         data: {
           storeId,

@@ -120,6 +120,8 @@ export const ZEnv = z
     CHANNELS_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
     /** Attempts of a channel send before it is failed. */
     CHANNELS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    /** GET /metrics needs this as a Bearer token; unset, it is served only to this machine. */
+    METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     /** Webhook URLs may be http:// and reach private/loopback addresses (tests, trusted LANs). */
     WEBHOOKS_ALLOW_PRIVATE_URLS: booleanFlag.default(false),
     /** How often a process looks for webhook deliveries due (retries, other processes' events, lapsed leases). */
@@ -211,6 +213,8 @@ export interface Config {
   };
   /** Messages on other channels, sent through the store's n8n (src/channels). */
   channels: { allowPrivateUrls: boolean; scanIntervalMs: number; retryBaseMs: number; maxAttempts: number };
+  /** GET /metrics: the Bearer token it needs (undefined: this machine only). */
+  metricsToken: string | undefined;
   /** The stores' webhooks: the durable outbox and its delivery worker (src/webhooks). */
   webhooks: { allowPrivateUrls: boolean; scanIntervalMs: number; timeoutMs: number; concurrency: number };
   slots: {
@@ -318,6 +322,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       retryBaseMs: e.CHANNELS_RETRY_BASE_MS,
       maxAttempts: e.CHANNELS_MAX_ATTEMPTS,
     },
+    metricsToken: e.METRICS_TOKEN,
     webhooks: {
       allowPrivateUrls: e.WEBHOOKS_ALLOW_PRIVATE_URLS,
       scanIntervalMs: e.WEBHOOKS_SCAN_INTERVAL_MS,

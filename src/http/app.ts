@@ -2,7 +2,7 @@
 // server's lifetime. It knows no domain: the composition root hands it the domain routers.
 import { randomUUID } from 'node:crypto';
 import cors from 'cors';
-import express, { type Express, type Request, type Router } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -23,6 +23,8 @@ export interface AppDeps {
   largeBodies?: { paths: string[]; limit: string };
   trustProxy: string;
   routes: MountRoutes[];
+  /** Run on every request before any route (the metrics' request timer). */
+  beforeRoutes?: RequestHandler[];
   /** createRateLimits(…); absent in tests that are not about limits. */
   rateLimits?: RateLimits;
 }
@@ -60,10 +62,11 @@ export function buildApp(deps: AppDeps): Express {
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      // SSE and health probes would flood the log; failures are still logged by the error middleware.
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url?.endsWith('/events') === true },
+      // SSE, health probes and metric scrapes would flood the log; failures are still logged by the error middleware.
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' || req.url?.endsWith('/events') === true },
     }),
   );
+  for (const handler of deps.beforeRoutes ?? []) app.use(handler);
   app.use(helmet());
   app.use(
     cors({

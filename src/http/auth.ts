@@ -37,6 +37,7 @@ export function storeOf<TStore>(res: Response): TStore {
   return store;
 }
 
-export function auditContext(req: { ip?: string; id: unknown }, actor: 'admin' | 'store') {
-  return { actor, ip: req.ip, requestId: String(req.id) };
+export function auditContext(req: { ip?: string; id: unknown; get?(name: string): string | undefined }, actor: 'admin' | 'store') {
+  const userAgent = req.get?.('user-agent')?.slice(0, 256);
+  return { actor, ip: req.ip, requestId: String(req.id), ...(userAgent ? { userAgent } : {}) };
 }

@@ -1,6 +1,6 @@
 // HTTP for the /connections page: slots, QR, pairing code, commands, and a live event stream.
 import { Router } from 'express';
-import { requireStoreKey, storeOf, type AuthorizeStore } from '../../http/auth.js';
+import { auditContext, requireStoreKey, storeOf, type AuthorizeStore } from '../../http/auth.js';
 import type { OpenApiRegistry } from '../../http/openapi.js';
 import { withLimit, type RateLimits } from '../../http/rate-limits.js';
 import { parseBody, parseParams, parseQuery } from '../../http/validate.js';
@@ -59,7 +59,7 @@ export function sessionsRouter(deps: {
 
   openapi.add({ method: 'post', path: `${base}/:slot/start`, summary: 'Start the slot; waits briefly for the first QR (or says it is already connected)', tag, auth: 'store', params: ZSlotParams, responses: { 200: ZStartResult } });
   router.post(`${base}/:slot/start`, startKey, async (req, res) => {
-    res.json(await sessions.start(parseParams(ZSlotParams, req)));
+    res.json(await sessions.start(parseParams(ZSlotParams, req), auditContext(req, 'store')));
   });
 
   openapi.add({ method: 'get', path: `${base}/:slot/status`, summary: 'One slot and its status', tag, auth: 'store', params: ZSlotParams, responses: { 200: ZSlotView } });
@@ -83,7 +83,7 @@ export function sessionsRouter(deps: {
   router.post(`${base}/:slot/pairing-code`, startKey, async (req, res) => {
     const ref = parseParams(ZSlotParams, req);
     const { phone } = parseBody(ZPairingCodeBody, req);
-    res.json(await sessions.pairingCode(ref, phone));
+    res.json(await sessions.pairingCode(ref, phone, auditContext(req, 'store')));
   });
 
   const commands = {
@@ -94,7 +94,7 @@ export function sessionsRouter(deps: {
   for (const [name, { summary, run }] of Object.entries(commands)) {
     openapi.add({ method: 'post', path: `${base}/:slot/${name}`, summary, tag, auth: 'store', params: ZSlotParams, responses: { 200: ZCommandResult } });
     router.post(`${base}/:slot/${name}`, storeKey, async (req, res) => {
-      res.json({ success: true, status: await run(parseParams(ZSlotParams, req)) });
+      res.json({ success: true, status: await run(parseParams(ZSlotParams, req), auditContext(req, 'store')) });
     });
   }
 

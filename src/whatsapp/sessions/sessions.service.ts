@@ -3,7 +3,11 @@
 import { AppError, ErrorCode, isActive, type SlotRef, type TSlotStatus } from '../../kernel/index.js';
 import { whatsappStatusToAppError } from '../../http/dependency-errors.js';
 import type { SlotCommand, SlotEngine, SlotRow, SlotsRepo } from '../engine/index.js';
+import type { AuditEntry, AuditRepo } from '../../audit/audit.repo.js';
 import type { TSlotView, TStartResult } from './sessions.schemas.js';
+
+/** Who asked for a slot command, for the audit row. */
+export type SessionActor = Pick<AuditEntry, 'actor' | 'ip' | 'requestId' | 'userAgent'>;
 
 export function toSlotView(slot: number, row: SlotRow | undefined | null): TSlotView {
   const status = (row?.status ?? 'disconnected') as TSlotStatus;
@@ -20,8 +24,13 @@ export function toSlotView(slot: number, row: SlotRow | undefined | null): TSlot
   };
 }
 
-export function createSessionsService(deps: { engine: SlotEngine; slots: SlotsRepo; maxSlots: number }) {
+export function createSessionsService(deps: { engine: SlotEngine; slots: SlotsRepo; maxSlots: number; audit?: AuditRepo }) {
   const { engine, slots } = deps;
+
+  /** A command that changed the slot, once it ran (the engine's own row is the command's record). */
+  async function audited(ref: SlotRef, action: string, by: SessionActor | undefined, data: Record<string, unknown>): Promise<void> {
+    if (by && deps.audit) await deps.audit.record({ ...by, storeId: ref.storeId, action, resourceType: 'slot', resourceId: String(ref.slot), data: { slot: ref.slot, ...data } as never });
+  }
 
   async function command(ref: SlotRef, cmd: SlotCommand): Promise<Record<string, unknown>> {
     const outcome = await engine.execute(ref, cmd);
@@ -45,8 +54,9 @@ export function createSessionsService(deps: { engine: SlotEngine; slots: SlotsRe
      * Starts the slot (here or wherever it runs: the same command path as stop) and answers once
      * it settled — a QR to show, connected, or parked — or when the start wait ran out.
      */
-    async start(ref: SlotRef): Promise<TStartResult> {
+    async start(ref: SlotRef, by?: SessionActor): Promise<TStartResult> {
       const result = await command(ref, { command: 'start' });
+      await audited(ref, 'session.started', by, { status: result.status ?? null });
       // Whoever ran the command waited for its status writes: the row is at least that fresh.
       const view = toSlotView(ref.slot, await slots.get(ref));
       const message =
@@ -65,22 +75,30 @@ export function createSessionsService(deps: { engine: SlotEngine; slots: SlotsRe
     },
 
     /** `phone`: E.164 digits without '+' (ZPairingCodeBody parses and normalizes it). */
-    async pairingCode(ref: SlotRef, phone: string): Promise<{ code: string; status: TSlotStatus }> {
+    async pairingCode(ref: SlotRef, phone: string, by?: SessionActor): Promise<{ code: string; status: TSlotStatus }> {
       await command(ref, { command: 'start' });
       const result = await command(ref, { command: 'pairing-code', phone });
+      // The number's last digits only: enough to tell two requests apart.
+      await audited(ref, 'session.pairing_requested', by, { phoneEnding: phone.replace(/\D/g, '').slice(-4) });
       return { code: String(result.code), status: result.status as TSlotStatus };
     },
 
-    async stop(ref: SlotRef): Promise<TSlotStatus> {
-      return (await command(ref, { command: 'stop' })).status as TSlotStatus;
+    async stop(ref: SlotRef, by?: SessionActor): Promise<TSlotStatus> {
+      const status = (await command(ref, { command: 'stop' })).status as TSlotStatus;
+      await audited(ref, 'session.stopped', by, { status });
+      return status;
     },
 
-    async restart(ref: SlotRef): Promise<TSlotStatus> {
-      return (await command(ref, { command: 'restart' })).status as TSlotStatus;
+    async restart(ref: SlotRef, by?: SessionActor): Promise<TSlotStatus> {
+      const status = (await command(ref, { command: 'restart' })).status as TSlotStatus;
+      await audited(ref, 'session.restarted', by, { status });
+      return status;
     },
 
-    async logout(ref: SlotRef): Promise<TSlotStatus> {
-      return (await command(ref, { command: 'logout' })).status as TSlotStatus;
+    async logout(ref: SlotRef, by?: SessionActor): Promise<TSlotStatus> {
+      const status = (await command(ref, { command: 'logout' })).status as TSlotStatus;
+      await audited(ref, 'session.logged_out', by, { status });
+      return status;
     },
 
     /**
