@@ -5,19 +5,27 @@
 // store's key → 403; audit rows that name no secret.
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createLogger } from '../../src/logging/logger.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { eventually } from '../support/eventually.js';
 
+// Everything the daemon logs, at every level: no secret may be in it.
+const logged: string[] = [];
+const logger = createLogger({ level: 'trace' }, new Writable({ write: (chunk, _enc, done) => (logged.push(chunk.toString()), done()) }));
+/** Every key, secret and header value this file made. */
+const secrets = new Set<string>();
 let h: AppHarness;
 let store: { storeId: string; apiKey: string };
 let other: { storeId: string; apiKey: string };
 const PUBLIC_URL = 'https://203.0.113.10/hooks/drin';
 
 beforeAll(async () => {
-  h = await startAppHarness({ env: { WEBHOOKS_SCAN_INTERVAL_MS: '200' } });
+  h = await startAppHarness({ logger, env: { WEBHOOKS_SCAN_INTERVAL_MS: '200' } });
   store = await h.services.stores.create('Loja Webhooks', { actor: 'admin' });
   other = await h.services.stores.create('Outra Loja', { actor: 'admin' });
+  secrets.add(store.apiKey).add(other.apiKey).add('tok_s3cr3t_value');
 });
 afterAll(async () => {
   await h?.close();
@@ -39,6 +47,7 @@ describe('webhook registrations', () => {
       headerNames: ['X-Receiver-Token'], retry: { baseDelayMs: 5000, maxAgeMinutes: 1440 }, secret: expect.stringMatching(/^whsec_/),
     });
     expect(res.body.secretLast4).toBe(res.body.secret.slice(-4));
+    secrets.add(res.body.secret);
     const got = await h.request('GET', `${hooks()}/${res.body.id}`, { key: store.apiKey });
     expect(got.status).toBe(200);
     expect(got.body.secret).toBeUndefined();
@@ -58,6 +67,7 @@ describe('webhook registrations', () => {
 
   it('a given secret is kept and not echoed; PATCH changes only what it names; DELETE removes it', async () => {
     const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    secrets.add(secret);
     const made = await h.request('POST', hooks(), { key: store.apiKey, body: { url: PUBLIC_URL, events: ['*'], secret, enabled: false } });
     expect(made.status).toBe(201);
     expect(made.body.secret).toBeUndefined();
@@ -126,6 +136,15 @@ describe('webhook registrations', () => {
       const body = method === 'PATCH' ? { enabled: false } : suffix === '/replay' ? { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' } : undefined;
       const res = await h.request(method, `${hooks(other)}/${mine.id}${suffix}`, { key: other.apiKey, body });
       expect([method, suffix, res.status]).toEqual([method, suffix, 404]);
+    }
+  });
+
+  it('no key, secret or header value reached the log, an audit row or a delivery\'s payload', async () => {
+    expect(logged.length).toBeGreaterThan(10);
+    const rows = JSON.stringify({ audit: await h.db.prisma.auditLog.findMany(), deliveries: await h.db.prisma.webhookDelivery.findMany({ select: { payload: true, lastError: true } }) });
+    for (const secret of secrets) {
+      expect(logged.filter((l) => l.includes(secret))).toEqual([]);
+      expect(rows.includes(secret)).toBe(false);
     }
   });
 });
