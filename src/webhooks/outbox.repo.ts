@@ -45,14 +45,23 @@ export function createOutboxRepo(db: Db, leaseOwner: string) {
   const held = (d: ClaimedDelivery) => ({ id: d.id, status: 'delivering', leaseUntil: d.leaseUntil });
 
   return {
-    /** One row per enabled hook of the store that asked for this event (or for *); a repeat of an event adds nothing. */
-    async enqueue(storeId: string, e: OutboxEvent): Promise<number> {
-      return db.$executeRaw`
+    /**
+     * For each event, one row per enabled hook of its store that asked for it (or for *), in the
+     * events' order (seq); an event already enqueued adds nothing. Answers the rows added per event.
+     */
+    async enqueueMany(events: readonly { storeId: string; event: OutboxEvent }[]): Promise<number[]> {
+      const rows = await db.$queryRaw<{ event_id: string }[]>`
         INSERT INTO webhook_deliveries (id, store_id, webhook_id, event_id, event, ordering_key, payload, updated_at)
-        SELECT gen_random_uuid()::text, w.store_id, w.id, ${e.eventId}, ${e.type}, ${e.orderingKey}, ${JSON.stringify(e.body)}::jsonb, now()
-        FROM webhooks w
-        WHERE w.store_id = ${storeId} AND w.active AND (${e.type} = ANY (w.events) OR '*' = ANY (w.events))
-        ON CONFLICT (webhook_id, event_id) DO NOTHING`;
+        SELECT gen_random_uuid()::text, w.store_id, w.id, e.event_id, e.type, e.ordering_key, e.payload::jsonb, now()
+        FROM unnest(${events.map((e) => e.storeId)}::text[], ${events.map((e) => e.event.eventId)}::text[], ${events.map((e) => e.event.type)}::text[],
+                    ${events.map((e) => e.event.orderingKey)}::text[], ${events.map((e) => JSON.stringify(e.event.body))}::text[]) WITH ORDINALITY AS e(store_id, event_id, type, ordering_key, payload, n)
+        JOIN webhooks w ON w.store_id = e.store_id AND w.active AND (e.type = ANY (w.events) OR '*' = ANY (w.events))
+        ORDER BY e.n
+        ON CONFLICT (webhook_id, event_id) DO NOTHING
+        RETURNING event_id`;
+      const added = new Map<string, number>();
+      for (const r of rows) added.set(r.event_id, (added.get(r.event_id) ?? 0) + 1);
+      return events.map((e) => added.get(e.event.eventId) ?? 0);
     },
 
     async claim(leaseUntil: Date): Promise<ClaimedDelivery | null> {

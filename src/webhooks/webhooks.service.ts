@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { AuditEntry } from '../audit/audit.repo.js';
 import { checkTargetAddress, newSigningSecret, postJson, signedHeaders } from '../egress/index.js';
 import type { DomainEventBus } from '../events/event-bus.js';
-import { AppError, ErrorCode } from '../kernel/index.js';
+import { AppError, createWriteBatcher, ErrorCode } from '../kernel/index.js';
 import type { DeliveryWorker } from './delivery.worker.js';
 import type { DeliveryRow, OutboxRepo } from './outbox.repo.js';
 import { toOutboxEvent, WEBHOOK_EVENTS, type WebhookEventName } from './webhook-events.js';
@@ -83,9 +83,11 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
     return row;
   }
 
+  // Events of many slots at once share one INSERT (each slot's still wait for theirs, in order).
+  const enqueue = createWriteBatcher((items: readonly { storeId: string; event: ReturnType<typeof toOutboxEvent> }[]) => outbox.enqueueMany(items), { maxBatchSize: 256 });
+
   async function onEvent(type: WebhookEventName, event: { storeId: string }): Promise<void> {
-    const e = toOutboxEvent(type, event as never);
-    if ((await outbox.enqueue(event.storeId, e)) > 0) deps.worker.kick();
+    if ((await enqueue({ storeId: event.storeId, event: toOutboxEvent(type, event as never) })) > 0) deps.worker.kick();
   }
 
   return {
