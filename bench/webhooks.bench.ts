@@ -27,8 +27,10 @@ import { startSimulator } from '../test/wa-sim/index.js';
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const EVENTS = num('BENCH_EVENTS', 2000);
+const MESSAGES = num('BENCH_MESSAGES', 200); // a simulator contact's texts, one at a time, timed to the receiver
 const OUTAGE_EVENTS = num('BENCH_OUTAGE_EVENTS', 2000);
 const CONCURRENCY = num('BENCH_CONCURRENCY', 8);
+const STORES = num('BENCH_STORES', 20); // events come from this many stores at once, each in its own order
 const print = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * (values.length - 1)))] ?? NaN;
@@ -36,6 +38,7 @@ const percentile = (values: number[], p: number) => [...values].sort((a, b) => a
 // ——— the receiver ———
 let secret = '';
 const arrived = new Map<string, number>(); // event id → when its 2xx was sent
+const textArrived = new Map<string, number>(); // a message.received's text → when it came
 let verifyFailures = 0;
 let onArrival: (() => void) | undefined;
 const receiver = http.createServer((req, res) => {
@@ -43,8 +46,9 @@ const receiver = http.createServer((req, res) => {
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
     try {
-      const body = new Webhook(secret).verify(Buffer.concat(chunks).toString('utf8'), req.headers as Record<string, string>) as { id: string };
+      const body = new Webhook(secret).verify(Buffer.concat(chunks).toString('utf8'), req.headers as Record<string, string>) as { id: string; data: { text?: string } };
       if (!arrived.has(body.id)) arrived.set(body.id, performance.now());
+      if (body.data.text && !textArrived.has(body.data.text)) textArrived.set(body.data.text, performance.now());
       res.writeHead(204).end();
     } catch {
       verifyFailures++;
@@ -81,16 +85,47 @@ const call = async (method: string, p: string, key: string, body?: unknown) => {
   if (r.status >= 300) throw new Error(`${method} ${p}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 };
-const store = await call('POST', '/api/admin/stores', ADMIN_KEY, { name: 'Bench hooks' });
-const hook = await call('POST', `/api/client/${store.storeId}/webhooks`, store.apiKey, { url: `http://127.0.0.1:${port}/hook`, events: ['contact.created'], retry: { baseDelayMs: 100 } });
-secret = hook.secret;
+// One secret for every hook (given, not made), so the receiver verifies them all with it.
+secret = `whsec_${randomBytes(32).toString('base64')}`;
+const stores: string[] = [];
+for (let i = 0; i < STORES; i++) {
+  const store = await call('POST', '/api/admin/stores', ADMIN_KEY, { name: `Bench hooks ${i}` });
+  await call('POST', `/api/client/${store.storeId}/webhooks`, store.apiKey, { url: `http://127.0.0.1:${port}/hook`, events: ['contact.created'], secret, retry: { baseDelayMs: 100 } });
+  stores.push(store.storeId);
+}
 const backlog = async () => Number((await probe.query(`SELECT count(*) FROM webhook_deliveries WHERE status IN ('pending', 'delivering')`)).rows[0].count);
 
+/** `n` events, spread over the stores: each store's one after another, the stores at once (as slots are). */
 const emitAll = async (n: number, tag: string) => {
-  for (let i = 0; i < n; i++) await daemon.bus.emit('contact.created', { storeId: store.storeId, contactId: `${tag}-${i}`, source: 'api', at: new Date() });
+  await Promise.all(
+    stores.map(async (storeId, s) => {
+      for (let i = s; i < n; i += stores.length) await daemon.bus.emit('contact.created', { storeId, contactId: `${tag}-${i}`, source: 'api', at: new Date() });
+    }),
+  );
 };
 
 print(`commit ${execSync('git rev-parse --short HEAD').toString().trim()}; node ${process.version}; nproc ${cpus().length} × ${cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+
+// 0. A simulator contact's text → the receiver's message.received, one at a time (slot 1 of the first store, linked by QR).
+const first = (await call('GET', `/api/admin/stores/${stores[0]}`, ADMIN_KEY)) as { storeId: string };
+const key = (await call('POST', `/api/admin/stores/${first.storeId}/rotate-key`, ADMIN_KEY)).apiKey as string;
+await call('POST', `/api/client/${first.storeId}/webhooks`, key, { url: `http://127.0.0.1:${port}/hook`, events: ['message.received'], secret });
+await call('POST', `/api/whatsapp/${first.storeId}/1/start`, key);
+const phone = await sim.scanQr((await call('GET', `/api/whatsapp/${first.storeId}/1/qr`, key)).qr, { phone: '5511966600001' });
+for (let i = 0; (await call('GET', `/api/whatsapp/${first.storeId}/1/status`, key)).status !== 'connected'; i++) {
+  if (i > 600) throw new Error('slot 1 did not connect');
+  await sleep(100);
+}
+await daemon.engine.drainSlotWrites();
+const contact = phone.contact('5511955500001');
+const textLatency: number[] = [];
+for (let i = 0; i < MESSAGES + 20; i++) {
+  const text = `bench message ${i}`;
+  const sent = performance.now();
+  await contact.sendText(text);
+  while (!textArrived.has(text)) await new Promise<void>((r) => ((onArrival = r), setTimeout(r, 100)));
+  if (i >= 20) textLatency.push(textArrived.get(text)! - sent); // the first 20 warm up
+}
 
 // Warm-up (connections, JIT).
 await emitAll(100, 'warm');
@@ -113,7 +148,7 @@ await Promise.all(
     while (next < EVENTS) {
       const i = next++;
       const id = `ref_${i}`;
-      const body = JSON.stringify({ id, type: 'contact.created', storeId: store.storeId, timestamp: new Date().toISOString(), data: { contactId: id } });
+      const body = JSON.stringify({ id, type: 'contact.created', storeId: stores[i % stores.length], timestamp: new Date().toISOString(), data: { contactId: id } });
       await postJson(`http://127.0.0.1:${port}/hook`, body, signedHeaders(secret, id, body), { allowPrivate: true, timeoutMs: 10_000 });
     }
   }),
@@ -133,7 +168,11 @@ await until(OUTAGE_EVENTS);
 const drain = performance.now() - t0;
 
 print('');
-print('| phase | events | time s | events/s |');
+print(`| a contact's text → the receiver's message.received (simulator send → 2xx) | n | p50 ms | p95 | p99 | max |`);
+print('|---|---:|---:|---:|---:|---:|');
+print(`| one at a time | ${textLatency.length} | ${percentile(textLatency, 0.5).toFixed(1)} | ${percentile(textLatency, 0.95).toFixed(1)} | ${percentile(textLatency, 0.99).toFixed(1)} | ${Math.max(...textLatency).toFixed(1)} |`);
+print('');
+print(`| phase (${STORES} stores at once) | events | time s | events/s |`);
 print('|---|---:|---:|---:|');
 print(`| bus → outbox (the emits, durable subscriber awaited) | ${EVENTS} | ${(enqueued / 1000).toFixed(2)} | ${Math.round(EVENTS / (enqueued / 1000))} |`);
 print(`| bus → receiver's 2xx, signed, live | ${EVENTS} | ${(live / 1000).toFixed(2)} | ${Math.round(EVENTS / (live / 1000))} |`);

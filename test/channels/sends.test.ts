@@ -16,6 +16,9 @@ beforeAll(async () => {
   h = await startAppHarness({
     env: { CHANNELS_ALLOW_PRIVATE_URLS: 'true', CHANNELS_RETRY_BASE_MS: '50', CHANNELS_MAX_ATTEMPTS: String(MAX_ATTEMPTS), CHANNELS_SCAN_INTERVAL_MS: '200' },
   });
+  // As the daemon runs it: woken when a send is queued or a retry falls due, and a periodic scan
+  // for what those miss (CI under load once saw a retry's in-process wake-up not come).
+  h.services.channels.start();
   n8n = new FakeN8n((storeId) => secrets.get(storeId));
   await n8n.start();
   store = await setUpStore('Loja Telegram');
@@ -232,7 +235,7 @@ describe('a send whose process died', () => {
       data: { storeId: store.storeId, channel: 'telegram', conversationId, waMessageId: 'orphan-1', remoteJid: 'tg-800', direction: 'outbound', text: 'órfã', status: 'queued', sentAt: new Date() },
     });
     await h.db.prisma.channelSend.create({ data: { storeId: store.storeId, messageId: message.id, state: 'sending', attempts: 1, leaseUntil: new Date(Date.now() - 1000) } });
-    h.services.channels.start();
+    // Nothing kicks the worker for it: the periodic scan (started in beforeAll) finds it.
     await n8n.until(seen + 1);
     expect(n8n.deliveries[seen]!.headers['webhook-id']).toBe(message.id);
     const sent = await eventually(() => statusOf(message.id), (m) => m.status === 'sent');
