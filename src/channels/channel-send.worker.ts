@@ -10,7 +10,7 @@
 import type { Logger } from 'pino';
 import { QueueDrainer } from '../kernel/index.js';
 import type { Keyring } from '../security/secret-box.js';
-import { postJson, retryDelayMs, signedHeaders, type PostOutcome } from '../egress/index.js';
+import { postSigned, retryDelayMs, type PostOutcome } from '../egress/index.js';
 import { openChannelSecret } from './channel-secret.js';
 import type { ChannelSendsRepo, ClaimedSend } from './channel-sends.repo.js';
 
@@ -90,8 +90,6 @@ export class ChannelSendWorker {
     if (!target) return { ok: false, error: 'the message no longer exists', latencyMs: 0 };
     if (!target.outboundUrl || !target.secretEnc) return { ok: false, error: 'the store has no outbound URL or channel secret', latencyMs: 0 };
     const secret = openChannelSecret(this.options.keyring, send.storeId, target.secretEnc);
-    const body = JSON.stringify(target.payload);
-    const headers = signedHeaders(secret, send.messageId, body);
-    return postJson(target.outboundUrl, body, headers, { allowPrivate: this.options.allowPrivateUrls, timeoutMs: this.options.postTimeoutMs });
+    return postSigned(target.outboundUrl, { secret, webhookId: send.messageId, body: JSON.stringify(target.payload) }, { allowPrivate: this.options.allowPrivateUrls, timeoutMs: this.options.postTimeoutMs });
   }
 }

@@ -1,4 +1,4 @@
 // Requests to URLs a store names: the address guard, the one POST, and Standard Webhooks signing.
-export { checkTargetAddress, checkTargetUrl, postJson, type PostOutcome } from './target-url.js';
+export { checkTargetAddress, checkTargetUrl, postJson, postSigned, type PostOutcome } from './target-url.js';
 export { isSignedBy, newSigningSecret, signedHeaders } from './standard-webhooks.js';
 export { retryDelayMs } from './retry-delay.js';

@@ -11,10 +11,17 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { AppError, ErrorCode } from '../kernel/index.js';
 import { guardedLookup, isInwardAddress } from '../outbound/index.js';
+import { signedHeaders } from './standard-webhooks.js';
+
+/** A 400 naming `field`. */
+const refusedAt = (field: string) => (message: string) => new AppError(ErrorCode.VALIDATION_FAILED, message, [{ path: [field], message }]);
+
+/** The host without an IPv6 literal's brackets. */
+const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '');
 
 /** Throws a 400 naming what is wrong with `raw` as a target URL; `field` names it in the error. */
 export function checkTargetUrl(raw: string, allowPrivate: boolean, field = 'outboundUrl'): void {
-  const refused = (message: string) => new AppError(ErrorCode.VALIDATION_FAILED, message, [{ path: [field], message }]);
+  const refused = refusedAt(field);
   let url: URL;
   try {
     url = new URL(raw);
@@ -25,7 +32,7 @@ export function checkTargetUrl(raw: string, allowPrivate: boolean, field = 'outb
   // It is shown back by GET and kept in plaintext: credentials belong in the signature, not here.
   if (url.username || url.password) throw refused('the URL must not carry a user or password');
   if (allowPrivate) return;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const host = hostOf(url);
   if (host === 'localhost' || host.endsWith('.localhost') || (isIP(host) && isInwardAddress(host))) {
     throw refused('the URL points at a private or loopback address');
   }
@@ -38,9 +45,9 @@ export function checkTargetUrl(raw: string, allowPrivate: boolean, field = 'outb
 export async function checkTargetAddress(raw: string, allowPrivate: boolean, field = 'url'): Promise<void> {
   checkTargetUrl(raw, allowPrivate, field);
   if (allowPrivate) return;
-  const host = new URL(raw).hostname.replace(/^\[|\]$/g, '');
+  const host = hostOf(new URL(raw));
   if (isIP(host)) return;
-  const refused = (message: string) => new AppError(ErrorCode.VALIDATION_FAILED, message, [{ path: [field], message }]);
+  const refused = refusedAt(field);
   const addresses = await lookup(host, { all: true }).catch(() => {
     throw refused('the URL\'s host does not resolve');
   });
@@ -55,6 +62,14 @@ export interface PostOutcome {
   error?: string;
   /** From the request to the response's status (or the failure). */
   latencyMs: number;
+}
+
+/**
+ * POSTs one JSON body signed the Standard Webhooks way under `webhookId` (a retry reuses it), with
+ * the receiver's own extra headers; never throws.
+ */
+export function postSigned(rawUrl: string, signed: { secret: string; webhookId: string; body: string; headers?: Record<string, string> }, opts: { allowPrivate: boolean; timeoutMs: number }): Promise<PostOutcome> {
+  return postJson(rawUrl, signed.body, { ...signed.headers, ...signedHeaders(signed.secret, signed.webhookId, signed.body) }, opts);
 }
 
 /** POSTs one JSON body; never throws. Only the status matters: the response body is discarded. */

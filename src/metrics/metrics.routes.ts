@@ -8,7 +8,11 @@ import { AppError, ErrorCode } from '../kernel/index.js';
 import { constantTimeEqual } from '../security/secrets.js';
 import type { Metrics } from './metrics.service.js';
 
-const isLoopback = (ip: string | undefined) => !!ip && (ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.')) && isIP(ip.replace(/^::ffff:/, '')) !== 0;
+/** 127.0.0.0/8 or ::1, an IPv4-mapped address as the IPv4 one it carries. */
+function isLoopback(ip: string | undefined): boolean {
+  const address = ip?.replace(/^::ffff:/i, '') ?? '';
+  return address === '::1' || (isIP(address) === 4 && address.startsWith('127.'));
+}
 
 export function metricsRouter(deps: { metrics: Metrics; token: string | undefined; openapi: OpenApiRegistry }): Router {
   const router = Router();

@@ -7,10 +7,13 @@
 // Woken in-process when an event is enqueued; a periodic scan (started by daemon.ts) finds the
 // rest: retries falling due, events other processes enqueued, leases of processes that died.
 import type { Logger } from 'pino';
-import { postJson, retryDelayMs, signedHeaders, type PostOutcome } from '../egress/index.js';
+import { postSigned, retryDelayMs, type PostOutcome } from '../egress/index.js';
 import { QueueDrainer } from '../kernel/index.js';
 import type { ClaimedDelivery, OutboxRepo } from './outbox.repo.js';
 import type { WebhooksRepo } from './webhooks.repo.js';
+
+/** Every webhook call names us (a receiver's own headers cannot replace it: the schema refuses user-agent). */
+export const WEBHOOK_USER_AGENT = { 'user-agent': 'Drin-Webhooks/1' };
 
 export interface DeliveryWorkerOptions {
   allowPrivateUrls: boolean;
@@ -91,7 +94,6 @@ export class DeliveryWorker {
 
   private post(d: ClaimedDelivery): Promise<PostOutcome> {
     const { secret, headers } = this.hooks.openSecrets({ id: d.webhookId, secretSealed: d.secretSealed, headersSealed: d.headersSealed });
-    const body = JSON.stringify(d.payload);
-    return postJson(d.url, body, { ...headers, 'user-agent': 'Drin-Webhooks/1', ...signedHeaders(secret, d.eventId, body) }, { allowPrivate: this.options.allowPrivateUrls, timeoutMs: this.options.timeoutMs });
+    return postSigned(d.url, { secret, webhookId: d.eventId, body: JSON.stringify(d.payload), headers: { ...headers, ...WEBHOOK_USER_AGENT } }, { allowPrivate: this.options.allowPrivateUrls, timeoutMs: this.options.timeoutMs });
   }
 }

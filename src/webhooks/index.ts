@@ -31,6 +31,6 @@ export function createWebhooks(deps: {
   const hooks = createWebhooksRepo(deps.db, deps.keyring);
   const outbox = createOutboxRepo(deps.db, randomUUID());
   const worker = new DeliveryWorker(outbox, hooks, deps.log, deps.config, deps.observer);
-  const service = createWebhooksService({ hooks, outbox, worker, allowPrivateUrls: deps.config.allowPrivateUrls, timeoutMs: deps.config.timeoutMs, log: deps.log });
+  const service = createWebhooksService({ hooks, outbox, worker, allowPrivateUrls: deps.config.allowPrivateUrls, timeoutMs: deps.config.timeoutMs });
   return { service, worker };
 }

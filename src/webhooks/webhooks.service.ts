@@ -7,12 +7,11 @@
 // commits, not inside that transaction; an event the daemon acknowledged but died before enqueuing
 // is the one gap (see the README's webhooks section).
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
 import type { AuditEntry } from '../audit/audit.repo.js';
-import { checkTargetAddress, newSigningSecret, postJson, signedHeaders } from '../egress/index.js';
+import { checkTargetAddress, newSigningSecret, postSigned } from '../egress/index.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import { AppError, createWriteBatcher, ErrorCode } from '../kernel/index.js';
-import type { DeliveryWorker } from './delivery.worker.js';
+import { WEBHOOK_USER_AGENT, type DeliveryWorker } from './delivery.worker.js';
 import type { DeliveryRow, OutboxRepo } from './outbox.repo.js';
 import { toOutboxEvent, WEBHOOK_EVENTS, type WebhookEventName } from './webhook-events.js';
 import type { WebhookRow, WebhooksRepo, WebhookWrite } from './webhooks.repo.js';
@@ -27,7 +26,6 @@ export interface WebhooksServiceDeps {
   worker: DeliveryWorker;
   allowPrivateUrls: boolean;
   timeoutMs: number;
-  log: Logger;
 }
 
 export function webhookView(r: WebhookRow): TWebhook {
@@ -142,7 +140,7 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       const { secret, headers } = hooks.openSecrets(row);
       const eventId = `evt_test_${randomUUID()}`;
       const body = JSON.stringify({ id: eventId, type: 'webhook.test', storeId, timestamp: new Date().toISOString(), data: { webhookId: id } });
-      const outcome = await postJson(row.url, body, { ...headers, 'user-agent': 'Drin-Webhooks/1', ...signedHeaders(secret, eventId, body) }, { allowPrivate: deps.allowPrivateUrls, timeoutMs: deps.timeoutMs });
+      const outcome = await postSigned(row.url, { secret, webhookId: eventId, body, headers: { ...headers, ...WEBHOOK_USER_AGENT } }, { allowPrivate: deps.allowPrivateUrls, timeoutMs: deps.timeoutMs });
       return { ok: outcome.ok, status: outcome.status ?? null, error: outcome.error ?? null, latencyMs: outcome.latencyMs };
     },
 
