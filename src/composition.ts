@@ -172,11 +172,17 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     fetch: mediaRoute,
   });
   const media = createMediaService({ repo: createMediaRepo(database.prisma), worker: mediaWorker });
+  const metrics = createMetricsFor(database.prisma);
+  const webhooks = createWebhooks({
+    db: database.prisma, keyring: secrets.keyring, log: logger.child({ component: 'webhooks' }), config: config.webhooks,
+    observer: { attempted: (result, latencyMs) => metrics.webhookAttempt(result, latencyMs) },
+  });
   const messages = createMessagesService({
     inbound: createInboundRepo(database.prisma, database.pool),
     inbox: createInboxRepo(database.prisma),
     log: logger.child({ component: 'messages' }),
     media,
+    outboxWritten: () => webhooks.worker.kick(),
   });
   // Durable: a slot's next event waits until this message is committed (and its media queued).
   messages.subscribe(bus);
@@ -222,9 +228,8 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     },
   });
 
-  const booking = createBooking({ db: database.prisma, bus });
+  const booking = createBooking({ db: database.prisma, bus, writeEvents: webhooks.writeEvents });
   const summary = createSummaryService({ repo: createSummaryRepo(database.prisma), appointments: booking.reads });
-  const metrics = createMetricsFor(database.prisma);
   metrics.subscribe(bus);
   const bot = createBot({
     db: database.prisma,
@@ -243,10 +248,6 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   });
   // Durable, after storage: a stored customer message's turn is scheduled before the slot's next event.
   bot.subscribe(bus);
-  const webhooks = createWebhooks({
-    db: database.prisma, keyring: secrets.keyring, log: logger.child({ component: 'webhooks' }), config: config.webhooks,
-    observer: { attempted: (result, latencyMs) => metrics.webhookAttempt(result, latencyMs) },
-  });
   // Durable, after every other durable subscriber: an event reaches the outbox after the data it describes.
   webhooks.service.subscribe(bus);
 

@@ -1,8 +1,11 @@
 // The store's appointments in Postgres. Booking and every change run in one transaction that
 // first takes the store's booking lock (a transaction-scoped advisory lock), so "is this time
 // free?" and the write that takes it are one step for every daemon process: of two overlapping
-// bookings, the second sees the first. Every statement is scoped by store_id.
+// bookings, the second sees the first. Every statement is scoped by store_id. A booking's or a
+// change's event is written (the webhook outbox) in the same transaction.
 import type { Db, Prisma } from '../db/prisma.js';
+import { writeNoEvents, type NamedEvent, type WriteEventsInTransaction } from '../events/committed-events.js';
+import { bookedEvents, changeEvents } from './appointment-plan.js';
 import { FREED_STATUSES, holdsTime, type TCursor } from './booking.schemas.js';
 
 /** First key of the two-key advisory lock space (the second: the store id's hash). Clear of the event-stream leases' class and of the slot locks' one-key space. */
@@ -35,8 +38,9 @@ export interface AppointmentChange {
 /** The appointment that already holds (part of) the time asked for. */
 export type Overlap = Pick<AppointmentRow, 'id' | 'startsAt' | 'endsAt'>;
 
-export type Booking = { kind: 'booked'; row: AppointmentRow } | { kind: 'overlap'; overlap: Overlap };
-export type Change = { kind: 'changed'; before: AppointmentRow; after: AppointmentRow } | { kind: 'overlap'; overlap: Overlap } | { kind: 'missing' };
+/** What committed, with the events it wrote (to emit on the bus now). */
+export type Booking = { kind: 'booked'; row: AppointmentRow; events: NamedEvent[] } | { kind: 'overlap'; overlap: Overlap };
+export type Change = { kind: 'changed'; before: AppointmentRow; after: AppointmentRow; events: NamedEvent[] } | { kind: 'overlap'; overlap: Overlap } | { kind: 'missing' };
 
 export interface AppointmentFilter {
   from?: Date;
@@ -62,7 +66,7 @@ async function firstOverlap(tx: Prisma.TransactionClient, storeId: string, span:
   });
 }
 
-export function createAppointmentsRepo(db: Db) {
+export function createAppointmentsRepo(db: Db, writeEvents: WriteEventsInTransaction = writeNoEvents) {
   return {
     async timezone(storeId: string): Promise<string | null> {
       const s = await db.storeSettings.findUnique({ where: { storeId }, select: { timezone: true } });
@@ -84,7 +88,10 @@ export function createAppointmentsRepo(db: Db) {
           const overlap = await firstOverlap(tx, storeId, row);
           if (overlap) return { kind: 'overlap', overlap };
         }
-        return { kind: 'booked', row: await tx.appointment.create({ data: { storeId, ...row } }) };
+        const booked = await tx.appointment.create({ data: { storeId, ...row } });
+        const events = bookedEvents(booked);
+        await writeEvents(tx, events);
+        return { kind: 'booked', row: booked, events };
       }, TX);
     },
 
@@ -98,13 +105,15 @@ export function createAppointmentsRepo(db: Db) {
         const before = await tx.appointment.findFirst({ where: { storeId, id } });
         if (!before) return { kind: 'missing' };
         const { data, claimsTime } = decide(before);
-        if (Object.keys(data).length === 0) return { kind: 'changed', before, after: before };
+        if (Object.keys(data).length === 0) return { kind: 'changed', before, after: before, events: [] };
         if (claimsTime) {
           const overlap = await firstOverlap(tx, storeId, { startsAt: data.startsAt ?? before.startsAt, endsAt: data.endsAt ?? before.endsAt }, id);
           if (overlap) return { kind: 'overlap', overlap };
         }
         const after = await tx.appointment.update({ where: { id: before.id, storeId }, data });
-        return { kind: 'changed', before, after };
+        const events = changeEvents(before, after);
+        await writeEvents(tx, events);
+        return { kind: 'changed', before, after, events };
       }, TX);
     },
 

@@ -1,8 +1,9 @@
 // The store's appointments: booking (the end from the service's duration when not given), changes,
 // cancellation, and the reads the calendar, the summary and the bot need. Two appointments that
 // hold time never overlap unless the store allows it (settings.allow_overlapping_appointments);
-// the repo checks that under the store's booking lock. Events go out after the commit.
-import type { AppointmentChangedEvent, DomainEvents } from '../events/domain-events.js';
+// the repo checks that under the store's booking lock. Events are written with the change (the
+// webhook outbox) and go to the bus after the commit.
+import { emitCommitted } from '../events/committed-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import { AppError, dayOf, dayRange, ErrorCode, storeZone } from '../kernel/index.js';
 import { bookingEnd, inactiveService, planChange, requireEndAfterStart, type BookableService } from './appointment-plan.js';
@@ -41,11 +42,6 @@ export function createAppointmentsService(deps: {
 }) {
   const { repo, bus } = deps;
 
-  function emit(type: keyof Pick<DomainEvents, 'appointment.created' | 'appointment.updated' | 'appointment.cancelled'>, a: AppointmentRow): void {
-    const event: AppointmentChangedEvent = { storeId: a.storeId, appointmentId: a.id, contactId: a.contactId, serviceId: a.serviceId, status: a.status, startsAt: a.startsAt, endsAt: a.endsAt, at: a.updatedAt };
-    void bus.emit(type, event);
-  }
-
   async function serviceOf(storeId: string, id: string): Promise<BookableService> {
     const service = await deps.findService(storeId, id);
     if (!service) throw new AppError(ErrorCode.NOT_FOUND, `Service ${id} not found in this store`);
@@ -56,9 +52,8 @@ export function createAppointmentsService(deps: {
   function settle(change: Change): TAppointment {
     if (change.kind === 'missing') throw notFound();
     if (change.kind === 'overlap') throw overlapping(change.overlap);
-    const { before, after } = change;
-    if (after !== before) emit(after.status === 'cancelled' && before.status !== 'cancelled' ? 'appointment.cancelled' : 'appointment.updated', after);
-    return appointmentView(after);
+    emitCommitted(bus, change.events);
+    return appointmentView(change.after);
   }
 
   async function zoneOf(storeId: string): Promise<string> {
@@ -81,7 +76,7 @@ export function createAppointmentsService(deps: {
         notes: body.notes ?? null,
       });
       if (booking.kind === 'overlap') throw overlapping(booking.overlap);
-      emit('appointment.created', booking.row);
+      emitCommitted(bus, booking.events);
       return appointmentView(booking.row);
     },
 

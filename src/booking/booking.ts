@@ -2,6 +2,7 @@
 // router for the composition root to mount.
 import { Router } from 'express';
 import type { Db } from '../db/prisma.js';
+import type { WriteEventsInTransaction } from '../events/committed-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import type { AuthorizeStore } from '../http/auth.js';
 import type { OpenApiRegistry } from '../http/openapi.js';
@@ -20,9 +21,10 @@ export interface Booking {
   reads: Pick<AppointmentsService, 'appointmentsToday' | 'upcomingForContact'>;
 }
 
-export function createBooking(deps: { db: Db; bus: Pick<DomainEventBus, 'emit'> }): Booking {
+/** `writeEvents`: the webhook outbox, written in each booking's and change's transaction. */
+export function createBooking(deps: { db: Db; bus: Pick<DomainEventBus, 'emit'>; writeEvents?: WriteEventsInTransaction }): Booking {
   const services = createServicesService({ repo: createServicesRepo(deps.db) });
-  const appointments = createAppointmentsService({ repo: createAppointmentsRepo(deps.db), findService: services.find, bus: deps.bus });
+  const appointments = createAppointmentsService({ repo: createAppointmentsRepo(deps.db, deps.writeEvents), findService: services.find, bus: deps.bus });
   const { appointmentsToday, upcomingForContact } = appointments;
   return { services, appointments, reads: { appointmentsToday, upcomingForContact } };
 }

@@ -4,9 +4,11 @@
 // trip instead of an interactive transaction's eight, and the messages of every slot that arrive
 // together share that statement and its commit (inbound.repo.ts batches them). Anything else (a
 // new person, a second address to record, a new push name, a thread to open or reopen, a group)
-// answers `null` and inbound.repo.ts takes the general path.
+// answers `null` and inbound.repo.ts takes the general path. The message's webhook event
+// (message.received, named by its conversation) is written to the outbox in the same statement.
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { deliveriesFrom, type OutboxEvent } from '../webhooks/index.js';
 import type { InboundRow, StoredInbound } from './inbound-row.js';
 
 let counter = 0;
@@ -28,8 +30,8 @@ export function newRowId(): string {
 const STORE_KNOWN = `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-                       $8::text[], $9::text[], $10::text[], $11::text[], $12::jsonb[], $13::bytea[], $14::bool[])
-    AS i(store_id, slot, jid_pn, jid_lid, push_name, id, sent_at, wa_message_id, remote_jid, type, text, metadata, payload, is_group)
+                       $8::text[], $9::text[], $10::text[], $11::text[], $12::jsonb[], $13::bytea[], $14::bool[], $15::text[], $16::jsonb[])
+    WITH ORDINALITY AS i(store_id, slot, jid_pn, jid_lid, push_name, id, sent_at, wa_message_id, remote_jid, type, text, metadata, payload, is_group, event_id, event_body, n)
 ), eligible AS (
   SELECT i.*, person.contact_id, latest.conversation_id
   FROM input i
@@ -60,18 +62,27 @@ WITH input AS (
     FROM inserted GROUP BY conversation_id
   ) t
   WHERE c.id = t.conversation_id
+), events AS (
+  -- As withStoredMessage (webhook-events.ts) names a message stored on the general path.
+  SELECT e.store_id, e.event_id, 'message.received' AS type, 'conversation:' || e.conversation_id AS ordering_key, e.n,
+         jsonb_set(e.event_body, '{data}', (e.event_body -> 'data') || jsonb_build_object('messageId', e.id, 'contactId', e.contact_id, 'conversationId', e.conversation_id)) AS payload
+  FROM eligible e JOIN inserted USING (id) WHERE e.event_id IS NOT NULL
+), queued AS (
+  ${deliveriesFrom('events')}
 )
-SELECT e.id, e.contact_id, e.conversation_id FROM eligible e JOIN inserted USING (id)`;
+SELECT e.id, e.contact_id, e.conversation_id, (SELECT count(*)::int FROM queued q WHERE q.event_id = e.event_id) AS queued
+FROM eligible e JOIN inserted USING (id)`;
 
 /**
  * Stores each row whose person and thread are already there as they should be, in one statement
- * for the whole batch. Per row: what was stored, or `null` when the general path must decide
- * (nothing was written for it then: a new person, a thread to open, a redelivery).
+ * for the whole batch, with its webhook event (`events[i]`, if any). Per row: what was stored, or
+ * `null` when the general path must decide (nothing was written for it then: a new person, a
+ * thread to open, a redelivery).
  */
-export async function storeKnownInbound(pool: pg.Pool, rows: readonly InboundRow[]): Promise<Array<StoredInbound | null>> {
+export async function storeKnownInbound(pool: pg.Pool, rows: readonly InboundRow[], events: ReadonlyArray<OutboxEvent | null> = []): Promise<Array<StoredInbound | null>> {
   const ids = rows.map(() => newRowId());
   const column = <T>(pick: (row: InboundRow) => T) => rows.map(pick);
-  const { rows: stored } = await pool.query<{ id: string; contact_id: string; conversation_id: string }>(STORE_KNOWN, [
+  const { rows: stored } = await pool.query<{ id: string; contact_id: string; conversation_id: string; queued: number }>(STORE_KNOWN, [
     column((r) => r.storeId),
     column((r) => r.slot),
     column((r) => r.jidPn),
@@ -86,10 +97,12 @@ export async function storeKnownInbound(pool: pg.Pool, rows: readonly InboundRow
     column((r) => JSON.stringify(r.metadata)),
     column((r) => Buffer.from(r.payload)),
     column((r) => r.isGroup), // a group message has no thread: always the general path
+    rows.map((_, i) => events[i]?.eventId ?? null),
+    rows.map((_, i) => (events[i] ? JSON.stringify(events[i].body) : null)),
   ]);
   const byId = new Map(stored.map((s) => [s.id, s]));
   return ids.map((id) => {
     const s = byId.get(id);
-    return s ? { stored: true, messageId: s.id, contactId: s.contact_id, conversationId: s.conversation_id } : null;
+    return s ? { stored: true, messageId: s.id, contactId: s.contact_id, conversationId: s.conversation_id, outboxRows: s.queued } : null;
   });
 }

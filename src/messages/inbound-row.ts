@@ -1,5 +1,6 @@
 // An inbound message as storage takes it, and what storing it answered.
 import type { Prisma } from '../db/prisma.js';
+import type { MadeEvent } from './records-made.js';
 
 export interface InboundRow {
   storeId: string;
@@ -27,4 +28,8 @@ export interface StoredInbound {
   conversationId: string | null;
   /** What storing it made: a new lead, a thread opened or reopened (absent: nothing new). */
   made?: { contact: boolean; conversation: boolean };
+  /** The events of what it made, as written to the outbox with it (for the bus, after the commit). */
+  madeEvents?: MadeEvent[];
+  /** Webhook deliveries written with the message (its own event and what it made). */
+  outboxRows?: number;
 }

@@ -1,12 +1,15 @@
 // Storing one inbound message: its contact (one per person per store, holding both the phone
 // number JID and the LID), its conversation thread and the row itself — in one transaction, so a
-// crash never leaves a contact or a thread without the message that made it.
+// crash never leaves a contact or a thread without the message that made it — nor a message
+// without its webhook deliveries (the outbox rows commit with it).
 import type pg from 'pg';
 import type { Db, Prisma } from '../db/prisma.js';
 import { isDatabaseUnavailableError } from '../http/dependency-errors.js';
 import { createWriteBatcher, THREAD_WINDOW_MS } from '../kernel/index.js';
+import { enqueueOutbox, toOutboxEvent, withStoredMessage, type OutboxEntry, type OutboxEvent } from '../webhooks/index.js';
 import { storeKnownInbound } from './inbound-queries.js';
 import type { InboundRow, StoredInbound } from './inbound-row.js';
+import { madeEvents } from './records-made.js';
 import { storableJson, storableText } from './row-fields.js';
 
 export type { InboundRow, StoredInbound } from './inbound-row.js';
@@ -94,13 +97,15 @@ const MAX_BATCH = 64;
  * bad row fails alone.
  */
 function batchedKnownInbound(pool: pg.Pool) {
-  return createWriteBatcher<InboundRow, StoredInbound | null>(
-    async (rows) => {
+  type Item = { row: InboundRow; event: OutboxEvent | null };
+  const store = (items: readonly Item[]) => storeKnownInbound(pool, items.map((i) => i.row), items.map((i) => i.event));
+  return createWriteBatcher<Item, StoredInbound | null>(
+    async (items) => {
       try {
-        return await storeKnownInbound(pool, rows);
+        return await store(items);
       } catch (err) {
-        if (rows.length === 1 || isDatabaseUnavailableError(err)) throw err;
-        return Promise.all(rows.map((row) => storeKnownInbound(pool, [row]).then((r) => r[0]!, (e: unknown) => e as Error)));
+        if (items.length === 1 || isDatabaseUnavailableError(err)) throw err;
+        return Promise.all(items.map((item) => store([item]).then((r) => r[0]!, (e: unknown) => e as Error)));
       }
     },
     { maxBatchSize: MAX_BATCH },
@@ -129,9 +134,13 @@ export function createInboundRepo(db: Db, pool?: pg.Pool) {
       });
     },
 
-    /** Stores the message once per (store, slot, WhatsApp id); a redelivery changes nothing. */
-    async store(row: InboundRow): Promise<StoredInbound> {
-      const known = storeKnown && !row.isGroup ? await storeKnown(row) : null;
+    /**
+     * Stores the message once per (store, slot, WhatsApp id), with its webhook event (`event`:
+     * message.received, as toOutboxEvent made it) and those of the lead and thread it made, in
+     * the same commit; a redelivery changes nothing.
+     */
+    async store(row: InboundRow, event: OutboxEvent | null = null): Promise<StoredInbound> {
+      const known = storeKnown && !row.isGroup ? await storeKnown({ row, event }) : null;
       if (known) return known;
       return db.$transaction(async (tx) => {
         const existing = await tx.message.findUnique({
@@ -168,7 +177,14 @@ export function createInboundRepo(db: Db, pool?: pg.Pool) {
             data: { lastMessageAt: row.sentAt },
           });
         }
-        return { stored: true, messageId: message.id, contactId, conversationId, made: { contact: contact.made, conversation: thread?.made ?? false } };
+        const made = { contact: contact.made, conversation: thread?.made ?? false };
+        const announced = madeEvents({ storeId: row.storeId, contactId, conversationId, made });
+        const outbox: OutboxEntry[] = [
+          ...announced.map((m) => ({ storeId: row.storeId, event: toOutboxEvent(m.type, m.event) })),
+          ...(event ? [{ storeId: row.storeId, event: withStoredMessage(event, { messageId: message.id, contactId, conversationId }) }] : []),
+        ];
+        const outboxRows = (await enqueueOutbox(tx, outbox)).reduce((a, b) => a + b, 0);
+        return { stored: true, messageId: message.id, contactId, conversationId, made, madeEvents: announced, outboxRows };
       });
     },
   };

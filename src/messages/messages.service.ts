@@ -1,12 +1,13 @@
 // Inbound messages into the store's records: the durable subscriber of `message.received`
-// (storage comes before the bot, webhooks and live streams see the event), and the reads the
-// dashboard's inbox needs.
+// (storage comes before the bot and live streams see the event; the event's webhook deliveries
+// commit with the message), and the reads the dashboard's inbox needs.
 import type { Logger } from 'pino';
 import type { MessageReceivedEvent } from '../events/domain-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
 import type { InboundRepo, InboundRow, StoredInbound } from './inbound.repo.js';
 import type { InboxRepo } from './inbox.repo.js';
+import { toOutboxEvent } from '../webhooks/index.js';
 import { announceMade } from './records-made.js';
 import { isLid, isPn, storableJson, storableText } from './row-fields.js';
 import { storeRetrying } from './storage-retries.js';
@@ -34,12 +35,22 @@ export function toInboundRow(e: MessageReceivedEvent): InboundRow {
   };
 }
 
-export function createMessagesService(deps: { inbound: InboundRepo; inbox: InboxRepo; log: Logger; media?: Pick<MediaService, 'queueFor'> }) {
+export interface MessagesServiceDeps {
+  inbound: InboundRepo;
+  inbox: InboxRepo;
+  log: Logger;
+  media?: Pick<MediaService, 'queueFor'>;
+  /** Webhook deliveries were committed with a message: the delivery worker may go. */
+  outboxWritten?: () => void;
+}
+
+export function createMessagesService(deps: MessagesServiceDeps) {
   const { inbound, inbox, log } = deps;
 
   async function storeInbound(e: MessageReceivedEvent): Promise<StoredInbound> {
     const row = toInboundRow(e);
-    return storeRetrying('storing an inbound message', () => inbound.store(row), log, { storeId: e.storeId, slot: e.slot });
+    const event = toOutboxEvent('message.received', e);
+    return storeRetrying('storing an inbound message', () => inbound.store(row, event), log, { storeId: e.storeId, slot: e.slot });
   }
 
   return {
@@ -55,7 +66,8 @@ export function createMessagesService(deps: { inbound: InboundRepo; inbox: Inbox
             const stored = await storeInbound(e);
             // Only the queue row is written here; the download runs off this in-order path.
             if (stored.stored) await deps.media?.queueFor(e.type, e.storeId, stored.messageId);
-            announceMade(bus, { storeId: e.storeId, ...stored });
+            if (stored.outboxRows) deps.outboxWritten?.();
+            announceMade(bus, stored.madeEvents ?? []);
           },
           { durable: true },
         ),

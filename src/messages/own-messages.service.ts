@@ -6,7 +6,7 @@ import type { MessageSentEvent } from '../events/domain-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import type { MediaService } from './media.service.js';
 import type { OwnMessagesRepo, OwnRow, StoredOwn } from './own-messages.repo.js';
-import { announceMade } from './records-made.js';
+import { announceMade, madeEvents } from './records-made.js';
 import { isLid, isPn, storableJson, storableText } from './row-fields.js';
 import { storeRetrying } from './storage-retries.js';
 
@@ -48,7 +48,7 @@ export function createOwnMessagesService(deps: { repo: OwnMessagesRepo; log: Log
         async (e) => {
           const stored = await storeOwn(e);
           if (stored.stored) await deps.media?.queueFor(e.type, e.storeId, stored.messageId);
-          announceMade(bus, { storeId: e.storeId, ...stored });
+          announceMade(bus, madeEvents({ storeId: e.storeId, ...stored }));
         },
         { durable: true },
       );

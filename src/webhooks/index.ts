@@ -3,14 +3,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../db/prisma.js';
+import type { WriteEventsInTransaction } from '../events/committed-events.js';
 import type { Keyring } from '../security/secret-box.js';
 import { DeliveryWorker, type DeliveryObserver } from './delivery.worker.js';
+import { createOutboxWriter } from './outbox-insert.js';
 import { createOutboxRepo } from './outbox.repo.js';
 import { createWebhooksRepo } from './webhooks.repo.js';
 import { createWebhooksService, type WebhooksService } from './webhooks.service.js';
 
 export { webhooksRouter } from './webhooks.routes.js';
-export { WEBHOOK_EVENTS, type WebhookEventName } from './webhook-events.js';
+export { toOutboxEvent, WEBHOOK_EVENTS, withStoredMessage, type OutboxEvent, type WebhookEventName } from './webhook-events.js';
+/** For producers that write their events' deliveries inside their own transaction. */
+export { deliveriesFrom, enqueueOutbox, type OutboxEntry } from './outbox-insert.js';
+export type { WriteEventsInTransaction } from '../events/committed-events.js';
 export type { WebhooksService } from './webhooks.service.js';
 /** `npm run secrets:rotate`: webhook secrets and headers re-sealed under the current SECRETS_KEY. */
 export { reencryptWebhookSecrets, type WebhookSecretsReport } from './webhook-secret-reencryption.repo.js';
@@ -18,6 +23,8 @@ export { reencryptWebhookSecrets, type WebhookSecretsReport } from './webhook-se
 export interface Webhooks {
   service: WebhooksService;
   worker: DeliveryWorker;
+  /** For producers: their events' deliveries, written inside their own transaction. */
+  writeEvents: WriteEventsInTransaction;
 }
 
 /** The domain wired over one database: what composition.ts calls. */
@@ -31,6 +38,7 @@ export function createWebhooks(deps: {
   const hooks = createWebhooksRepo(deps.db, deps.keyring);
   const outbox = createOutboxRepo(deps.db, randomUUID());
   const worker = new DeliveryWorker(outbox, hooks, deps.log, deps.config, deps.observer);
-  const service = createWebhooksService({ hooks, outbox, worker, allowPrivateUrls: deps.config.allowPrivateUrls, timeoutMs: deps.config.timeoutMs });
-  return { service, worker };
+  const writer = createOutboxWriter();
+  const service = createWebhooksService({ hooks, outbox, worker, writtenInTransaction: writer.takeWritten, allowPrivateUrls: deps.config.allowPrivateUrls, timeoutMs: deps.config.timeoutMs });
+  return { service, worker, writeEvents: writer.write };
 }

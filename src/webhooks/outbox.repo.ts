@@ -5,7 +5,7 @@
 // the claim still holds (same lease_until): a worker that outlived its lease cannot overwrite a
 // newer claim.
 import type { Db } from '../db/prisma.js';
-import type { OutboxEvent } from './webhook-events.js';
+import { enqueueOutbox, type OutboxEntry } from './outbox-insert.js';
 
 export interface ClaimedDelivery {
   id: string;
@@ -45,24 +45,8 @@ export function createOutboxRepo(db: Db, leaseOwner: string) {
   const held = (d: ClaimedDelivery) => ({ id: d.id, status: 'delivering', leaseUntil: d.leaseUntil });
 
   return {
-    /**
-     * For each event, one row per enabled hook of its store that asked for it (or for *), in the
-     * events' order (seq); an event already enqueued adds nothing. Answers the rows added per event.
-     */
-    async enqueueMany(events: readonly { storeId: string; event: OutboxEvent }[]): Promise<number[]> {
-      const rows = await db.$queryRaw<{ event_id: string }[]>`
-        INSERT INTO webhook_deliveries (id, store_id, webhook_id, event_id, event, ordering_key, payload, updated_at)
-        SELECT gen_random_uuid()::text, w.store_id, w.id, e.event_id, e.type, e.ordering_key, e.payload::jsonb, now()
-        FROM unnest(${events.map((e) => e.storeId)}::text[], ${events.map((e) => e.event.eventId)}::text[], ${events.map((e) => e.event.type)}::text[],
-                    ${events.map((e) => e.event.orderingKey)}::text[], ${events.map((e) => JSON.stringify(e.event.body))}::text[]) WITH ORDINALITY AS e(store_id, event_id, type, ordering_key, payload, n)
-        JOIN webhooks w ON w.store_id = e.store_id AND w.active AND (e.type = ANY (w.events) OR '*' = ANY (w.events))
-        ORDER BY e.n
-        ON CONFLICT (webhook_id, event_id) DO NOTHING
-        RETURNING event_id`;
-      const added = new Map<string, number>();
-      for (const r of rows) added.set(r.event_id, (added.get(r.event_id) ?? 0) + 1);
-      return events.map((e) => added.get(e.event.eventId) ?? 0);
-    },
+    /** For each event, one row per enabled hook of its store that asked for it (outbox-insert.ts). Answers the rows added per event. */
+    enqueueMany: (entries: readonly OutboxEntry[]): Promise<number[]> => enqueueOutbox(db, entries),
 
     async claim(leaseUntil: Date): Promise<ClaimedDelivery | null> {
       const rows = await db.$queryRaw<ClaimRow[]>`

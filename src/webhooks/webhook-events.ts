@@ -63,3 +63,13 @@ export function toOutboxEvent<K extends WebhookEventName>(type: K, event: Domain
   const at = (event as { at?: Date; sentAt?: Date }).at ?? (event as { sentAt?: Date }).sentAt ?? new Date();
   return { eventId, type, orderingKey: orderingKeyOf(data), body: { id: eventId, type, storeId, timestamp: at.toISOString(), data } };
 }
+
+/**
+ * A message's event once storage placed it: its row, contact and conversation named in the data,
+ * and ordered by the conversation (after the thread's conversation.opened, before its next event).
+ * The hot path does the same in SQL (messages/inbound-queries.ts).
+ */
+export function withStoredMessage(event: OutboxEvent, stored: { messageId: string; contactId: string; conversationId: string | null }): OutboxEvent {
+  const data = { ...event.body.data, messageId: stored.messageId, contactId: stored.contactId, conversationId: stored.conversationId };
+  return { ...event, orderingKey: stored.conversationId ? `conversation:${stored.conversationId}` : event.orderingKey, body: { ...event.body, data } };
+}

@@ -2,10 +2,13 @@
 // made and shown once when none is given), the delivery log and replays, a test call, and the
 // outbox's subscriber on the bus.
 //
-// The outbox subscriber is durable: an event reaches the outbox before its slot's next event is
-// handled, in the order the slot emitted them. It is written right after the data it describes
-// commits, not inside that transaction; an event the daemon acknowledged but died before enqueuing
-// is the one gap (see the README's webhooks section).
+// An inbound message's deliveries are written by its storage, in the message's own commit, and a
+// producer given `writeEvents` (booking, contacts, conversations) writes its events' in its own
+// transaction (outbox-insert.ts); their copy on the bus only wakes the delivery worker. Every
+// other event reaches the outbox through this durable subscriber: before its slot's next event is
+// handled, in the order the slot emitted them, right after the data it describes commits but not
+// inside that transaction — an event whose data committed just before the process died is the gap
+// (see the README's webhooks section).
 import { randomUUID } from 'node:crypto';
 import type { AuditEntry } from '../audit/audit.repo.js';
 import { checkTargetAddress, newSigningSecret, postSigned } from '../egress/index.js';
@@ -24,6 +27,8 @@ export interface WebhooksServiceDeps {
   hooks: WebhooksRepo;
   outbox: OutboxRepo;
   worker: DeliveryWorker;
+  /** Whether a producer of this process already wrote the event's deliveries in its transaction (outbox-insert.ts). */
+  writtenInTransaction: (eventId: string) => boolean;
   allowPrivateUrls: boolean;
   timeoutMs: number;
 }
@@ -85,7 +90,8 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
   const enqueue = createWriteBatcher((items: readonly { storeId: string; event: ReturnType<typeof toOutboxEvent> }[]) => outbox.enqueueMany(items), { maxBatchSize: 256 });
 
   async function onEvent(type: WebhookEventName, event: { storeId: string }): Promise<void> {
-    if ((await enqueue({ storeId: event.storeId, event: toOutboxEvent(type, event as never) })) > 0) deps.worker.kick();
+    const entry = { storeId: event.storeId, event: toOutboxEvent(type, event as never) };
+    if (deps.writtenInTransaction(entry.event.eventId) || (await enqueue(entry)) > 0) deps.worker.kick();
   }
 
   return {
@@ -167,9 +173,9 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       return { replayed };
     },
 
-    /** The outbox's durable subscriber, one per event a hook may ask for. */
+    /** The outbox's durable subscriber, one per event a hook may ask for (message.received: written by its storage). */
     subscribe(bus: DomainEventBus): () => void {
-      const offs = WEBHOOK_EVENTS.map((type) => bus.on(type, 'webhook-outbox', (e) => onEvent(type, e), { durable: true }));
+      const offs = WEBHOOK_EVENTS.filter((type) => type !== 'message.received').map((type) => bus.on(type, 'webhook-outbox', (e) => onEvent(type, e), { durable: true }));
       return () => offs.forEach((off) => off());
     },
   };

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { storeKnownInbound as storeKnownBatch } from '../../src/messages/inbound-queries.js';
 import { createInboundRepo, type InboundRow } from '../../src/messages/inbound.repo.js';
 import { toInboundRow } from '../../src/messages/messages.service.js';
+import { toOutboxEvent } from '../../src/webhooks/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let db: TestDatabase;
@@ -47,7 +48,7 @@ describe('the known-person inbound path', () => {
     const first = await repo.store(rowOf(store.id));
     const second = rowOf(store.id, { slot: 2 });
     const fast = await storeKnownInbound(db.pool, second);
-    expect(fast).toEqual({ stored: true, messageId: expect.any(String), contactId: first.contactId, conversationId: first.conversationId });
+    expect(fast).toEqual({ stored: true, messageId: expect.any(String), contactId: first.contactId, conversationId: first.conversationId, outboxRows: 0 });
     const thread = await db.prisma.conversation.findUniqueOrThrow({ where: { id: first.conversationId! } });
     expect([thread.unreadCount, thread.slot, thread.lastMessageAt?.getTime()]).toEqual([2, 2, second.sentAt.getTime()]);
     const stored = await db.prisma.message.findUniqueOrThrow({ where: { id: fast!.messageId } });
@@ -60,6 +61,44 @@ describe('the known-person inbound path', () => {
     expect(await storeKnownInbound(db.pool, second)).toBeNull();
     expect((await repo.store(second)).stored).toBe(false);
     expect(await db.prisma.message.count({ where: { storeId: store.id } })).toBe(2);
+  });
+
+  it('commits the webhook deliveries of a message (and of the lead and thread it made) in the message\'s own transaction, on both paths', async () => {
+    const store = await db.prisma.store.create({ data: { name: 'Hooked', apiKeyHash: randomBytes(8).toString('hex'), apiKeyLast4: 'abcd' } });
+    const hook = { storeId: store.id, url: 'https://example.com/hook', secretSealed: Buffer.from('sealed'), secretLast4: 'abcd' };
+    const all = await db.prisma.webhook.create({ data: { ...hook, events: ['*'] } });
+    await db.prisma.webhook.create({ data: { ...hook, events: ['message.received'], active: false } }); // disabled: nothing for it
+    const other = await db.prisma.webhook.create({ data: { ...hook, events: ['appointment.created'] } }); // another event: nothing for it
+    const repo = createInboundRepo(db.prisma, db.pool);
+    // The webhook event as the storage subscriber makes it from the bus's event.
+    const eventOf = (row: InboundRow) => toOutboxEvent('message.received', { ...row, remoteJidAlt: null, addressingMode: 'lid', participant: null, participantAlt: null, delivery: 'live', metadata: {}, raw: {} as never });
+
+    const firstRow = rowOf(store.id);
+    const first = await repo.store(firstRow, eventOf(firstRow)); // a new lead and thread: the general path
+    const secondRow = rowOf(store.id);
+    const [second] = await storeKnownBatch(db.pool, [secondRow], [eventOf(secondRow)]); // the one-statement path
+    expect([first.outboxRows, second?.outboxRows]).toEqual([3, 1]);
+
+    const rows = await db.prisma.$queryRaw<Array<{ event: string; ordering_key: string | null; data: Record<string, unknown>; webhook_id: string; delivery_xact: string; message_xact: string | null }>>`
+      SELECT d.event, d.ordering_key, d.payload -> 'data' AS data, d.webhook_id, d.xmin::text AS delivery_xact,
+             (SELECT m.xmin::text FROM messages m WHERE m.id = ${first.messageId}) AS message_xact
+      FROM webhook_deliveries d WHERE d.store_id = ${store.id} ORDER BY d.seq`;
+    expect(rows.map((r) => r.event)).toEqual(['contact.created', 'conversation.opened', 'message.received', 'message.received']);
+    expect(new Set(rows.map((r) => r.webhook_id))).toEqual(new Set([all.id]));
+    expect(rows.map((r) => r.webhook_id)).not.toContain(other.id);
+    // The first message's transaction wrote its three deliveries; the second's statement, its one.
+    expect(rows.slice(0, 3).map((r) => r.delivery_xact)).toEqual(Array(3).fill(rows[0]!.message_xact));
+    const [secondXact] = await db.prisma.$queryRaw<Array<{ x: string }>>`SELECT xmin::text AS x FROM messages WHERE id = ${second!.messageId}`;
+    expect(rows[3]!.delivery_xact).toBe(secondXact!.x);
+    // Named by the stored message and ordered by its conversation: the thread's opening first.
+    expect(rows.slice(1).map((r) => r.ordering_key)).toEqual(Array(3).fill(`conversation:${first.conversationId}`));
+    expect(rows[2]!.data).toMatchObject({ messageId: first.messageId, contactId: first.contactId, conversationId: first.conversationId, text: firstRow.text });
+    expect(rows[3]!.data).toMatchObject({ messageId: second!.messageId, contactId: first.contactId, conversationId: first.conversationId, text: secondRow.text });
+
+    // A redelivery writes nothing, on either path.
+    expect(await storeKnownBatch(db.pool, [secondRow], [eventOf(secondRow)])).toEqual([null]);
+    expect((await repo.store(secondRow, eventOf(secondRow))).stored).toBe(false);
+    expect(await db.prisma.webhookDelivery.count({ where: { storeId: store.id } })).toBe(4);
   });
 
   it('falls through, writing nothing, when the general path has something to decide', async () => {
