@@ -210,7 +210,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   const channels = createChannels({ db: database.prisma, bus, keyring: secrets.keyring, log: logger.child({ component: 'channels' }), config: config.channels });
 
   const conversations = createConversationsService({
-    repo: createConversationsRepo(database.prisma),
+    repo: createConversationsRepo(database.prisma, webhooks.writeEvents),
     bus,
     engine,
     sendWhatsApp: (storeId, request) => outbound.send(storeId, request),
@@ -251,7 +251,12 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   // Durable, after every other durable subscriber: an event reaches the outbox after the data it describes.
   webhooks.service.subscribe(bus);
 
-  const contacts = createContactsService({ repo: createContactsRepo(database.prisma, database.pool), merges: createContactMergeRepo(database.prisma), profiles: createContactProfileRepo(database.prisma), bus });
+  const contacts = createContactsService({
+    repo: createContactsRepo(database.prisma, database.pool, webhooks.writeEvents),
+    merges: createContactMergeRepo(database.prisma, webhooks.writeEvents),
+    profiles: createContactProfileRepo(database.prisma),
+    bus,
+  });
 
   const health = createHealthRepo(database.prisma);
   const limits = createRateLimits({ pool: database.pool, config: config.rateLimits, logger });

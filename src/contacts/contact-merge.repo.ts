@@ -1,7 +1,9 @@
 // Two contacts that are one person, made one, in one transaction: everything the other owns
 // (messages, conversations, appointments, AI snapshots, channel identities) moves to the kept
-// contact, which takes the other's addresses and details it lacks; then the other is deleted.
+// contact, which takes the other's addresses and details it lacks; then the other is deleted. Its
+// events (the threads it closed, the kept contact's update) are written with it.
 import type { Db, Prisma } from '../db/prisma.js';
+import { writeNoEvents, type NamedEvent, type WriteEventsInTransaction } from '../events/committed-events.js';
 import { CONTACT_FIELDS, type ContactRow } from './contacts.repo.js';
 
 type Tx = Prisma.TransactionClient;
@@ -10,6 +12,8 @@ export interface MergeOutcome {
   contact: ContactRow;
   /** The other's open threads closed because the kept contact had one open on the same channel. */
   closedConversations: Array<{ id: string; channel: string }>;
+  /** As written to the outbox with the merge: to emit on the bus now. */
+  events: NamedEvent[];
 }
 
 /** What the kept contact takes from the other: what it lacks, the union of the tags, both notes. */
@@ -35,7 +39,7 @@ async function closeClashingThreads(tx: Tx, storeId: string, keepId: string, oth
   return clashing;
 }
 
-export function createContactMergeRepo(db: Db) {
+export function createContactMergeRepo(db: Db, writeEvents: WriteEventsInTransaction = writeNoEvents) {
   return {
     /** Merges `otherId` into `keepId`; null when either is not the store's. */
     async merge(storeId: string, keepId: string, otherId: string): Promise<MergeOutcome | null> {
@@ -47,7 +51,8 @@ export function createContactMergeRepo(db: Db) {
         const other = await tx.contact.findUnique({ where: { storeId_id: { storeId, id: otherId } }, select: CONTACT_FIELDS });
         if (!keep || !other) return null;
 
-        const closedConversations = await closeClashingThreads(tx, storeId, keepId, otherId, new Date());
+        const at = new Date();
+        const closedConversations = await closeClashingThreads(tx, storeId, keepId, otherId, at);
         const moved = { where: { storeId, contactId: otherId }, data: { contactId: keepId } };
         await tx.conversation.updateMany(moved);
         await tx.message.updateMany(moved);
@@ -58,7 +63,12 @@ export function createContactMergeRepo(db: Db) {
         // Addresses are unique per store: the other goes before the kept contact takes them.
         await tx.contact.delete({ where: { storeId_id: { storeId, id: otherId } } });
         const contact = await tx.contact.update({ where: { storeId_id: { storeId, id: keepId } }, data: takenFields(keep, other), select: CONTACT_FIELDS });
-        return { contact, closedConversations };
+        const events: NamedEvent[] = [
+          ...closedConversations.map((c): NamedEvent => ({ type: 'conversation.closed', event: { storeId, conversationId: c.id, contactId: keepId, channel: c.channel, source: 'api', at } })),
+          { type: 'contact.updated', event: { storeId, contactId: keepId, fields: ['merged'], mergedContactId: otherId, source: 'api', at } },
+        ];
+        await writeEvents(tx, events);
+        return { contact, closedConversations, events };
       });
     },
   };

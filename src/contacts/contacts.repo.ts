@@ -3,6 +3,7 @@
 // statement is scoped by store_id.
 import type pg from 'pg';
 import type { Db } from '../db/prisma.js';
+import { writeNoEvents, type NamedEvent, type WriteEventsInTransaction } from '../events/committed-events.js';
 import { searchCondition, type SearchTerms } from './contacts-search.js';
 import type { TCursor } from './contacts.schemas.js';
 
@@ -58,7 +59,8 @@ const LIST_COLUMNS = `c.id, c.name, c.push_name AS "pushName", c.phone, c.jid_pn
 
 const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-export function createContactsRepo(db: Db, pool: pg.Pool) {
+/** `writeEvents`: the webhook outbox, written in each change's transaction; the events come back to be emitted on the bus. */
+export function createContactsRepo(db: Db, pool: pg.Pool, writeEvents: WriteEventsInTransaction = writeNoEvents) {
   return {
     /** The country a number without +country code is read in (settings.default_country). */
     async defaultCountry(storeId: string): Promise<string> {
@@ -101,23 +103,30 @@ export function createContactsRepo(db: Db, pool: pg.Pool) {
       });
     },
 
-    async create(storeId: string, data: NewContact): Promise<ContactRow> {
-      return db.contact.create({ data: { storeId, ...data }, select: CONTACT_FIELDS });
+    async create(storeId: string, data: NewContact): Promise<{ contact: ContactRow; events: NamedEvent[] }> {
+      return db.$transaction(async (tx) => {
+        const contact = await tx.contact.create({ data: { storeId, ...data }, select: CONTACT_FIELDS });
+        const events: NamedEvent[] = [{ type: 'contact.created', event: { storeId, contactId: contact.id, source: 'api', at: new Date() } }];
+        await writeEvents(tx, events);
+        return { contact, events };
+      });
     },
 
     /**
      * Writes the fields of `edit` that differ from the stored ones; null when the store has no
      * such contact. `fields` names what changed (nothing is written when nothing did).
      */
-    async update(storeId: string, id: string, edit: ContactEdit): Promise<{ contact: ContactRow; fields: string[] } | null> {
+    async update(storeId: string, id: string, edit: ContactEdit): Promise<{ contact: ContactRow; fields: string[]; events: NamedEvent[] } | null> {
       return db.$transaction(async (tx) => {
         const current = await tx.contact.findUnique({ where: { storeId_id: { storeId, id } }, select: CONTACT_FIELDS });
         if (!current) return null;
         const changed = Object.fromEntries(Object.entries(edit).filter(([k, v]) => v !== undefined && !sameValue(current[k as keyof ContactEdit], v)));
         const fields = Object.keys(changed);
-        if (!fields.length) return { contact: current, fields };
+        if (!fields.length) return { contact: current, fields, events: [] };
         const contact = await tx.contact.update({ where: { storeId_id: { storeId, id } }, data: changed, select: CONTACT_FIELDS });
-        return { contact, fields };
+        const events: NamedEvent[] = [{ type: 'contact.updated', event: { storeId, contactId: id, fields, source: 'api', at: new Date() } }];
+        await writeEvents(tx, events);
+        return { contact, fields, events };
       });
     },
   };

@@ -1,6 +1,7 @@
 // The rules of the store's contacts: a phone is kept in E.164 with its WhatsApp address, and one
-// number belongs to one contact; a merge makes two contacts one. Each change is announced on the
-// bus after it committed.
+// number belongs to one contact; a merge makes two contacts one. Each change's events are written
+// with it (the webhook outbox, by the repos) and announced on the bus after it committed.
+import { emitCommitted } from '../events/committed-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
 import { searchTerms } from './contacts-search.js';
@@ -83,14 +84,14 @@ export function createContactsService(deps: { repo: ContactsRepo; merges: Contac
         tags: body.tags ?? [],
         optOut: body.optOut ?? false,
       });
-      void bus.emit('contact.created', { storeId, contactId: created.id, source: 'api', at: new Date() });
-      return { ...toContactView(created), identities: [] };
+      emitCommitted(bus, created.events);
+      return { ...toContactView(created.contact), identities: [] };
     },
 
     async update(storeId: string, id: string, edit: TUpdateContactBody): Promise<TContactDetail> {
       const outcome = await repo.update(storeId, id, edit);
       if (!outcome) throw notFound();
-      if (outcome.fields.length) void bus.emit('contact.updated', { storeId, contactId: id, fields: outcome.fields, source: 'api', at: new Date() });
+      emitCommitted(bus, outcome.events);
       return detail(storeId, id);
     },
 
@@ -99,11 +100,7 @@ export function createContactsService(deps: { repo: ContactsRepo; merges: Contac
       if (id === otherId) throw new AppError(ErrorCode.BAD_REQUEST, 'A contact cannot be merged with itself');
       const outcome = await deps.merges.merge(storeId, id, otherId);
       if (!outcome) throw notFound();
-      const at = new Date();
-      for (const c of outcome.closedConversations) {
-        void bus.emit('conversation.closed', { storeId, conversationId: c.id, contactId: id, channel: c.channel, source: 'api', at });
-      }
-      void bus.emit('contact.updated', { storeId, contactId: id, fields: ['merged'], mergedContactId: otherId, source: 'api', at });
+      emitCommitted(bus, outcome.events);
       return detail(storeId, id);
     },
 

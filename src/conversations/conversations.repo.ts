@@ -1,6 +1,7 @@
 // The conversations' reads and writes. Closing, reopening and reading are single-row changes
 // scoped by store; reopening counts on the one-open-thread-per-contact-and-channel index.
 import type { Db } from '../db/prisma.js';
+import { writeNoEvents, type NamedEvent, type WriteEventsInTransaction } from '../events/committed-events.js';
 import { encodeCursor, type TCursor } from '../http/pagination.js';
 import type { TConversationList, TConversationListQuery, TConversationView } from './conversations.schemas.js';
 
@@ -33,7 +34,8 @@ const after = (c: TCursor) => [{ startedAt: { lt: c.at } }, { startedAt: c.at, i
 /** At most this many unread messages get read receipts at once (one slot command). */
 export const RECEIPTS_MAX = 100;
 
-export function createConversationsRepo(db: Db) {
+/** `writeEvents`: the webhook outbox, written in a close's or reopen's transaction. */
+export function createConversationsRepo(db: Db, writeEvents: WriteEventsInTransaction = writeNoEvents) {
   return {
     async list(storeId: string, q: TConversationListQuery): Promise<TConversationList> {
       const rows = await db.conversation.findMany({
@@ -61,8 +63,16 @@ export function createConversationsRepo(db: Db) {
       return db.conversation.findFirst({ where: { storeId, contactId: c.contactId, channel: c.channel, status: 'open', id: { not: c.id } }, select: { id: true } });
     },
 
-    setStatus(storeId: string, id: string, status: 'open' | 'closed'): Promise<Row> {
-      return db.conversation.update({ where: { storeId_id: { storeId, id } }, data: { status, endedAt: status === 'closed' ? new Date() : null } });
+    /** Closes or reopens it, its event (conversation.closed / .opened) written with it and answered to be emitted. */
+    setStatus(storeId: string, id: string, status: 'open' | 'closed'): Promise<{ conversation: Row; events: NamedEvent[] }> {
+      return db.$transaction(async (tx) => {
+        const at = new Date();
+        const conversation = await tx.conversation.update({ where: { storeId_id: { storeId, id } }, data: { status, endedAt: status === 'closed' ? at : null } });
+        const type = status === 'closed' ? 'conversation.closed' : 'conversation.opened';
+        const events: NamedEvent[] = [{ type, event: { storeId, conversationId: id, contactId: conversation.contactId, channel: conversation.channel, source: 'api', at } }];
+        await writeEvents(tx, events);
+        return { conversation, events };
+      });
     },
 
     /**

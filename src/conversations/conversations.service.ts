@@ -2,6 +2,7 @@
 // of one contact on one channel), read (unread back to zero, and on WhatsApp, when asked, read
 // receipts sent by the slot's owner), and answered on its own channel — WhatsApp through the send
 // queue, any other channel through the store's n8n (src/channels).
+import { emitCommitted } from '../events/committed-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
 import type { TSendRequest } from '../outbound/index.js';
@@ -38,10 +39,6 @@ export function createConversationsService(deps: ConversationsDeps) {
     return c;
   }
 
-  function announce(type: 'conversation.opened' | 'conversation.closed', storeId: string, c: { id: string; contactId: string; channel: string }) {
-    void bus.emit(type, { storeId, conversationId: c.id, contactId: c.contactId, channel: c.channel, source: 'api', at: new Date() });
-  }
-
   /** Read receipts for the messages just marked read, per slot they came in on. */
   async function sendReceipts(storeId: string, unread: { slot: number | null; remoteJid: string; waMessageId: string }[]): Promise<TReadResult['receipts']> {
     const bySlot = new Map<number, { remoteJid: string; id: string }[]>();
@@ -65,8 +62,8 @@ export function createConversationsService(deps: ConversationsDeps) {
       const c = await existing(storeId, id);
       if (c.status === 'closed') return conversationView(c);
       const closed = await repo.setStatus(storeId, id, 'closed');
-      announce('conversation.closed', storeId, closed);
-      return conversationView(closed);
+      emitCommitted(bus, closed.events);
+      return conversationView(closed.conversation);
     },
 
     async reopen(storeId: string, id: string): Promise<TConversationView> {
@@ -76,8 +73,8 @@ export function createConversationsService(deps: ConversationsDeps) {
       if (other) throw new AppError(ErrorCode.CONFLICT, `The contact already has an open ${c.channel} conversation (${other.id}); close it first`);
       try {
         const opened = await repo.setStatus(storeId, id, 'open');
-        announce('conversation.opened', storeId, opened);
-        return conversationView(opened);
+        emitCommitted(bus, opened.events);
+        return conversationView(opened.conversation);
       } catch (err) {
         // A thread opened by a message meanwhile: the same answer as above.
         if ((err as { code?: string }).code === 'P2002') throw new AppError(ErrorCode.CONFLICT, `The contact already has an open ${c.channel} conversation; close it first`);

@@ -102,6 +102,20 @@ describe('webhook delivery', () => {
     expect(log.map((d) => d.status)).toEqual(Array(2 * PER_CONTACT).fill('delivered'));
   }, 300_000);
 
+  it('a contact and an appointment made through the API reach the receiver once each, written with their rows', async () => {
+    const s = await hookedStore('5511955550005', { events: ['contact.created', 'appointment.created'] });
+    const contact = await h.request('POST', `/api/client/${s.storeId}/contacts`, { key: s.apiKey, body: { name: 'Dora', phone: '+55 11 97777-0005' } });
+    expect(contact.status).toBe(201);
+    const startsAt = new Date(Date.now() + 86_400_000).toISOString();
+    const booked = await h.request('POST', `/api/client/${s.storeId}/appointments`, { key: s.apiKey, body: { contactId: contact.body.id, startsAt, endsAt: new Date(Date.parse(startsAt) + 1_800_000).toISOString() } });
+    expect(booked.status).toBe(201);
+    const made = await receiver.queue.take((c) => c.body?.type === 'contact.created' && c.body.data.contactId === contact.body.id, 'contact.created');
+    const bookedCall = await receiver.queue.take((c) => c.body?.type === 'appointment.created' && c.body.data.appointmentId === booked.body.id, 'appointment.created');
+    expect([made.verified, bookedCall.verified]).toEqual([true, true]);
+    const log = await eventually(() => deliveriesOf(s), (d) => d.length === 2 && d.every((x) => x.status === 'delivered'));
+    expect(log.map((d) => d.event).sort()).toEqual(['appointment.created', 'contact.created']);
+  });
+
   it('an event past its hook\'s retry window is dead-lettered, listed, and delivered again by a replay under the same id', async () => {
     const s = await hookedStore('5511955550004');
     receiver.fallback = 503;

@@ -6,6 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createAppointmentsRepo } from '../../src/booking/appointments.repo.js';
+import { createContactMergeRepo } from '../../src/contacts/contact-merge.repo.js';
+import { createContactsRepo } from '../../src/contacts/contacts.repo.js';
+import { createConversationsRepo } from '../../src/conversations/conversations.repo.js';
 import { createOutboxWriter } from '../../src/webhooks/outbox-insert.js';
 import { createOutboxRepo } from '../../src/webhooks/outbox.repo.js';
 import { toOutboxEvent } from '../../src/webhooks/webhook-events.js';
@@ -24,7 +27,7 @@ async function hookedStore(events: string[]) {
   return { storeId: store.id, hookId: hook.id, contactId: contact.id };
 }
 
-const xminOf = async (table: 'appointments', id: string) => (await db.prisma.$queryRawUnsafe<Array<{ x: string }>>(`SELECT xmin::text AS x FROM ${table} WHERE id = $1`, id))[0]!.x;
+const xminOf = async (table: 'appointments' | 'contacts' | 'conversations', id: string) => (await db.prisma.$queryRawUnsafe<Array<{ x: string }>>(`SELECT xmin::text AS x FROM ${table} WHERE id = $1`, id))[0]!.x;
 const deliveries = (hookId: string) =>
   db.prisma.$queryRaw<Array<{ event: string; event_id: string; xact: string; data: Record<string, unknown> }>>`
     SELECT event, event_id, xmin::text AS xact, payload -> 'data' AS data FROM webhook_deliveries WHERE webhook_id = ${hookId} ORDER BY seq`;
@@ -63,6 +66,36 @@ describe('events written in the producer\'s transaction', () => {
     expect(ids.map((id) => writer.takeWritten(id))).toEqual([false, false, false]);
     const outbox = createOutboxRepo(db.prisma, 'test');
     expect(await outbox.enqueueMany(written.map((e) => ({ storeId: s.storeId, event: toOutboxEvent(e.type as 'appointment.created', e.event as never) })))).toEqual([0, 0, 0]);
+  });
+
+  it('a contact\'s creation, edit and merge, and a conversation closed and reopened, write their events with them', async () => {
+    const s = await hookedStore(['contact.created', 'contact.updated', 'conversation.opened', 'conversation.closed']);
+    const writer = createOutboxWriter();
+    const contacts = createContactsRepo(db.prisma, db.pool, writer.write);
+    const conversations = createConversationsRepo(db.prisma, writer.write);
+    const fields = { phone: null, jidPn: null, email: null, notes: null, tags: [], optOut: false };
+    const beto = await contacts.create(s.storeId, { name: 'Beto', ...fields });
+    expect((await deliveries(s.hookId)).map((r) => [r.event, r.xact])).toEqual([['contact.created', await xminOf('contacts', beto.contact.id)]]);
+    expect((await contacts.update(s.storeId, beto.contact.id, { name: 'Beto' }))?.events).toEqual([]); // nothing changed: nothing written
+    await contacts.update(s.storeId, beto.contact.id, { name: 'Roberto' });
+    let rows = await deliveries(s.hookId);
+    expect(rows.map((r) => r.event)).toEqual(['contact.created', 'contact.updated']);
+    expect([rows[1]!.xact, rows[1]!.data.fields]).toEqual([await xminOf('contacts', beto.contact.id), ['name']]);
+
+    const thread = await db.prisma.conversation.create({ data: { storeId: s.storeId, contactId: s.contactId, channel: 'whatsapp', startedAt: new Date() } });
+    await conversations.setStatus(s.storeId, thread.id, 'closed');
+    expect((await deliveries(s.hookId)).at(-1)).toMatchObject({ event: 'conversation.closed', xact: await xminOf('conversations', thread.id) });
+    await conversations.setStatus(s.storeId, thread.id, 'open');
+    expect((await deliveries(s.hookId)).at(-1)).toMatchObject({ event: 'conversation.opened', xact: await xminOf('conversations', thread.id) });
+
+    // Beto's own open thread clashes with Ana's: the merge closes his and updates Ana, in its transaction.
+    const betoThread = await db.prisma.conversation.create({ data: { storeId: s.storeId, contactId: beto.contact.id, channel: 'whatsapp', startedAt: new Date() } });
+    const merged = await createContactMergeRepo(db.prisma, writer.write).merge(s.storeId, s.contactId, beto.contact.id);
+    rows = await deliveries(s.hookId);
+    expect(rows.slice(-2).map((r) => [r.event, r.data.conversationId ?? r.data.mergedContactId])).toEqual([['conversation.closed', betoThread.id], ['contact.updated', beto.contact.id]]);
+    // (Beto's thread, closed and moved to Ana, is a row the merge's transaction wrote.)
+    expect(rows.slice(-2).map((r) => r.xact)).toEqual(Array(2).fill(await xminOf('conversations', betoThread.id)));
+    expect(merged?.events.map((e) => e.type)).toEqual(['conversation.closed', 'contact.updated']);
   });
 
   it('a transaction that rolls back takes its deliveries with it', async () => {
