@@ -142,7 +142,13 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   );
 
   const processId = randomUUID();
-  const slots = createSlotsRepo(database.prisma, database.pool, processId);
+  const metrics = createMetricsFor(database.prisma);
+  // First: every producer below writes its events' webhook deliveries in its own transaction.
+  const webhooks = createWebhooks({
+    db: database.prisma, keyring: secrets.keyring, log: logger.child({ component: 'webhooks' }), config: config.webhooks,
+    observer: { attempted: (result, latencyMs) => metrics.webhookAttempt(result, latencyMs) },
+  });
+  const slots = createSlotsRepo(database.prisma, database.pool, processId, webhooks.writeEvents);
   const bus = overrides.bus ?? new DomainEventBus(logger.child({ component: 'event-bus' }));
   const feed = new SlotChangeFeed();
   // Test-only: WhatsApp's media hosts are the simulator's (WA_MEDIA_HOST), for downloads and uploads alike.
@@ -172,11 +178,6 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     fetch: mediaRoute,
   });
   const media = createMediaService({ repo: createMediaRepo(database.prisma), worker: mediaWorker });
-  const metrics = createMetricsFor(database.prisma);
-  const webhooks = createWebhooks({
-    db: database.prisma, keyring: secrets.keyring, log: logger.child({ component: 'webhooks' }), config: config.webhooks,
-    observer: { attempted: (result, latencyMs) => metrics.webhookAttempt(result, latencyMs) },
-  });
   const messages = createMessagesService({
     inbound: createInboundRepo(database.prisma, database.pool),
     inbox: createInboxRepo(database.prisma),
@@ -186,11 +187,11 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   });
   // Durable: a slot's next event waits until this message is committed (and its media queued).
   messages.subscribe(bus);
-  createOwnMessagesService({ repo: createOwnMessagesRepo(database.prisma), log: logger.child({ component: 'own-messages' }), media }).subscribe(bus);
+  createOwnMessagesService({ repo: createOwnMessagesRepo(database.prisma, webhooks.writeEvents), log: logger.child({ component: 'own-messages' }), media }).subscribe(bus);
   history.subscribe(bus);
   media.subscribe(bus);
 
-  const outboundRepo = createOutboundRepo(database.prisma);
+  const outboundRepo = createOutboundRepo(database.prisma, webhooks.writeEvents);
   const sendLookups = createSendLookupsRepo(database.prisma);
   const governor = new SendGovernor(database.pool, sendLookups);
   const outbound = createOutboundService({
@@ -207,7 +208,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   sends = new SendDispatcher({ repo: outboundRepo, governor, socketFor: (ref) => engine.socketFor(ref), processId, log: logger.child({ component: 'sends' }) });
   sends.subscribe(bus);
 
-  const channels = createChannels({ db: database.prisma, bus, keyring: secrets.keyring, log: logger.child({ component: 'channels' }), config: config.channels });
+  const channels = createChannels({ db: database.prisma, bus, keyring: secrets.keyring, log: logger.child({ component: 'channels' }), config: config.channels, writeEvents: webhooks.writeEvents });
 
   const conversations = createConversationsService({
     repo: createConversationsRepo(database.prisma, webhooks.writeEvents),
@@ -245,6 +246,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     },
     tools: (handOff) => createBookingTools({ booking, storeSettings: (storeId) => settings.read(storeId), handOff }),
     onLlmCall: (call) => metrics.llmCall(call),
+    writeEvents: webhooks.writeEvents,
   });
   // Durable, after storage: a stored customer message's turn is scheduled before the slot's next event.
   bot.subscribe(bus);

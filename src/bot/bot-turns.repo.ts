@@ -7,6 +7,7 @@
 // burst that arrives while an earlier one is being answered waits, pending, and that earlier turn
 // steps aside for it (hasNewerPending) rather than answer half the conversation.
 import { Prisma, type Db } from '../db/prisma.js';
+import { writeNoEvents, type NamedEvent, type WriteEventsInTransaction } from '../events/committed-events.js';
 import type { RecordedToolCall } from './bot-tool.js';
 
 export interface ClaimedTurn {
@@ -81,7 +82,8 @@ function messageToAnswer({ storeId, slot, waMessageId }: Pick<ScheduleInput, 'st
     )`;
 }
 
-export function createBotTurnsRepo(db: Db) {
+/** `writeEvents`: the webhook outbox, for the events a finished turn commits with (bot.replied). */
+export function createBotTurnsRepo(db: Db, writeEvents: WriteEventsInTransaction = writeNoEvents) {
   const held = (t: ClaimedTurn) => ({ id: t.id, leaseUntil: t.leaseUntil });
 
   return {
@@ -174,12 +176,16 @@ export function createBotTurnsRepo(db: Db) {
       return count ? { ...turn, state: 'replying', replyText } : null;
     },
 
-    async finish(turn: ClaimedTurn, state: 'replied' | 'skipped' | 'failed', record: TurnRecord, replyMessageIds: string[] = []): Promise<boolean> {
-      const { count } = await db.botTurn.updateMany({
-        where: held(turn),
-        data: { ...recordData(record), state, leaseUntil: null, finishedAt: new Date(), ...(replyMessageIds.length ? { replyMessageIds } : {}) },
+    /** Finishes a turn still held; `events` (bot.replied) are written with it, only if it was. */
+    async finish(turn: ClaimedTurn, state: 'replied' | 'skipped' | 'failed', record: TurnRecord, replyMessageIds: string[] = [], events: NamedEvent[] = []): Promise<boolean> {
+      return db.$transaction(async (tx) => {
+        const { count } = await tx.botTurn.updateMany({
+          where: held(turn),
+          data: { ...recordData(record), state, leaseUntil: null, finishedAt: new Date(), ...(replyMessageIds.length ? { replyMessageIds } : {}) },
+        });
+        if (count > 0) await writeEvents(tx, events);
+        return count > 0;
       });
-      return count > 0;
     },
 
     /** The owner answered on the phone: the burst waiting in that conversation is theirs now. */

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { MessageReceivedEvent, MessageSentEvent } from '../events/domain-events.js';
+import { emitCommitted } from '../events/committed-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
 import type { BotConfigService } from './bot-config.service.js';
@@ -47,15 +48,16 @@ export function createBotService(deps: BotServiceDeps) {
   async function handOff(e: MessageReceivedEvent, keyword: string, minutes: number, message: string | null): Promise<void> {
     const stored = await pauses.storedInbound(e.storeId, e.slot, e.waMessageId);
     if (!stored?.contactId) return;
-    const until = new Date(Date.now() + minutes * 60_000);
-    await pauses.pause(e.storeId, stored.contactId, until, 'handoff_keyword');
+    const contactId = stored.contactId;
+    const paused = await pauses.pause(e.storeId, contactId, new Date(Date.now() + minutes * 60_000), 'handoff_keyword', (kept) => [{
+      type: 'bot.handoff',
+      event: { storeId: e.storeId, slot: e.slot, contactId, conversationId: stored.conversationId, trigger: 'keyword', reason: `the customer wrote “${keyword}”`, pausedUntil: kept.until, at: new Date() },
+    }]);
     if (stored.conversationId) await turns.skipPending(e.storeId, stored.conversationId, 'handoff');
     if (message) await deps.send(e.storeId, { to: stored.remoteJid, slot: e.slot, text: message }, `bot-handoff:${stored.id}`, stored.id);
-    log.info({ storeId: e.storeId, slot: e.slot, contactId: stored.contactId, keyword }, 'customer asked for a person: bot paused');
+    log.info({ storeId: e.storeId, slot: e.slot, contactId, keyword }, 'customer asked for a person: bot paused');
     // Not awaited: this runs inside the slot's delivery, and the event queues behind it.
-    void deps.bus.emit('bot.handoff', {
-      storeId: e.storeId, slot: e.slot, contactId: stored.contactId, conversationId: stored.conversationId, trigger: 'keyword', reason: `the customer wrote “${keyword}”`, pausedUntil: until, at: new Date(),
-    });
+    emitCommitted(deps.bus, paused.events);
   }
 
   async function onReceived(e: MessageReceivedEvent): Promise<void> {

@@ -4,6 +4,7 @@
 // Wiring (composition.ts): `createBot(deps)` over the database, the bus, the send queue and the
 // booking domain; `bot.subscribe(bus)` after storage's subscriber; `bot.start()` / `bot.stop()`
 // (the turn worker and the daily snapshot job) around listening (daemon.ts).
+import type { WriteEventsInTransaction } from '../events/committed-events.js';
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import { createAuditRepo } from '../audit/audit.repo.js';
@@ -59,14 +60,16 @@ export interface BotDeps {
   tools: (handOff: (ctx: ToolContext, reason: string) => Promise<void>) => BotTool[];
   /** Told of every LLM call (the metrics). */
   onLlmCall?: LlmCallObserver;
+  /** The webhook outbox: a reply's bot.replied and a hand-off's bot.handoff, written with the turn's end and the pause. */
+  writeEvents?: WriteEventsInTransaction;
 }
 
 export function createBot(deps: BotDeps): Bot {
   const { db, bus, log } = deps;
   const llm = createLlmClient(deps.openRouter);
   const configs = createBotConfigService({ repo: createBotConfigRepo(db), defaultModel: deps.openRouter.model });
-  const turns = createBotTurnsRepo(db);
-  const pauses = createBotPausesRepo(db);
+  const turns = createBotTurnsRepo(db, deps.writeEvents);
+  const pauses = createBotPausesRepo(db, deps.writeEvents);
   const calls = createLlmCallsRepo(db, deps.onLlmCall);
   const context = createBotContextRepo(db);
   const timezoneOf = (storeId: string) => context.timezone(storeId);
@@ -76,8 +79,10 @@ export function createBot(deps: BotDeps): Bot {
   async function handOff(ctx: ToolContext, reason: string): Promise<void> {
     const config = await configs.effective(ctx.storeId);
     const until = new Date(Date.now() + config.handoffPauseMinutes * 60_000);
-    await pauses.pause(ctx.storeId, ctx.contactId, until, 'handoff_tool');
-    await bus.emit('bot.handoff', { storeId: ctx.storeId, slot: ctx.slot, contactId: ctx.contactId, conversationId: ctx.conversationId, trigger: 'tool', reason, pausedUntil: until, at: new Date() });
+    const paused = await pauses.pause(ctx.storeId, ctx.contactId, until, 'handoff_tool', (kept) => [
+      { type: 'bot.handoff', event: { storeId: ctx.storeId, slot: ctx.slot, contactId: ctx.contactId, conversationId: ctx.conversationId, trigger: 'tool', reason, pausedUntil: kept.until, at: new Date() } },
+    ]);
+    for (const e of paused.events) await bus.emit(e.type, e.event as never);
   }
 
   const worker = new TurnWorker(

@@ -11,6 +11,7 @@ import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { AuditRepo } from '../audit/audit.repo.js';
 import { AppError, monthOf, QueueDrainer, storeZone } from '../kernel/index.js';
+import type { NamedEvent } from '../events/committed-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import type { BotTool } from './bot-tool.js';
 import type { BotConfigService } from './bot-config.service.js';
@@ -264,11 +265,16 @@ export class TurnWorker {
       await this.deps.turns.finish(kept, 'failed', { ...record, outcome: 'send_refused', detail: err.message }, ids);
       return;
     }
-    if (!(await this.deps.turns.finish(kept, 'replied', record, ids))) return;
+    const replied: NamedEvent = {
+      type: 'bot.replied',
+      event: {
+        storeId: turn.storeId, slot: turn.slot, turnId: turn.id, conversationId: turn.conversationId, contactId: turn.contactId,
+        messageIds: ids, outcome: record.outcome, model: record.model ?? null, at: new Date(),
+      },
+    };
+    // Its webhook deliveries commit with the turn's end; the bus gets the same event after.
+    if (!(await this.deps.turns.finish(kept, 'replied', record, ids, [replied]))) return;
     log.info({ outcome: record.outcome, parts: ids.length }, 'bot replied');
-    await this.deps.bus.emit('bot.replied', {
-      storeId: turn.storeId, slot: turn.slot, turnId: turn.id, conversationId: turn.conversationId, contactId: turn.contactId,
-      messageIds: ids, outcome: record.outcome, model: record.model ?? null, at: new Date(),
-    });
+    await this.deps.bus.emit(replied.type, replied.event);
   }
 }

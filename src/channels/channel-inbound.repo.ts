@@ -4,6 +4,7 @@
 // racing (the same handle or the same message at once) meet on a unique index; the loser's
 // transaction is rolled back and run again, and then finds what the winner wrote.
 import type { Db, Prisma } from '../db/prisma.js';
+import { writeNoEvents, type NamedEvent, type WriteEventsInTransaction } from '../events/committed-events.js';
 import { databaseErrorToAppError } from '../http/dependency-errors.js';
 import { ErrorCode, THREAD_WINDOW_MS } from '../kernel/index.js';
 import { messageType, type TInboundMessage } from './channels.schemas.js';
@@ -19,6 +20,8 @@ export interface StoredChannelMessage {
   createdContact: boolean;
   openedConversation: boolean;
   closedConversationIds: string[];
+  /** Those as events, written to the outbox with the message: to emit after the commit. */
+  events: NamedEvent[];
 }
 
 type Tx = Prisma.TransactionClient;
@@ -41,13 +44,24 @@ async function threadFor(tx: Tx, storeId: string, contactId: string, channel: st
   return { conversationId: created.id, opened: true, closed: open ? [open.id] : [] };
 }
 
-async function storeOnce(tx: Tx, storeId: string, channel: string, m: TInboundMessage): Promise<StoredChannelMessage> {
+/** What a delivery made, as events (a new lead, the thread it closed, the thread it opened). */
+function madeEvents(storeId: string, channel: string, r: Omit<StoredChannelMessage, 'events' | 'messageId' | 'duplicate'>): NamedEvent[] {
+  const at = new Date();
+  const { contactId, conversationId } = r;
+  return [
+    ...(r.createdContact ? [{ type: 'contact.created', event: { storeId, contactId, source: 'channel', at } } as const] : []),
+    ...r.closedConversationIds.map((closed) => ({ type: 'conversation.closed', event: { storeId, conversationId: closed, contactId, channel, source: 'channel', at } }) as const),
+    ...(r.openedConversation ? [{ type: 'conversation.opened', event: { storeId, conversationId, contactId, channel, source: 'channel', at } } as const] : []),
+  ];
+}
+
+async function storeOnce(tx: Tx, storeId: string, channel: string, m: TInboundMessage, writeEvents: WriteEventsInTransaction): Promise<StoredChannelMessage> {
   const existing = await tx.message.findFirst({
     where: { storeId, channel, direction: 'inbound', waMessageId: m.externalId },
     select: { id: true, contactId: true, conversationId: true },
   });
   if (existing) {
-    return { messageId: existing.id, contactId: existing.contactId!, conversationId: existing.conversationId!, duplicate: true, createdContact: false, openedConversation: false, closedConversationIds: [] };
+    return { messageId: existing.id, contactId: existing.contactId!, conversationId: existing.conversationId!, duplicate: true, createdContact: false, openedConversation: false, closedConversationIds: [], events: [] };
   }
   const at = new Date(m.timestamp);
   const { contactId, created } = await contactFor(tx, storeId, channel, m.sender);
@@ -76,19 +90,23 @@ async function storeOnce(tx: Tx, storeId: string, channel: string, m: TInboundMe
     where: { id: thread.conversationId, OR: [{ lastMessageAt: null }, { lastMessageAt: { lt: at } }] },
     data: { lastMessageAt: at },
   });
-  return { messageId: message.id, contactId, conversationId: thread.conversationId, duplicate: false, createdContact: created, openedConversation: thread.opened, closedConversationIds: thread.closed };
+  const made = { contactId, conversationId: thread.conversationId, createdContact: created, openedConversation: thread.opened, closedConversationIds: thread.closed };
+  const events = madeEvents(storeId, channel, made);
+  await writeEvents(tx, events);
+  return { messageId: message.id, duplicate: false, ...made, events };
 }
 
 /** A unique index refused the write: someone stored the same handle, thread or message first. */
 const lostARace = (err: unknown) => databaseErrorToAppError(err)?.code === ErrorCode.CONFLICT;
 
-export function createChannelInboundRepo(db: Db) {
+/** `writeEvents`: the webhook outbox, for the events of what a delivery made, written with it. */
+export function createChannelInboundRepo(db: Db, writeEvents: WriteEventsInTransaction = writeNoEvents) {
   return {
     /** Stores the message once per (store, channel, externalId); a redelivery answers what was stored. */
     async store(storeId: string, channel: string, message: TInboundMessage): Promise<StoredChannelMessage> {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db.$transaction((tx) => storeOnce(tx, storeId, channel, message));
+          return await db.$transaction((tx) => storeOnce(tx, storeId, channel, message, writeEvents));
         } catch (err) {
           if (attempt >= ATTEMPTS || !lostARace(err)) throw err;
         }

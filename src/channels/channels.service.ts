@@ -2,6 +2,7 @@
 // two webhooks n8n calls (authenticated by the store's signature only), and queueing a send.
 import { randomUUID } from 'node:crypto';
 import type { AuditEntry } from '../audit/audit.repo.js';
+import { emitCommitted } from '../events/committed-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
 import type { Keyring } from '../security/secret-box.js';
@@ -88,12 +89,8 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
     /** A message n8n received on another channel; `verify` comes first. */
     async receive(storeId: string, channel: string, message: TInboundMessage): Promise<TInboundResult> {
       const stored = await deps.inbound.store(storeId, channel, message);
-      const at = new Date();
-      const { contactId, conversationId } = stored;
-      if (stored.createdContact) void bus.emit('contact.created', { storeId, contactId, source: 'channel', at });
-      for (const closed of stored.closedConversationIds) void bus.emit('conversation.closed', { storeId, conversationId: closed, contactId, channel, source: 'channel', at });
-      if (stored.openedConversation) void bus.emit('conversation.opened', { storeId, conversationId, contactId, channel, source: 'channel', at });
-      return { messageId: stored.messageId, conversationId, contactId, duplicate: stored.duplicate };
+      emitCommitted(bus, stored.events);
+      return { messageId: stored.messageId, conversationId: stored.conversationId, contactId: stored.contactId, duplicate: stored.duplicate };
     },
 
     /** A status n8n reports for one of our sends; `verify` comes first. */

@@ -6,6 +6,7 @@
 // `{ id, status: 'queued' }` (404 unknown conversation; 409 a WhatsApp one, or the store's channel
 // outbound URL or secret not set up). `ZChannelSendContent` is what it accepts.
 import type { Db } from '../db/prisma.js';
+import type { WriteEventsInTransaction } from '../events/committed-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import type { Logger } from 'pino';
 import type { Keyring } from '../security/secret-box.js';
@@ -29,8 +30,10 @@ export function createChannels(deps: {
   keyring: Keyring;
   log: Logger;
   config: { allowPrivateUrls: boolean; scanIntervalMs: number; retryBaseMs: number; maxAttempts: number };
+  /** The webhook outbox: the events of what an inbound delivery made, written with it. */
+  writeEvents?: WriteEventsInTransaction;
 }): ChannelsService {
   const { allowPrivateUrls } = deps.config;
   const worker = new ChannelSendWorker(createChannelSendsRepo(deps.db), deps.log, { keyring: deps.keyring, ...deps.config });
-  return createChannelsService({ repo: createChannelsRepo(deps.db), inbound: createChannelInboundRepo(deps.db), worker, bus: deps.bus, keyring: deps.keyring, allowPrivateUrls });
+  return createChannelsService({ repo: createChannelsRepo(deps.db), inbound: createChannelInboundRepo(deps.db, deps.writeEvents), worker, bus: deps.bus, keyring: deps.keyring, allowPrivateUrls });
 }

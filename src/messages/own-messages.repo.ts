@@ -1,9 +1,13 @@
 // The store's own messages as WhatsApp reports them (`message.sent`): typed on the phone itself,
 // or this daemon's sends echoed back by Baileys. Those the send queue already stored are skipped
 // by their WhatsApp id; the rest become outbound rows of the contact's conversation, in one
-// transaction with the contact and the thread, as inbound messages are.
+// transaction with the contact and the thread, as inbound messages are. The event's webhook
+// deliveries (and those of the lead and thread it made) are written in that transaction too.
 import type { Db, Prisma } from '../db/prisma.js';
+import { writeNoEvents, type NamedEvent, type WriteEventsInTransaction } from '../events/committed-events.js';
+import type { MessageSentEvent } from '../events/domain-events.js';
 import { findOrCreateContact, threadFor } from './inbound.repo.js';
+import { madeEvents, type MadeEvent } from './records-made.js';
 
 export interface OwnRow {
   storeId: string;
@@ -28,19 +32,31 @@ export interface StoredOwn {
   messageId: string;
   contactId?: string | null;
   conversationId?: string | null;
-  /** What storing it made: a new contact, a thread opened or reopened. */
-  made?: { contact: boolean; conversation: boolean };
+  /** The events of what it made, as written with it: to emit on the bus after the commit. */
+  madeEvents: MadeEvent[];
 }
 
-export function createOwnMessagesRepo(db: Db) {
+/** The event as a webhook tells it: with the stored row, its contact and thread (ordered by the thread). */
+const sentEvent = (e: MessageSentEvent, ids: { messageId: string; contactId?: string | null; conversationId?: string | null }): NamedEvent => ({
+  type: 'message.sent',
+  event: { ...e, messageId: ids.messageId, contactId: ids.contactId ?? null, conversationId: ids.conversationId ?? null } as MessageSentEvent,
+});
+
+/** `writeEvents`: the webhook outbox. */
+export function createOwnMessagesRepo(db: Db, writeEvents: WriteEventsInTransaction = writeNoEvents) {
   return {
-    async store(row: OwnRow): Promise<StoredOwn> {
+    /** Stores the row unless it is there; `event` (the bus's, if given) is written to the outbox with it either way. */
+    async store(row: OwnRow, event?: MessageSentEvent): Promise<StoredOwn> {
       return db.$transaction(async (tx) => {
         const existing = await tx.message.findUnique({
           where: { storeId_slot_direction_waMessageId: { storeId: row.storeId, slot: row.slot, direction: 'outbound', waMessageId: row.waMessageId } },
-          select: { id: true },
+          select: { id: true, contactId: true, conversationId: true },
         });
-        if (existing) return { stored: false, messageId: existing.id };
+        if (existing) {
+          // The queue's own send, echoed: its row is the queue's; the event is this one.
+          if (event) await writeEvents(tx, [sentEvent(event, { messageId: existing.id, ...existing })]);
+          return { stored: false, messageId: existing.id, madeEvents: [] };
+        }
         // Our own message carries our push name, not the contact's: the contact's stays as it was.
         const contact = row.isGroup ? null : await findOrCreateContact(tx, { storeId: row.storeId, jidPn: row.jidPn, jidLid: row.jidLid, pushName: null });
         const thread = contact ? await threadFor(tx, row.storeId, contact.id, row.slot, row.sentAt) : null;
@@ -72,7 +88,9 @@ export function createOwnMessagesRepo(db: Db) {
             data: { lastMessageAt: row.sentAt },
           });
         }
-        return { stored: true, messageId: message.id, contactId, conversationId, made: { contact: contact?.made ?? false, conversation: thread?.made ?? false } };
+        const made = madeEvents({ storeId: row.storeId, contactId, conversationId, made: { contact: contact?.made ?? false, conversation: thread?.made ?? false } });
+        await writeEvents(tx, [...made, ...(event ? [sentEvent(event, { messageId: message.id, contactId, conversationId })] : [])]);
+        return { stored: true, messageId: message.id, contactId, conversationId, madeEvents: made };
       });
     },
   };

@@ -1,12 +1,13 @@
 // The store's own messages into its records: the durable subscriber of `message.sent`. A message
 // typed on the phone (not through Drin) is an outbound row of the contact's conversation; the
 // daemon's own sends, which Baileys reports the same way, were stored by the send queue already.
+// Either way the event's webhook deliveries are written in the storing transaction.
 import type { Logger } from 'pino';
 import type { MessageSentEvent } from '../events/domain-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import type { MediaService } from './media.service.js';
 import type { OwnMessagesRepo, OwnRow, StoredOwn } from './own-messages.repo.js';
-import { announceMade, madeEvents } from './records-made.js';
+import { announceMade } from './records-made.js';
 import { isLid, isPn, storableJson, storableText } from './row-fields.js';
 import { storeRetrying } from './storage-retries.js';
 
@@ -35,7 +36,7 @@ export function createOwnMessagesService(deps: { repo: OwnMessagesRepo; log: Log
   async function storeOwn(e: MessageSentEvent): Promise<StoredOwn> {
     const row = toOwnRow(e);
     // As for inbound: retried while the database is away, and after a lost race on the contact or thread.
-    return storeRetrying('storing an own message', () => repo.store(row), log, { storeId: e.storeId, slot: e.slot });
+    return storeRetrying('storing an own message', () => repo.store(row, e), log, { storeId: e.storeId, slot: e.slot });
   }
 
   return {
@@ -48,7 +49,7 @@ export function createOwnMessagesService(deps: { repo: OwnMessagesRepo; log: Log
         async (e) => {
           const stored = await storeOwn(e);
           if (stored.stored) await deps.media?.queueFor(e.type, e.storeId, stored.messageId);
-          announceMade(bus, madeEvents({ storeId: e.storeId, ...stored }));
+          announceMade(bus, stored.madeEvents);
         },
         { durable: true },
       );

@@ -3,6 +3,7 @@
 // NOTIFY on drin_slot_work, which reaches the slot's owner only once the rows are there. The owner
 // claims jobs one at a time per slot, in order per chat, and records what became of each.
 import type { Db, Prisma } from '../db/prisma.js';
+import { writeNoEvents, type NamedEvent, type WriteEventsInTransaction } from '../events/committed-events.js';
 import { OUTBOUND_PROGRESS, type SlotRef, type TMessageStatus } from '../kernel/index.js';
 import { findOrCreateContact, threadFor } from '../messages/index.js';
 import { SLOT_CHANNELS } from '../whatsapp/engine/index.js';
@@ -53,7 +54,15 @@ const isPn = (jid: string) => jid.endsWith('@s.whatsapp.net');
  */
 const toWhatsAppSecond = (at: Date) => new Date(Math.floor(at.getTime() / 1000) * 1000);
 
-export function createOutboundRepo(db: Db) {
+/** The stored row a WhatsApp message is: named in its events (a webhook receiver can look it up). */
+export interface StoredMessageIds {
+  messageId: string;
+  contactId: string | null;
+  conversationId: string | null;
+}
+
+/** `writeEvents`: the webhook outbox, for a receipt's message.status, written with the status it moved. */
+export function createOutboundRepo(db: Db, writeEvents: WriteEventsInTransaction = writeNoEvents) {
   async function addEvent(tx: Prisma.TransactionClient, storeId: string, messageId: string, status: TMessageStatus, reason: string | null) {
     await tx.messageStatusEvent.create({ data: { storeId, messageId, status, errorCode: reason } });
   }
@@ -194,13 +203,18 @@ export function createOutboundRepo(db: Db) {
 
     /**
      * A receipt for one of the slot's sent messages (ours or typed on the phone): the status only
-     * moves forward, and every move is kept. Returns the message id when it moved.
+     * moves forward, and every move is kept, with the events `eventsOf` the stored message makes
+     * (the receipt's message.status) written to the outbox — a receipt that moves nothing writes
+     * nothing. Returns the message id when it moved.
      */
-    async applyReceipt(r: SlotRef & { waMessageId: string; status: TMessageStatus; reason: string | null }): Promise<string | null> {
+    async applyReceipt(
+      r: SlotRef & { waMessageId: string; status: TMessageStatus; reason: string | null },
+      eventsOf: (stored: StoredMessageIds) => NamedEvent[] = () => [],
+    ): Promise<string | null> {
       return db.$transaction(async (tx) => {
         const message = await tx.message.findUnique({
           where: { storeId_slot_direction_waMessageId: { storeId: r.storeId, slot: r.slot, direction: 'outbound', waMessageId: r.waMessageId } },
-          select: { id: true, status: true },
+          select: { id: true, status: true, contactId: true, conversationId: true },
         });
         if (!message) return null;
         const current = message.status as TMessageStatus;
@@ -210,6 +224,7 @@ export function createOutboundRepo(db: Db) {
         // A receipt that beat our own "sent" record: the message was sent, and the history says so.
         if ((current === 'queued' || current === 'sending') && r.status !== 'failed' && r.status !== 'sent') await addEvent(tx, r.storeId, message.id, 'sent', null);
         await addEvent(tx, r.storeId, message.id, r.status, r.reason);
+        await writeEvents(tx, eventsOf({ messageId: message.id, contactId: message.contactId, conversationId: message.conversationId }));
         return message.id;
       });
     },

@@ -168,7 +168,8 @@ export function createOutboundService(deps: OutboundDeps) {
     const status = RECEIPT_STATUS[e.status];
     if (!status) return;
     const reason = status === 'failed' ? nackReason(e.errorCode) : null;
-    const moved = await retryWhileTransient(() => repo.applyReceipt({ storeId: e.storeId, slot: e.slot, waMessageId: e.waMessageId, status, reason }), {
+    const receipt = { storeId: e.storeId, slot: e.slot, waMessageId: e.waMessageId, status, reason };
+    const moved = await retryWhileTransient(() => repo.applyReceipt(receipt, (stored) => [{ type: 'message.status', event: { ...e, ...stored } }]), {
       isTransient: isDatabaseUnavailableError,
       maxMs: RECEIPT_RETRY_MS,
       log,

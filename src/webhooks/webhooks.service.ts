@@ -2,13 +2,11 @@
 // made and shown once when none is given), the delivery log and replays, a test call, and the
 // outbox's subscriber on the bus.
 //
-// An inbound message's deliveries are written by its storage, in the message's own commit, and a
-// producer given `writeEvents` (booking, contacts, conversations) writes its events' in its own
-// transaction (outbox-insert.ts); their copy on the bus only wakes the delivery worker. Every
-// other event reaches the outbox through this durable subscriber: before its slot's next event is
-// handled, in the order the slot emitted them, right after the data it describes commits but not
-// inside that transaction — an event whose data committed just before the process died is the gap
-// (see the README's webhooks section).
+// An inbound message's deliveries are written by its storage, in the message's own commit, and
+// every other producer writes its events' in its own transaction through `writeEvents`
+// (outbox-insert.ts); their copy on the bus only wakes the delivery worker here. This durable
+// subscriber enqueues (idempotently) what no transaction wrote: a status of `qrcode`, a receipt
+// that moved no status, an event emitted straight on the bus.
 import { randomUUID } from 'node:crypto';
 import type { AuditEntry } from '../audit/audit.repo.js';
 import { checkTargetAddress, newSigningSecret, postSigned } from '../egress/index.js';

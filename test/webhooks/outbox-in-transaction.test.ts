@@ -5,7 +5,17 @@
 // so the rows stay as their transaction wrote them.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { createAppointmentsRepo } from '../../src/booking/appointments.repo.js';
+import { createBotTurnsRepo } from '../../src/bot/bot-turns.repo.js';
+import type { NamedEvent } from '../../src/events/committed-events.js';
+import { createChannelInboundRepo } from '../../src/channels/channel-inbound.repo.js';
+import { createInboundRepo } from '../../src/messages/inbound.repo.js';
+import { createOwnMessagesRepo } from '../../src/messages/own-messages.repo.js';
+import { toOwnRow } from '../../src/messages/own-messages.service.js';
+import { createOutboundRepo } from '../../src/outbound/outbound.repo.js';
+import { createSlotsRepo } from '../../src/whatsapp/engine/slots.repo.js';
+import type { MessageSentEvent } from '../../src/events/domain-events.js';
 import { createContactMergeRepo } from '../../src/contacts/contact-merge.repo.js';
 import { createContactsRepo } from '../../src/contacts/contacts.repo.js';
 import { createConversationsRepo } from '../../src/conversations/conversations.repo.js';
@@ -27,7 +37,8 @@ async function hookedStore(events: string[]) {
   return { storeId: store.id, hookId: hook.id, contactId: contact.id };
 }
 
-const xminOf = async (table: 'appointments' | 'contacts' | 'conversations', id: string) => (await db.prisma.$queryRawUnsafe<Array<{ x: string }>>(`SELECT xmin::text AS x FROM ${table} WHERE id = $1`, id))[0]!.x;
+type Table = 'appointments' | 'contacts' | 'conversations' | 'bot_turns' | 'messages';
+const xminOf = async (table: Table, id: string, column = 'id') => (await db.prisma.$queryRawUnsafe<Array<{ x: string }>>(`SELECT xmin::text AS x FROM ${table} WHERE ${column} = $1`, id))[0]!.x;
 const deliveries = (hookId: string) =>
   db.prisma.$queryRaw<Array<{ event: string; event_id: string; xact: string; data: Record<string, unknown> }>>`
     SELECT event, event_id, xmin::text AS xact, payload -> 'data' AS data FROM webhook_deliveries WHERE webhook_id = ${hookId} ORDER BY seq`;
@@ -96,6 +107,57 @@ describe('events written in the producer\'s transaction', () => {
     // (Beto's thread, closed and moved to Ana, is a row the merge's transaction wrote.)
     expect(rows.slice(-2).map((r) => r.xact)).toEqual(Array(2).fill(await xminOf('conversations', betoThread.id)));
     expect(merged?.events.map((e) => e.type)).toEqual(['conversation.closed', 'contact.updated']);
+  });
+
+  it('a bot turn\'s end writes bot.replied with it, and a turn no longer held writes nothing', async () => {
+    const s = await hookedStore(['bot.replied']);
+    const writer = createOutboxWriter();
+    const row = { storeId: s.storeId, slot: 1, waMessageId: 'TURN1', remoteJid: '5511911112222@s.whatsapp.net', jidPn: '5511911112222@s.whatsapp.net', jidLid: null, pushName: 'Eva', type: 'text', text: 'oi', metadata: {}, payload: new Uint8Array([1]), sentAt: new Date(), isGroup: false };
+    const stored = await createInboundRepo(db.prisma).store(row);
+    const turns = createBotTurnsRepo(db.prisma, writer.write);
+    const turn = (await turns.scheduleClaimed({ storeId: s.storeId, slot: 1, waMessageId: 'TURN1', newId: randomUUID() }, new Date(Date.now() + 60_000)))!;
+    const replied: NamedEvent = { type: 'bot.replied', event: { storeId: s.storeId, slot: 1, turnId: turn.id, conversationId: stored.conversationId!, contactId: stored.contactId, messageIds: [], outcome: 'replied', model: 'stub', at: new Date() } };
+    expect(await turns.finish(turn, 'replied', { outcome: 'replied' }, [], [replied])).toBe(true);
+    expect((await deliveries(s.hookId)).map((r) => [r.event, r.xact, r.data.turnId])).toEqual([['bot.replied', await xminOf('bot_turns', turn.id), turn.id]]);
+    expect(await turns.finish(turn, 'replied', { outcome: 'replied' }, [], [{ ...replied, event: { ...replied.event, at: new Date(0) } } as NamedEvent])).toBe(false);
+    expect(await deliveries(s.hookId)).toHaveLength(1);
+  });
+
+  it('a phone-typed message, its receipt, the slot\'s state and another channel\'s delivery write their events with their rows', async () => {
+    const s = await hookedStore(['*']);
+    const writer = createOutboxWriter();
+    const sent: MessageSentEvent = {
+      storeId: s.storeId, slot: 1, waMessageId: 'OWN1', remoteJid: '5511933334444@s.whatsapp.net', remoteJidAlt: null, addressingMode: 'pn', type: 'text', text: 'já te respondo',
+      sentAt: new Date(), delivery: 'live', isGroup: false, metadata: {}, payload: new Uint8Array([1]), raw: {} as never,
+    } as MessageSentEvent;
+    const own = await createOwnMessagesRepo(db.prisma, writer.write).store(toOwnRow(sent), sent);
+    let rows = await deliveries(s.hookId);
+    expect(rows.map((r) => r.event)).toEqual(['contact.created', 'conversation.opened', 'message.sent']);
+    expect(new Set(rows.map((r) => r.xact))).toEqual(new Set([await xminOf('messages', own.messageId)]));
+    expect(rows[2]!.data).toMatchObject({ messageId: own.messageId, conversationId: own.conversationId, text: 'já te respondo' });
+    // The echo of a row already there (the send queue's): the event alone, once.
+    await createOwnMessagesRepo(db.prisma, writer.write).store(toOwnRow(sent), sent);
+    expect(await deliveries(s.hookId)).toHaveLength(3);
+
+    const outbound = createOutboundRepo(db.prisma, writer.write);
+    const receipt = { type: 'message.status' as const, event: { storeId: s.storeId, slot: 1, waMessageId: 'OWN1', remoteJid: sent.remoteJid, status: 'delivered' as const, at: new Date() } };
+    expect(await outbound.applyReceipt({ storeId: s.storeId, slot: 1, waMessageId: 'OWN1', status: 'delivered', reason: null }, (ids) => [{ ...receipt, event: { ...receipt.event, ...ids } }])).toBe(own.messageId);
+    expect(await outbound.applyReceipt({ storeId: s.storeId, slot: 1, waMessageId: 'OWN1', status: 'delivered', reason: null }, () => [receipt])).toBeNull(); // moved nothing: wrote nothing
+    rows = await deliveries(s.hookId);
+    expect(rows.map((r) => r.event)).toEqual(['contact.created', 'conversation.opened', 'message.sent', 'message.status']);
+    expect(rows[3]!.xact).toBe(await xminOf('messages', own.messageId));
+
+    const slots = createSlotsRepo(db.prisma, db.pool, 'test-process', writer.write);
+    await slots.recordStatus({ storeId: s.storeId, slot: 1 }, { status: 'connected', phone: null, jidPn: null, jidLid: null, pushName: null, lastError: null }, [
+      { type: 'session.status', event: { storeId: s.storeId, slot: 1, status: 'connected', at: new Date() } },
+    ]);
+    const [slotXact] = await db.prisma.$queryRaw<Array<{ x: string }>>`SELECT xmin::text AS x FROM session_slots WHERE store_id = ${s.storeId} AND slot = 1`;
+    expect((await deliveries(s.hookId)).at(-1)).toMatchObject({ event: 'session.status', xact: slotXact!.x });
+
+    const channel = await createChannelInboundRepo(db.prisma, writer.write).store(s.storeId, 'instagram', { externalId: 'ig-1', sender: { handle: 'fabi.ig' }, text: 'oi', timestamp: new Date().toISOString() });
+    rows = await deliveries(s.hookId);
+    expect(rows.slice(-2).map((r) => [r.event, r.xact])).toEqual([['contact.created', await xminOf('messages', channel.messageId)], ['conversation.opened', await xminOf('messages', channel.messageId)]]);
+    expect(channel.events.map((e) => e.type)).toEqual(['contact.created', 'conversation.opened']);
   });
 
   it('a transaction that rolls back takes its deliveries with it', async () => {

@@ -2,7 +2,7 @@
 // slot's events one at a time, in order, so a late write can never overwrite a newer status.
 // After each write it tells `onChanged` (the live feed) directly: a process hears its own
 // changes once, from here, and other processes' from their NOTIFY (which names its origin, so
-// the feed never hears one change twice).
+// the feed never hears one change twice). Each write commits with its event's webhook deliveries.
 import type { Logger } from 'pino';
 import type { DomainEventBus } from '../../events/event-bus.js';
 import { toSlotRef, type SlotRef } from '../../kernel/index.js';
@@ -24,11 +24,16 @@ export class SlotStateRecorder {
         async (e) => {
           if (e.status === 'qrcode') return; // the QR event carries it, with the code itself
           const patch = { status: e.status, phone: e.phone, jidPn: e.jidPn, jidLid: e.jidLid, pushName: e.pushName, lastError: e.lastError };
-          await this.record(e, () => repo.recordStatus(e, patch));
+          await this.record(e, () => repo.recordStatus(e, patch, [{ type: 'session.status', event: e }]));
         },
         { durable: true },
       ),
-      bus.on('session.qr', 'slot-state', (e) => this.record(e, () => repo.recordQr(e, { raw: e.qr, dataUrl: e.qrDataUrl, expiresAt: e.expiresAt })), { durable: true }),
+      bus.on(
+        'session.qr',
+        'slot-state',
+        (e) => this.record(e, () => repo.recordQr(e, { raw: e.qr, dataUrl: e.qrDataUrl, expiresAt: e.expiresAt }, [{ type: 'session.qr', event: e }])),
+        { durable: true },
+      ),
     ];
   }
 

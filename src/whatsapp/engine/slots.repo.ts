@@ -3,6 +3,7 @@
 // hear about them.
 import type pg from 'pg';
 import type { Db } from '../../db/prisma.js';
+import { writeNoEvents, type NamedEvent, type WriteEventsInTransaction } from '../../events/committed-events.js';
 import type { SessionStatusEvent } from '../../events/domain-events.js';
 import type { SlotRef } from '../../kernel/index.js';
 import { CHANNELS, type TSlotChangeNotice, type TStoreChangeNotice } from './slot-channels.js';
@@ -26,8 +27,11 @@ export interface SlotRow {
 
 export type StatusPatch = Pick<SessionStatusEvent, 'status' | 'phone' | 'jidPn' | 'jidLid' | 'pushName' | 'lastError'>;
 
-/** `processId` goes into every change notice, so this process can skip its own. */
-export function createSlotsRepo(db: Db, pool: pg.Pool, processId: string) {
+/**
+ * `processId` goes into every change notice, so this process can skip its own. `writeEvents`: the
+ * webhook outbox, for the session events a status or QR write commits with.
+ */
+export function createSlotsRepo(db: Db, pool: pg.Pool, processId: string, writeEvents: WriteEventsInTransaction = writeNoEvents) {
   const where = (ref: SlotRef) => ({ storeId_slot: { storeId: ref.storeId, slot: ref.slot } });
   // Callers often pass a whole event as the ref; only these two fields may reach a row.
   const keyOf = (ref: SlotRef) => ({ storeId: ref.storeId, slot: ref.slot });
@@ -61,7 +65,7 @@ export function createSlotsRepo(db: Db, pool: pg.Pool, processId: string) {
     },
 
     /** Records a status; a QR is only kept while the status is `qrcode`. */
-    async recordStatus(ref: SlotRef, patch: StatusPatch): Promise<void> {
+    async recordStatus(ref: SlotRef, patch: StatusPatch, events: NamedEvent[] = []): Promise<void> {
       const now = new Date();
       const data = {
         ...patch,
@@ -69,16 +73,22 @@ export function createSlotsRepo(db: Db, pool: pg.Pool, processId: string) {
         ...(patch.status === 'connected' ? { lastConnectedAt: now } : {}),
         ...(patch.status !== 'connected' && patch.status !== 'qrcode' && patch.status !== 'connecting' ? { lastDisconnectedAt: now } : {}),
       };
-      await db.sessionSlot.upsert({ where: where(ref), create: { ...keyOf(ref), ...data }, update: data });
-      // The first connection after a link starts the number's warm-up; a logout ends the link.
-      if (patch.status === 'connected') await db.sessionSlot.updateMany({ where: { ...keyOf(ref), linkedAt: null }, data: { linkedAt: now } });
-      if (patch.status === 'logged_out') await db.sessionSlot.updateMany({ where: keyOf(ref), data: { linkedAt: null } });
+      await db.$transaction(async (tx) => {
+        await tx.sessionSlot.upsert({ where: where(ref), create: { ...keyOf(ref), ...data }, update: data });
+        // The first connection after a link starts the number's warm-up; a logout ends the link.
+        if (patch.status === 'connected') await tx.sessionSlot.updateMany({ where: { ...keyOf(ref), linkedAt: null }, data: { linkedAt: now } });
+        if (patch.status === 'logged_out') await tx.sessionSlot.updateMany({ where: keyOf(ref), data: { linkedAt: null } });
+        await writeEvents(tx, events);
+      });
       await notifyChanged(ref);
     },
 
-    async recordQr(ref: SlotRef, qr: { raw: string; dataUrl: string; expiresAt: Date }): Promise<void> {
+    async recordQr(ref: SlotRef, qr: { raw: string; dataUrl: string; expiresAt: Date }, events: NamedEvent[] = []): Promise<void> {
       const data = { status: 'qrcode', qrRaw: qr.raw, qrDataUrl: qr.dataUrl, qrExpiresAt: qr.expiresAt };
-      await db.sessionSlot.upsert({ where: where(ref), create: { ...keyOf(ref), ...data }, update: data });
+      await db.$transaction(async (tx) => {
+        await tx.sessionSlot.upsert({ where: where(ref), create: { ...keyOf(ref), ...data }, update: data });
+        await writeEvents(tx, events);
+      });
       await notifyChanged(ref);
     },
   };
