@@ -1,7 +1,6 @@
 // The rules of an appointment's times, pure: where a booking ends when no end is given, and what
 // a change to a booked appointment comes to. The repo runs `planChange` under the booking lock,
 // against the row as it is at that moment.
-import type { NamedEvent } from '../events/committed-events.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
 import { holdsTime, type TAppointmentPatch } from './booking.schemas.js';
 import type { AppointmentChange, AppointmentRow } from './appointments.repo.js';
@@ -63,17 +62,4 @@ export function planChange(current: AppointmentRow, patch: TAppointmentPatch, ne
   const status = data.status ?? current.status;
   const moved = data.startsAt !== undefined || data.endsAt !== undefined;
   return { data, claimsTime: holdsTime(status) && (moved || !holdsTime(current.status)) };
-}
-
-function appointmentEvent(type: 'appointment.created' | 'appointment.updated' | 'appointment.cancelled', a: AppointmentRow): NamedEvent {
-  return { type, event: { storeId: a.storeId, appointmentId: a.id, contactId: a.contactId, serviceId: a.serviceId, status: a.status, startsAt: a.startsAt, endsAt: a.endsAt, at: a.updatedAt } };
-}
-
-/** The event of a booking. */
-export const bookedEvents = (row: AppointmentRow): NamedEvent[] => [appointmentEvent('appointment.created', row)];
-
-/** The event of a change: cancelled when it became so, else updated; none when nothing changed. */
-export function changeEvents(before: AppointmentRow, after: AppointmentRow): NamedEvent[] {
-  if (after === before) return [];
-  return [appointmentEvent(after.status === 'cancelled' && before.status !== 'cancelled' ? 'appointment.cancelled' : 'appointment.updated', after)];
 }

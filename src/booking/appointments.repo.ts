@@ -5,7 +5,7 @@
 // change's event is written (the webhook outbox) in the same transaction.
 import type { Db, Prisma } from '../db/prisma.js';
 import { writeNoEvents, type NamedEvent, type WriteEventsInTransaction } from '../events/committed-events.js';
-import { bookedEvents, changeEvents } from './appointment-plan.js';
+import { bookedEvents, changeEvents } from './appointment-events.js';
 import { FREED_STATUSES, holdsTime, type TCursor } from './booking.schemas.js';
 
 /** First key of the two-key advisory lock space (the second: the store id's hash). Clear of the event-stream leases' class and of the slot locks' one-key space. */

@@ -10,7 +10,7 @@ import https from 'node:https';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { AppError, ErrorCode } from '../kernel/index.js';
-import { guardedLookup, isInwardAddress } from '../outbound/index.js';
+import { guardedLookup, isInwardAddress } from './inward-address.js';
 import { signedHeaders } from './standard-webhooks.js';
 
 /** A 400 naming `field`. */

@@ -3,14 +3,19 @@
 // outbox), then emits the same objects on the bus once that transaction has committed. Same
 // objects, same event ids: the bus's copy adds nothing to the outbox, and a crash between the
 // commit and the bus loses no webhook.
-import type { Prisma } from '../db/prisma.js';
 import type { DomainEventBus } from './event-bus.js';
 import type { DomainEventName, DomainEvents } from './domain-events.js';
 
 /** One domain event with its name, as a producer collects them during a transaction. */
 export type NamedEvent = { [K in DomainEventName]: { type: K; event: DomainEvents[K] } }[DomainEventName];
 
-export type WriteEventsInTransaction = (tx: Prisma.TransactionClient, events: readonly NamedEvent[]) => Promise<unknown>;
+/**
+ * A producer's open transaction: a Prisma transaction client, opaque here (the events layer sits
+ * below the database's; the writer, a webhooks repo, knows what it is).
+ */
+export type EventsTransaction = object;
+
+export type WriteEventsInTransaction = (tx: EventsTransaction, events: readonly NamedEvent[]) => Promise<unknown>;
 
 /** Where nothing outside the process listens (tools, some tests). */
 export const writeNoEvents: WriteEventsInTransaction = async () => undefined;

@@ -92,6 +92,13 @@ export function isDatabaseUnavailableError(err: unknown): boolean {
 export const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
 /** A database failure the client can act on, or undefined when `err` is not one. */
+/** A deadlock or serialization failure: the transaction lost to a concurrent one and may simply run again. */
+export function isConcurrencyConflict(err: unknown): boolean {
+  const chain = [...causes(err)];
+  const states = chain.map(sqlState);
+  return str(chain[0]?.code) === 'P2034' || states.includes('40001') || states.includes('40P01');
+}
+
 export function databaseErrorToAppError(err: unknown): AppError | undefined {
   const chain = [...causes(err)];
   if (isDatabaseUnavailableError(err)) {
@@ -109,7 +116,7 @@ export function databaseErrorToAppError(err: unknown): AppError | undefined {
   if (prisma === 'P2000' || states.includes('22001')) {
     return new AppError(ErrorCode.BAD_REQUEST, 'A value is too long for its field', undefined, { cause: err });
   }
-  if (prisma === 'P2034' || states.includes('40001') || states.includes('40P01')) {
+  if (isConcurrencyConflict(err)) {
     return new AppError(ErrorCode.CONFLICT, 'The record was changed at the same time; try again', undefined, { cause: err, retryAfterSeconds: 1 });
   }
   if (states.includes('22021') || states.includes('22P05')) {

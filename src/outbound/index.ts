@@ -7,4 +7,3 @@ export { SendDispatcher } from './send-dispatcher.js';
 export { SendGovernor } from './send-governor.js';
 export { createSendLookupsRepo } from './send-lookups.repo.js';
 /** The SSRF guard of URL fetches, for other domains that call URLs a store names (channels). */
-export { guardedLookup, isInwardAddress } from './media-fetch.js';

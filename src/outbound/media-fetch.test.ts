@@ -3,7 +3,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { fetchMedia, isInwardAddress } from './media-fetch.js';
+import { isInwardAddress } from '../egress/index.js';
+import { fetchMedia } from './media-fetch.js';
 
 let server: http.Server;
 let base: string;

@@ -3,6 +3,11 @@
 // an error instead of the new key while the old one no longer works — the store locked out.
 import { writeAudit, type AuditEntry } from '../audit/audit.repo.js';
 import type { Db } from '../db/prisma.js';
+import { retryWhileTransient } from '../events/durable-retry.js';
+import { isConcurrencyConflict } from '../http/dependency-errors.js';
+
+/** How long a store's deletion keeps trying after losing to its slots' last writes. */
+const DELETE_RETRY_MS = 10_000;
 
 export interface StoreRow {
   id: string;
@@ -44,14 +49,21 @@ export function createStoresRepo(db: Db) {
         return tx.store.findUnique({ where: { id } });
       });
     },
-    /** Deletes the store and, by cascade, everything it owns; false when it did not exist. */
+    /**
+     * Deletes the store and, by cascade, everything it owns; false when it did not exist. The
+     * cascade reaches rows that the store's last writes (its slots' state after the unlink, their
+     * webhook deliveries) may hold in their own transactions: losing a deadlock to one of them is
+     * tried again once it has committed.
+     */
     delete(id: string, audit: AuditEntry): Promise<boolean> {
-      return db.$transaction(async (tx) => {
-        const { count } = await tx.store.deleteMany({ where: { id } });
-        if (!count) return false;
-        await writeAudit(tx, audit);
-        return true;
-      });
+      const once = () =>
+        db.$transaction(async (tx) => {
+          const { count } = await tx.store.deleteMany({ where: { id } });
+          if (!count) return false;
+          await writeAudit(tx, audit);
+          return true;
+        });
+      return retryWhileTransient(once, { isTransient: isConcurrencyConflict, maxMs: DELETE_RETRY_MS, log: undefined, what: 'deleting a store' });
     },
   };
 }

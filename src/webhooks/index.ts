@@ -6,7 +6,7 @@ import type { Db } from '../db/prisma.js';
 import type { WriteEventsInTransaction } from '../events/committed-events.js';
 import type { Keyring } from '../security/secret-box.js';
 import { DeliveryWorker, type DeliveryObserver } from './delivery.worker.js';
-import { createOutboxWriter } from './outbox-insert.js';
+import { createOutboxWriter } from './outbox-writer.repo.js';
 import { createOutboxRepo } from './outbox.repo.js';
 import { createWebhooksRepo } from './webhooks.repo.js';
 import { createWebhooksService, type WebhooksService } from './webhooks.service.js';
@@ -14,7 +14,7 @@ import { createWebhooksService, type WebhooksService } from './webhooks.service.
 export { webhooksRouter } from './webhooks.routes.js';
 export { toOutboxEvent, WEBHOOK_EVENTS, withStoredMessage, type OutboxEvent, type WebhookEventName } from './webhook-events.js';
 /** For producers that write their events' deliveries inside their own transaction. */
-export { deliveriesFrom, enqueueOutbox, type OutboxEntry } from './outbox-insert.js';
+export { deliveriesFrom, enqueueOutbox, type OutboxEntry } from './outbox-writer.repo.js';
 export type { WriteEventsInTransaction } from '../events/committed-events.js';
 export type { WebhooksService } from './webhooks.service.js';
 /** `npm run secrets:rotate`: webhook secrets and headers re-sealed under the current SECRETS_KEY. */

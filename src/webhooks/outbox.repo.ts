@@ -5,7 +5,7 @@
 // the claim still holds (same lease_until): a worker that outlived its lease cannot overwrite a
 // newer claim.
 import type { Db } from '../db/prisma.js';
-import { enqueueOutbox, type OutboxEntry } from './outbox-insert.js';
+import { enqueueOutbox, type OutboxEntry } from './outbox-writer.repo.js';
 
 export interface ClaimedDelivery {
   id: string;
@@ -45,7 +45,7 @@ export function createOutboxRepo(db: Db, leaseOwner: string) {
   const held = (d: ClaimedDelivery) => ({ id: d.id, status: 'delivering', leaseUntil: d.leaseUntil });
 
   return {
-    /** For each event, one row per enabled hook of its store that asked for it (outbox-insert.ts). Answers the rows added per event. */
+    /** For each event, one row per enabled hook of its store that asked for it (outbox-writer.repo.ts). Answers the rows added per event. */
     enqueueMany: (entries: readonly OutboxEntry[]): Promise<number[]> => enqueueOutbox(db, entries),
 
     async claim(leaseUntil: Date): Promise<ClaimedDelivery | null> {

@@ -4,7 +4,7 @@
 //
 // An inbound message's deliveries are written by its storage, in the message's own commit, and
 // every other producer writes its events' in its own transaction through `writeEvents`
-// (outbox-insert.ts); their copy on the bus only wakes the delivery worker here. This durable
+// (outbox-writer.repo.ts); their copy on the bus only wakes the delivery worker here. This durable
 // subscriber enqueues (idempotently) what no transaction wrote: a status of `qrcode`, a receipt
 // that moved no status, an event emitted straight on the bus.
 import { randomUUID } from 'node:crypto';
@@ -25,7 +25,7 @@ export interface WebhooksServiceDeps {
   hooks: WebhooksRepo;
   outbox: OutboxRepo;
   worker: DeliveryWorker;
-  /** Whether a producer of this process already wrote the event's deliveries in its transaction (outbox-insert.ts). */
+  /** Whether a producer of this process already wrote the event's deliveries in its transaction (outbox-writer.repo.ts). */
   writtenInTransaction: (eventId: string) => boolean;
   allowPrivateUrls: boolean;
   timeoutMs: number;

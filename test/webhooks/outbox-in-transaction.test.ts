@@ -1,4 +1,4 @@
-// A producer's events commit with its data (outbox-insert.ts's writer, handed to the producer):
+// A producer's events commit with its data (outbox-writer.repo.ts's writer, handed to the producer):
 // the deliveries are written by the producer's own transaction (same xmin as its row), nothing is
 // written when that transaction writes nothing or rolls back, and the bus's later copy of the
 // same event only wakes the worker — it adds no row. Real Postgres; no delivery worker runs here,
@@ -19,7 +19,7 @@ import type { MessageSentEvent } from '../../src/events/domain-events.js';
 import { createContactMergeRepo } from '../../src/contacts/contact-merge.repo.js';
 import { createContactsRepo } from '../../src/contacts/contacts.repo.js';
 import { createConversationsRepo } from '../../src/conversations/conversations.repo.js';
-import { createOutboxWriter } from '../../src/webhooks/outbox-insert.js';
+import { createOutboxWriter } from '../../src/webhooks/outbox-writer.repo.js';
 import { createOutboxRepo } from '../../src/webhooks/outbox.repo.js';
 import { toOutboxEvent } from '../../src/webhooks/webhook-events.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';

@@ -60,7 +60,7 @@ export function createOutboxWriter() {
   const written = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
   const write: WriteEventsInTransaction = async (tx, events: readonly NamedEvent[]) => {
     const entries = events.filter((e) => carried.has(e.type)).map((e) => ({ storeId: e.event.storeId, event: toOutboxEvent(e.type as WebhookEventName, e.event as never) }));
-    const added = await enqueueOutbox(tx, entries);
+    const added = await enqueueOutbox(tx as Runner, entries);
     entries.forEach((e, i) => added[i] && written.set(e.event.eventId, true));
   };
   return {
