@@ -54,7 +54,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     blank = await createBlankDatabase();
     await applyMigrations(blank.url);
   }
-  const connections = openConnections(blank.url, template ? 5 : 1, { singleBackend: !template });
+  // A test's own reads wait for a connection as long as a loaded machine needs (the daemon's 5 s is for requests).
+  const connections = openConnections(blank.url, template ? 5 : 1, { singleBackend: !template, connectTimeoutMs: 30_000 });
   return {
     url: blank.url,
     prisma: connections.prisma,
