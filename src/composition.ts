@@ -170,6 +170,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     storeKeepsHistory: (storeId) => history.keepsHistory(storeId),
     onStoreChanged: (notice) => feed.endStreams({ storeId: notice.storeId, keysIssuedBefore: new Date(notice.at), reason: notice.kind }),
     onSlotWork: (ref) => sends?.wake(ref),
+    onAuthWrite: (write) => metrics.authWrite(write),
   });
   const sessions = createSessionsService({ engine, slots, maxSlots: config.maxSlots, audit: createAuditRepo(database.prisma) });
   if (config.media.hostOverride) logger.warn({ host: config.media.hostOverride.host }, 'WhatsApp media routed to a local host (test setting)');

@@ -1,5 +1,5 @@
 // Prometheus metrics (prom-client): counters this process saw (slot status changes, messages,
-// webhook attempts, LLM calls, HTTP requests), the gauges the database answers at scrape time
+// webhook attempts, LLM calls, auth-state writes, HTTP requests), the gauges the database answers at scrape time
 // (slots by status, the send queue, the outbox), and Node's default process metrics. No label
 // carries a phone number, a JID, a store id or free text: only bounded vocabularies.
 import type { RequestHandler } from 'express';
@@ -36,6 +36,7 @@ export function createMetrics(deps: { repo: MetricsRepo }) {
   const llmTokens = new Counter({ name: 'drin_llm_tokens_total', help: 'LLM tokens by model and kind (prompt, completion)', labelNames: ['model', 'kind'], registers });
   const llmCost = new Counter({ name: 'drin_llm_cost_usd_total', help: 'LLM cost in USD as OpenRouter reported it, by model', labelNames: ['model'], registers });
   const llmSeconds = new Histogram({ name: 'drin_llm_request_seconds', help: 'LLM call latency by purpose', labelNames: ['purpose'], buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60], registers });
+  const authWrites = new Histogram({ name: 'drin_auth_store_write_seconds', help: 'WhatsApp auth-state writes (Signal keys, creds) by kind and result (ok, failed, fenced)', labelNames: ['kind', 'result'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers });
   const http = new Histogram({ name: 'drin_http_request_duration_seconds', help: 'HTTP requests by method, route pattern and status', labelNames: ['method', 'route', 'status'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers });
 
   // Read from the database once per scrape, shared by the gauges below.
@@ -71,6 +72,10 @@ export function createMetrics(deps: { repo: MetricsRepo }) {
       });
       next();
     }) as RequestHandler,
+
+    authWrite(w: { kind: 'keys' | 'creds'; result: 'ok' | 'failed' | 'fenced'; seconds: number }): void {
+      authWrites.observe({ kind: w.kind, result: w.result }, w.seconds);
+    },
 
     webhookAttempt(result: 'delivered' | 'retrying' | 'dead', latencyMs: number): void {
       deliveries.inc({ result });

@@ -43,6 +43,9 @@ describe('GET /metrics', () => {
       expect(grew('drin_llm_tokens_total', { kind: 'prompt' })).toBe(120);
       expect(grew('drin_llm_cost_usd_total')).toBeCloseTo(0.00042, 8);
       expect(grew('drin_http_request_duration_seconds', { method: 'POST', route: '/api/client/:storeId/webhooks', status: '201' })).toBe(1);
+      // Linking the slot wrote its creds; the message's decryption, Signal keys.
+      expect(grew('drin_auth_store_write_seconds', { kind: 'creds', result: 'ok' })).toBeGreaterThanOrEqual(1);
+      expect(grew('drin_auth_store_write_seconds', { kind: 'keys', result: 'ok' })).toBeGreaterThanOrEqual(1);
       expect(valueOf(after, 'drin_slots', { status: 'connected' })).toBeGreaterThanOrEqual(1);
       expect(after.get('drin_webhook_outbox_backlog')?.type).toBe('gauge');
       expect(after.get('drin_webhook_outbox_oldest_age_seconds')?.type).toBe('gauge');

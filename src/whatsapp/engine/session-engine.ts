@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import type { DomainEventBus } from '../../events/event-bus.js';
 import { KeyedSerialQueue, slotKey, toSlotRef, type SlotRef, type TSlotStatus } from '../../kernel/index.js';
 import type { Keyring } from '../../security/secret-box.js';
-import { AuthKeyCache, loadPostgresAuthState } from './auth/index.js';
+import { AuthKeyCache, loadPostgresAuthState, type AuthWriteObserver } from './auth/index.js';
 import { backoffDelay } from './backoff.js';
 import { bumpOwnerEpoch } from './owner-epoch.repo.js';
 import type { EngineOptions } from './engine-options.js';
@@ -41,6 +41,8 @@ export interface EngineDeps {
   onStoreChanged?: (notice: TStoreChangeNotice) => void;
   /** Told when work for a slot run here was queued (a send), here or by another process. */
   onSlotWork?: (ref: SlotRef) => void;
+  /** Told of every auth-state write's duration and outcome (the metrics). */
+  onAuthWrite?: AuthWriteObserver;
   /** Whether a store keeps the chat history of a new link (its setting; unset: no). */
   storeKeepsHistory?: (storeId: string) => Promise<boolean>;
 }
@@ -282,6 +284,7 @@ export class SessionEngine implements SlotEngine {
       logger: this.slotLog(ref),
       keyring: this.deps.keyring,
       asyncKeyCommit: this.deps.options.asyncAuthKeyCommit,
+      onWrite: this.deps.onAuthWrite,
       fence: { epoch, onFenced: () => this.onFenced(ref, supervisor) },
     });
   }

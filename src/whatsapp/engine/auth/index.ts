@@ -12,10 +12,10 @@ import type { Logger } from 'pino';
 import type { Keyring } from '../../../security/secret-box.js';
 import { AuthKeyCache } from './auth-key-cache.js';
 import type { AuthPool } from './auth-queries.js';
-import { PostgresAuthStore, type AuthFence } from './postgres-auth-store.js';
+import { PostgresAuthStore, type AuthFence, type AuthWriteObserver } from './postgres-auth-store.js';
 
 export { AuthKeyCache, DEFAULT_CACHE_MAX_BYTES, type AuthKeyCacheOptions, type AuthKeyCacheStats } from './auth-key-cache.js';
-export { PostgresAuthStore, type AuthFence } from './postgres-auth-store.js';
+export { PostgresAuthStore, type AuthFence, type AuthWriteObserver } from './postgres-auth-store.js';
 export { FencedWriteError } from './fenced-write-error.js';
 export { reencryptAuthRows, type ReencryptReport } from './auth-reencryption.repo.js';
 export type { AuthPool } from './auth-queries.js';
@@ -45,6 +45,8 @@ export interface LoadPostgresAuthStateOptions {
    * (creds and wipe stay synchronous). Default false. The trade-off is in BENCHMARKS.md.
    */
   asyncKeyCommit?: boolean;
+  /** Told of every write's duration and outcome (the metrics). */
+  onWrite?: AuthWriteObserver;
 }
 
 export interface PostgresAuthState {
@@ -68,7 +70,7 @@ export async function loadPostgresAuthState(options: LoadPostgresAuthStateOption
   if (!storeId || !Number.isInteger(slot) || slot < 0) throw new TypeError('loadPostgresAuthState needs a storeId and a slot >= 0');
   const cache = options.cache === false ? undefined : (options.cache ?? new AuthKeyCache({ maxBytes: DEFAULT_SLOT_CACHE_BYTES }));
   const log = options.logger?.child({ component: 'auth-store' });
-  const store = new PostgresAuthStore({ pool, storeId, slot, cache, log, keyring: options.keyring, fence: options.fence, asyncKeyCommit: options.asyncKeyCommit ?? false });
+  const store = new PostgresAuthStore({ pool, storeId, slot, cache, log, keyring: options.keyring, fence: options.fence, asyncKeyCommit: options.asyncKeyCommit ?? false, onWrite: options.onWrite });
   const creds = await store.loadCreds();
   return {
     state: {

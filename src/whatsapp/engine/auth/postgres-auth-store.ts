@@ -69,6 +69,9 @@ export interface AuthFence {
   onFenced?: () => void;
 }
 
+/** Told of every key and creds write: how long it took and how it ended (the metrics). */
+export type AuthWriteObserver = (write: { kind: 'keys' | 'creds'; result: 'ok' | 'failed' | 'fenced'; seconds: number }) => void;
+
 export interface PostgresAuthStoreOptions {
   pool: AuthPool;
   storeId: string;
@@ -85,6 +88,7 @@ export interface PostgresAuthStoreOptions {
    * commit as the connection does. False: key writes commit as the connection does too.
    */
   asyncKeyCommit: boolean;
+  onWrite?: AuthWriteObserver;
 }
 
 export class PostgresAuthStore {
@@ -97,6 +101,7 @@ export class PostgresAuthStore {
   private readonly fence: AuthFence | undefined;
   private readonly epoch: FenceEpoch;
   private readonly asyncKeyCommit: boolean;
+  private readonly onWrite: AuthWriteObserver | undefined;
   private readonly cachePrefix: string;
   private readonly writes = new SerialQueue();
   private creds: AuthenticationCreds | undefined;
@@ -110,7 +115,7 @@ export class PostgresAuthStore {
   private fenced = false;
 
   constructor(options: PostgresAuthStoreOptions) {
-    ({ pool: this.pool, storeId: this.storeId, slot: this.slot, cache: this.cache, log: this.log, keyring: this.keyring, fence: this.fence, asyncKeyCommit: this.asyncKeyCommit } = options);
+    ({ pool: this.pool, storeId: this.storeId, slot: this.slot, cache: this.cache, log: this.log, keyring: this.keyring, fence: this.fence, asyncKeyCommit: this.asyncKeyCommit, onWrite: this.onWrite } = options);
     this.epoch = options.fence === undefined ? null : String(options.fence.epoch);
     if (this.epoch !== null && !/^\d+$/.test(this.epoch)) throw new TypeError('fence.epoch must be a non-negative integer');
     this.cachePrefix = `${this.storeId}\u0000${this.slot}\u0000`;
@@ -185,10 +190,12 @@ export class PostgresAuthStore {
       try {
         allowed = await writeKeys(this.pool, this.storeId, this.slot, write, this.epoch);
       } catch (err) {
+        this.observe('keys', 'failed', started);
         const types = [...new Set([...write.upsert.types, ...write.delete.types])];
         this.log?.warn({ err: describeError(err), keys: count, types }, 'auth key write failed');
         throw err;
       }
+      this.observe('keys', allowed ? 'ok' : 'fenced', started);
       if (!allowed) throw this.fencedOff();
       this.writeEpoch += 1;
       for (const [type, id, text] of writtenKeys(write, texts)) this.cacheText(type, id, text);
@@ -213,19 +220,26 @@ export class PostgresAuthStore {
       this.queuedCredsWrite = undefined;
       if (this.fenced) throw this.fencedOff();
       let allowed: boolean;
+      const started = performance.now();
       try {
         const sealed = sealText(this.keyring, serializeAuthValue(this.creds), credsAad(this.storeId, this.slot));
         allowed = await upsertCreds(this.pool, this.storeId, this.slot, sealed, this.epoch);
       } catch (err) {
+        this.observe('creds', 'failed', started);
         this.credsDirty = true;
         this.log?.error({ err: describeError(err) }, 'auth creds write failed');
         throw err;
       }
+      this.observe('creds', allowed ? 'ok' : 'fenced', started);
       this.credsDirty = !allowed;
       if (!allowed) throw this.fencedOff();
     });
     this.queuedCredsWrite = write;
     return write;
+  }
+
+  private observe(kind: 'keys' | 'creds', result: 'ok' | 'failed' | 'fenced', started: number): void {
+    this.onWrite?.({ kind, result, seconds: (performance.now() - started) / 1000 });
   }
 
   /**
