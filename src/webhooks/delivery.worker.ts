@@ -1,4 +1,5 @@
-// Delivers the outbox: claims a due delivery, POSTs its body signed the Standard Webhooks way
+// Delivers the outbox: claims due deliveries (a few per statement, at most one per hook and
+// ordering key, so they go at once), POSTs each body signed the Standard Webhooks way
 // (webhook-id = the event id, so a retry or a replay is the same event to the receiver), with the
 // hook's extra headers. 2xx → delivered; anything else (a status, a timeout, a refused connection,
 // an address that now resolves inward) is retried with jittered exponential backoff from the
@@ -8,17 +9,21 @@
 // rest: retries falling due, events other processes enqueued, leases of processes that died.
 import type { Logger } from 'pino';
 import { postSigned, retryDelayMs, type PostOutcome } from '../egress/index.js';
-import { QueueDrainer } from '../kernel/index.js';
-import type { ClaimedDelivery, OutboxRepo } from './outbox.repo.js';
+import { createWriteBatcher, QueueDrainer } from '../kernel/index.js';
+import type { AttemptRecord, ClaimedDelivery, OutboxRepo } from './outbox.repo.js';
 import type { WebhooksRepo } from './webhooks.repo.js';
 
 /** Every webhook call names us (a receiver's own headers cannot replace it: the schema refuses user-agent). */
 export const WEBHOOK_USER_AGENT = { 'user-agent': 'Drin-Webhooks/1' };
 
+/** A runner claims up to this many due deliveries in one statement and sends them at once. */
+const MAX_CLAIM_BATCH = 4;
+
 export interface DeliveryWorkerOptions {
   allowPrivateUrls: boolean;
   scanIntervalMs: number;
   timeoutMs: number;
+  /** Deliveries in flight at most: runners of up to MAX_CLAIM_BATCH each. */
   concurrency: number;
   /** A claimed delivery not finished by then is claimed again (well above the POST timeout). */
   leaseMs?: number;
@@ -32,6 +37,10 @@ export interface DeliveryObserver {
 export class DeliveryWorker {
   private readonly drainer: QueueDrainer;
   private readonly leaseMs: number;
+  private readonly claimBatch: number;
+
+  /** Successes of every runner, recorded together (one UPDATE for those that finish meanwhile). */
+  private readonly delivered = createWriteBatcher((items: readonly { d: ClaimedDelivery; a: AttemptRecord }[]) => this.outbox.deliveredMany(items), { maxBatchSize: 256 });
 
   constructor(
     private readonly outbox: OutboxRepo,
@@ -41,7 +50,9 @@ export class DeliveryWorker {
     private readonly observer: DeliveryObserver = {},
   ) {
     this.leaseMs = options.leaseMs ?? Math.max(60_000, options.timeoutMs * 3);
-    this.drainer = new QueueDrainer((claimed) => this.runOne(claimed), options.concurrency);
+    const runners = Math.ceil(options.concurrency / MAX_CLAIM_BATCH);
+    this.claimBatch = Math.ceil(options.concurrency / runners);
+    this.drainer = new QueueDrainer((claimed) => this.runOne(claimed), runners);
   }
 
   start(): void {
@@ -57,30 +68,36 @@ export class DeliveryWorker {
   }
 
   private async runOne(claimed: () => void): Promise<boolean> {
-    let d: ClaimedDelivery | null;
+    let batch: ClaimedDelivery[];
     try {
-      d = await this.outbox.claim(new Date(Date.now() + this.leaseMs));
+      batch = await this.outbox.claim(new Date(Date.now() + this.leaseMs), this.claimBatch);
     } catch (err) {
       this.log.warn({ err }, 'webhook delivery claim failed');
       return false;
     }
-    if (!d) return false;
+    if (!batch.length) return false;
     claimed();
+    // At most one delivery per hook and ordering key in a batch: they may all go at once.
+    await Promise.all(batch.map((d) => this.deliver(d)));
+    return true;
+  }
+
+  private async deliver(d: ClaimedDelivery): Promise<void> {
     const log = this.log.child({ storeId: d.storeId, webhookId: d.webhookId, deliveryId: d.id });
     try {
       const outcome = await this.post(d).catch((err: unknown): PostOutcome => ({ ok: false, error: err instanceof Error ? err.message : String(err), latencyMs: 0 }));
       const record = { status: outcome.status, error: outcome.error, latencyMs: outcome.latencyMs };
       if (outcome.ok) {
-        await this.outbox.delivered(d, record);
+        await this.delivered({ d, a: record });
         this.observer.attempted?.('delivered', outcome.latencyMs);
-        return true;
+        return;
       }
       const delay = retryDelayMs(d.attempts, d.retryBaseMs);
       if (Date.now() + delay - d.createdAt.getTime() > d.retryMaxAgeMinutes * 60_000) {
         log.warn({ error: outcome.error, attempts: d.attempts }, 'webhook delivery dead-lettered: its retry window is over');
         await this.outbox.dead(d, record);
         this.observer.attempted?.('dead', outcome.latencyMs);
-        return true;
+        return;
       }
       log.info({ error: outcome.error, attempt: d.attempts, retryInMs: delay }, 'webhook delivery failed, will retry');
       if (await this.outbox.retryAt(d, new Date(Date.now() + delay), record)) this.drainer.later(delay);
@@ -89,7 +106,6 @@ export class DeliveryWorker {
       // The lease lapses and the delivery is tried again, here or by another process.
       log.warn({ err }, 'webhook delivery outcome could not be recorded');
     }
-    return true;
   }
 
   private post(d: ClaimedDelivery): Promise<PostOutcome> {

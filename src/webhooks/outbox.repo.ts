@@ -48,7 +48,11 @@ export function createOutboxRepo(db: Db, leaseOwner: string) {
     /** For each event, one row per enabled hook of its store that asked for it (outbox-writer.repo.ts). Answers the rows added per event. */
     enqueueMany: (entries: readonly OutboxEntry[]): Promise<number[]> => enqueueOutbox(db, entries),
 
-    async claim(leaseUntil: Date): Promise<ClaimedDelivery | null> {
+    /**
+     * Up to `limit` due deliveries, held until `leaseUntil`: at most one per hook and ordering key
+     * (a later one waits for the earlier live one), so a batch may go out all at once.
+     */
+    async claim(leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]> {
       const rows = await db.$queryRaw<ClaimRow[]>`
         WITH due AS (
           SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.active
@@ -57,7 +61,7 @@ export function createOutboxRepo(db: Db, leaseOwner: string) {
               SELECT 1 FROM webhook_deliveries e
               WHERE e.webhook_id = d.webhook_id AND e.ordering_key = d.ordering_key AND e.status IN ('pending', 'delivering') AND e.seq < d.seq
             ))
-          ORDER BY d.next_attempt_at LIMIT 1 FOR UPDATE OF d SKIP LOCKED
+          ORDER BY d.next_attempt_at LIMIT ${limit} FOR UPDATE OF d SKIP LOCKED
         )
         UPDATE webhook_deliveries t SET status = 'delivering', lease_owner = ${leaseOwner}, lease_until = ${leaseUntil}, next_attempt_at = ${leaseUntil},
           attempts = t.attempts + 1, updated_at = now()
@@ -65,21 +69,26 @@ export function createOutboxRepo(db: Db, leaseOwner: string) {
         WHERE t.id = due.id AND w.id = t.webhook_id
         RETURNING t.id, t.store_id, t.webhook_id, t.event_id, t.attempts, t.lease_until, t.created_at, t.payload,
           w.url, w.secret_sealed, w.headers_sealed, w.retry_base_ms, w.retry_max_age_minutes`;
-      const r = rows[0];
-      if (!r) return null;
-      return {
+      return rows.map((r) => ({
         id: r.id, storeId: r.store_id, webhookId: r.webhook_id, eventId: r.event_id, attempts: r.attempts, leaseUntil: r.lease_until, createdAt: r.created_at, payload: r.payload,
         url: r.url, secretSealed: r.secret_sealed, headersSealed: r.headers_sealed, retryBaseMs: r.retry_base_ms, retryMaxAgeMinutes: r.retry_max_age_minutes,
-      };
+      }));
     },
 
-    async delivered(d: ClaimedDelivery, a: AttemptRecord): Promise<boolean> {
-      const { count } = await db.webhookDelivery.updateMany({
-        where: held(d),
-        // lease_owner stays: which process delivered it.
-        data: { status: 'delivered', deliveredAt: new Date(), responseStatus: a.status ?? null, latencyMs: a.latencyMs, lastError: null, leaseUntil: null },
-      });
-      return count > 0;
+    /**
+     * Marks these deliveries delivered, in one statement, each only while its claim still holds;
+     * answers per delivery whether it was. lease_owner stays: which process delivered it.
+     */
+    async deliveredMany(items: readonly { d: ClaimedDelivery; a: AttemptRecord }[]): Promise<boolean[]> {
+      const rows = await db.$queryRaw<{ id: string }[]>`
+        UPDATE webhook_deliveries t SET status = 'delivered', delivered_at = now(), response_status = u.status, latency_ms = u.latency_ms,
+          last_error = NULL, lease_until = NULL, updated_at = now()
+        FROM unnest(${items.map((i) => i.d.id)}::text[], ${items.map((i) => i.d.leaseUntil)}::timestamptz[], ${items.map((i) => i.a.status ?? null)}::int[],
+                    ${items.map((i) => Math.round(i.a.latencyMs))}::int[]) AS u(id, lease_until, status, latency_ms)
+        WHERE t.id = u.id AND t.status = 'delivering' AND t.lease_until = u.lease_until
+        RETURNING t.id`;
+      const done = new Set(rows.map((r) => r.id));
+      return items.map((i) => done.has(i.d.id));
     },
 
     async retryAt(d: ClaimedDelivery, at: Date, a: AttemptRecord): Promise<boolean> {
