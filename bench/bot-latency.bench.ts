@@ -102,8 +102,8 @@ if (PROBES) globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: Requ
 // TypeScript, plain methods at run time: each step gets a probe, the claimed turn names it.
 type WorkerMethods = {
   runOne(claimed: () => void): Promise<boolean>;
-  answer(turn: { triggerMessageId: string }, prepared?: unknown): Promise<void>;
-  handle(turn: { triggerMessageId: string }, log: unknown, prepared?: unknown): Promise<void>;
+  answer(turn: { triggerMessageId: string }): Promise<void>;
+  handle(turn: { triggerMessageId: string }, log: unknown): Promise<void>;
 };
 const worker = TurnWorker.prototype as unknown as WorkerMethods;
 const runOne = worker.runOne;
@@ -114,19 +114,18 @@ if (PROBES) worker.runOne = function (this: unknown, claimed) {
 };
 // With no debounce the turn is claimed as it is scheduled (scheduleNow → answer, no claim statement):
 // a probe of its own from there, not the delivery's.
-// (The turn's reads come with it then, in `prepared`: passed on as they are.)
-if (PROBES) worker.answer = function (this: unknown, turn, prepared) {
-  if (als.getStore()?.kind === 'turn') return answer.call(this, turn, prepared);
-  return als.run({ kind: 'turn', start: epochMs(), queries: [], claimedWithSchedule: true }, () => answer.call(this, turn, prepared));
+if (PROBES) worker.answer = function (this: unknown, turn) {
+  if (als.getStore()?.kind === 'turn') return answer.call(this, turn);
+  return als.run({ kind: 'turn', start: epochMs(), queries: [], claimedWithSchedule: true }, () => answer.call(this, turn));
 };
-if (PROBES) worker.handle = function (this: unknown, turn, log, prepared) {
+if (PROBES) worker.handle = function (this: unknown, turn, log) {
   const probe = als.getStore();
   if (probe) {
     probe.claimedAt = epochMs();
     probe.triggerMessageId = turn.triggerMessageId;
     turns.set(turn.triggerMessageId, probe);
   }
-  return handle.call(this, turn, log, prepared);
+  return handle.call(this, turn, log);
 };
 
 class ProbedBus extends DomainEventBus {

@@ -1,7 +1,7 @@
 // What a turn reads to build its prompt: the conversation's recent messages, the contact, the
 // store's facts (name, settings, services with prices), the contact's latest AI snapshot, and the
 // tool calls of the conversation's earlier turns. All scoped by the store.
-import { Prisma, type Db } from '../db/prisma.js';
+import type { Db } from '../db/prisma.js';
 import { storeZone, type InstantRange } from '../kernel/index.js';
 import type { RecordedToolCall } from './bot-tool.js';
 import type { MonthTotals } from './llm-calls.repo.js';
@@ -45,7 +45,7 @@ export interface TurnReads {
 }
 
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] };
-export interface TurnReadsRow {
+interface TurnReadsRow {
   pause: { until: string; reason: string } | null;
   contact: { id: string; optOut: boolean } | null;
   spent: { promptTokens: number | string; completionTokens: number | string; cost: number | string };
@@ -54,59 +54,6 @@ export interface TurnReadsRow {
   answered_up_to: Date | null;
   snapshot: Json<SnapshotFacts> | null;
   earlier_calls: RecordedToolCall[][];
-}
-
-/** What a turn's reads depend on: the turn (its contact, conversation, id, trigger) and the config. */
-export interface TurnReadsQuery {
-  storeId: string;
-  contactId: string;
-  conversationId: string;
-  turnId: string;
-  upTo: Date;
-  since: Date;
-  limit: number;
-  month: InstantRange;
-  hourAgo: Date;
-}
-
-/**
- * The reads as the select list of one statement. The turn's own fields are SQL (parameters, or
- * the columns of the turn the statement writes: bot-turns.repo's scheduleClaimed).
- */
-export function turnReadsColumns(q: Omit<TurnReadsQuery, 'contactId' | 'conversationId' | 'turnId' | 'upTo'> & Record<'contactId' | 'conversationId' | 'turnId' | 'upTo', Prisma.Sql>): Prisma.Sql {
-  const { storeId, contactId, conversationId, turnId } = q;
-  return Prisma.sql`
-    (SELECT json_build_object('until', p.until, 'reason', p.reason) FROM bot_pauses p
-      WHERE p.store_id = ${storeId} AND p.contact_id = ${contactId} AND p.until > now()) AS pause,
-    (SELECT json_build_object('id', c.id, 'optOut', c.opt_out) FROM contacts c WHERE c.store_id = ${storeId} AND c.id = ${contactId}) AS contact,
-    (SELECT json_build_object('promptTokens', coalesce(sum(l.prompt_tokens), 0), 'completionTokens', coalesce(sum(l.completion_tokens), 0), 'cost', coalesce(sum(l.cost), 0))
-      FROM llm_calls l WHERE l.store_id = ${storeId} AND l.created_at >= ${q.month.from} AND l.created_at < ${q.month.to}) AS spent,
-    (SELECT count(*)::int FROM bot_turns t
-      WHERE t.store_id = ${storeId} AND t.contact_id = ${contactId} AND t.state = 'replied' AND t.finished_at >= ${q.hourAgo}) AS recent_replies,
-    (SELECT coalesce(json_agg(w ORDER BY w."sentAt", w."createdAt", w.id), '[]'::json) FROM (
-      SELECT m.id, m.direction, m.type, m.text, m.metadata, m.sent_at AS "sentAt", m.created_at AS "createdAt", m.remote_jid AS "remoteJid"
-      FROM messages m WHERE m.store_id = ${storeId} AND m.conversation_id = ${conversationId} AND m.created_at <= ${q.upTo} AND m.sent_at >= ${q.since}
-      ORDER BY m.sent_at DESC, m.created_at DESC, m.id DESC LIMIT ${q.limit}) w) AS window,
-    (SELECT max(t.trigger_at) FROM bot_turns t WHERE t.store_id = ${storeId} AND t.conversation_id = ${conversationId} AND t.id <> ${turnId}
-      AND t.state IN ('replied', 'skipped', 'failed', 'replying', 'running')) AS answered_up_to,
-    (SELECT json_build_object('id', s.id, 'summary', s.summary, 'flags', s.flags, 'createdAt', s.created_at) FROM ai_context_snapshots s
-      WHERE s.store_id = ${storeId} AND s.contact_id = ${contactId} ORDER BY s.created_at DESC, s.id DESC LIMIT 1) AS snapshot,
-    (SELECT coalesce(json_agg(e.tool_calls ORDER BY e.trigger_at), '[]'::json) FROM (
-      SELECT t.tool_calls, t.trigger_at FROM bot_turns t WHERE t.store_id = ${storeId} AND t.conversation_id = ${conversationId} AND t.id <> ${turnId} AND t.state = 'replied'
-      ORDER BY t.trigger_at DESC LIMIT 10) e) AS earlier_calls`;
-}
-
-export function toTurnReads(r: TurnReadsRow): TurnReads {
-  return {
-    pause: r.pause && { until: new Date(r.pause.until), reason: r.pause.reason },
-    contact: r.contact,
-    spent: { promptTokens: Number(r.spent.promptTokens), completionTokens: Number(r.spent.completionTokens), cost: Number(r.spent.cost), calls: {} },
-    recentReplies: r.recent_replies,
-    window: r.window.map((m) => ({ ...m, sentAt: new Date(m.sentAt), createdAt: new Date(m.createdAt), metadata: m.metadata ?? {} })),
-    answeredUpTo: r.answered_up_to,
-    snapshot: r.snapshot && { ...r.snapshot, flags: r.snapshot.flags ?? {}, createdAt: new Date(r.snapshot.createdAt) },
-    earlierCalls: r.earlier_calls.flatMap((calls) => (Array.isArray(calls) ? calls : [])),
-  };
 }
 
 export function createBotContextRepo(db: Db) {
@@ -138,9 +85,39 @@ export function createBotContextRepo(db: Db) {
      * when the previous answered burst ended, the latest snapshot, and the tool calls of the last
      * ten answered turns. One round trip instead of eight: the bot's latency is mostly round trips.
      */
-    async turnReads(q: TurnReadsQuery): Promise<TurnReads> {
-      const [row] = await db.$queryRaw<TurnReadsRow[]>`SELECT ${turnReadsColumns({ ...q, contactId: Prisma.sql`${q.contactId}`, conversationId: Prisma.sql`${q.conversationId}`, turnId: Prisma.sql`${q.turnId}`, upTo: Prisma.sql`${q.upTo}` })}`;
-      return toTurnReads(row!);
+    async turnReads(q: { storeId: string; contactId: string; conversationId: string; turnId: string; upTo: Date; since: Date; limit: number; month: InstantRange; hourAgo: Date }): Promise<TurnReads> {
+      const { storeId, contactId, conversationId, turnId } = q;
+      const [row] = await db.$queryRaw<TurnReadsRow[]>`
+        SELECT
+          (SELECT json_build_object('until', p.until, 'reason', p.reason) FROM bot_pauses p
+            WHERE p.store_id = ${storeId} AND p.contact_id = ${contactId} AND p.until > now()) AS pause,
+          (SELECT json_build_object('id', c.id, 'optOut', c.opt_out) FROM contacts c WHERE c.store_id = ${storeId} AND c.id = ${contactId}) AS contact,
+          (SELECT json_build_object('promptTokens', coalesce(sum(l.prompt_tokens), 0), 'completionTokens', coalesce(sum(l.completion_tokens), 0), 'cost', coalesce(sum(l.cost), 0))
+            FROM llm_calls l WHERE l.store_id = ${storeId} AND l.created_at >= ${q.month.from} AND l.created_at < ${q.month.to}) AS spent,
+          (SELECT count(*)::int FROM bot_turns t
+            WHERE t.store_id = ${storeId} AND t.contact_id = ${contactId} AND t.state = 'replied' AND t.finished_at >= ${q.hourAgo}) AS recent_replies,
+          (SELECT coalesce(json_agg(w ORDER BY w."sentAt", w."createdAt", w.id), '[]'::json) FROM (
+            SELECT m.id, m.direction, m.type, m.text, m.metadata, m.sent_at AS "sentAt", m.created_at AS "createdAt", m.remote_jid AS "remoteJid"
+            FROM messages m WHERE m.store_id = ${storeId} AND m.conversation_id = ${conversationId} AND m.created_at <= ${q.upTo} AND m.sent_at >= ${q.since}
+            ORDER BY m.sent_at DESC, m.created_at DESC, m.id DESC LIMIT ${q.limit}) w) AS window,
+          (SELECT max(t.trigger_at) FROM bot_turns t WHERE t.store_id = ${storeId} AND t.conversation_id = ${conversationId} AND t.id <> ${turnId}
+            AND t.state IN ('replied', 'skipped', 'failed', 'replying', 'running')) AS answered_up_to,
+          (SELECT json_build_object('id', s.id, 'summary', s.summary, 'flags', s.flags, 'createdAt', s.created_at) FROM ai_context_snapshots s
+            WHERE s.store_id = ${storeId} AND s.contact_id = ${contactId} ORDER BY s.created_at DESC, s.id DESC LIMIT 1) AS snapshot,
+          (SELECT coalesce(json_agg(e.tool_calls ORDER BY e.trigger_at), '[]'::json) FROM (
+            SELECT t.tool_calls, t.trigger_at FROM bot_turns t WHERE t.store_id = ${storeId} AND t.conversation_id = ${conversationId} AND t.id <> ${turnId} AND t.state = 'replied'
+            ORDER BY t.trigger_at DESC LIMIT 10) e) AS earlier_calls`;
+      const r = row!;
+      return {
+        pause: r.pause && { until: new Date(r.pause.until), reason: r.pause.reason },
+        contact: r.contact,
+        spent: { promptTokens: Number(r.spent.promptTokens), completionTokens: Number(r.spent.completionTokens), cost: Number(r.spent.cost), calls: {} },
+        recentReplies: r.recent_replies,
+        window: r.window.map((m) => ({ ...m, sentAt: new Date(m.sentAt), createdAt: new Date(m.createdAt), metadata: m.metadata ?? {} })),
+        answeredUpTo: r.answered_up_to,
+        snapshot: r.snapshot && { ...r.snapshot, flags: r.snapshot.flags ?? {}, createdAt: new Date(r.snapshot.createdAt) },
+        earlierCalls: r.earlier_calls.flatMap((calls) => (Array.isArray(calls) ? calls : [])),
+      };
     },
 
     /** The store's time zone (the default when it has no settings, or one the zone database lost). */

@@ -8,7 +8,6 @@
 // steps aside for it (hasNewerPending) rather than answer half the conversation.
 import { Prisma, type Db } from '../db/prisma.js';
 import { writeNoEvents, type NamedEvent, type WriteEventsInTransaction } from '../events/committed-events.js';
-import { toTurnReads, turnReadsColumns, type TurnReads, type TurnReadsQuery, type TurnReadsRow } from './bot-context.repo.js';
 import type { RecordedToolCall } from './bot-tool.js';
 
 export interface ClaimedTurn {
@@ -83,22 +82,6 @@ function messageToAnswer({ storeId, slot, waMessageId }: Pick<ScheduleInput, 'st
     )`;
 }
 
-/** The INSERT of a turn already claimed for the message of `fresh`, unless its conversation has one pending or in hand. */
-function insertClaimed({ storeId, slot, newId }: Pick<ScheduleInput, 'storeId' | 'slot' | 'newId'>, leaseUntil: Date): Prisma.Sql {
-  return Prisma.sql`
-    INSERT INTO bot_turns (id, store_id, conversation_id, contact_id, slot, state, attempts, lease_until, due_at, first_at, trigger_message_id, trigger_at, updated_at)
-    SELECT ${newId}, ${storeId}, conversation_id, contact_id, ${slot}, 'running', 1, ${leaseUntil}, now(), now(), id, created_at, now()
-    FROM fresh
-    WHERE NOT EXISTS (
-      SELECT 1 FROM bot_turns t WHERE t.store_id = ${storeId} AND t.conversation_id = fresh.conversation_id AND t.state IN ('pending', 'running', 'replying')
-    )
-    ON CONFLICT DO NOTHING
-    RETURNING id, store_id, conversation_id, contact_id, slot, state, attempts, lease_until, trigger_message_id, trigger_at, first_at, reply_text`;
-}
-
-/** What the reads written with a claimed turn depend on besides the turn: the config's window and the budget's month. */
-export type TurnReadsConfig = Omit<TurnReadsQuery, 'storeId' | 'contactId' | 'conversationId' | 'turnId' | 'upTo'>;
-
 /** `writeEvents`: the webhook outbox, for the events a finished turn commits with (bot.replied). */
 export function createBotTurnsRepo(db: Db, writeEvents: WriteEventsInTransaction = writeNoEvents) {
   const held = (t: ClaimedTurn) => ({ id: t.id, leaseUntil: t.leaseUntil });
@@ -128,16 +111,23 @@ export function createBotTurnsRepo(db: Db, writeEvents: WriteEventsInTransaction
     },
 
     /**
-     * With no debounce: the message's turn written already claimed (held until `leaseUntil`) and,
-     * in the same statement, everything the turn then reads (bot-context.repo's turnReads, against
-     * the turn just written) — one statement instead of a schedule, a claim and the reads. Null
-     * when the conversation has a turn pending or in hand (then schedule() it, to wait its turn)
-     * or there is nothing to answer.
+     * With no debounce: the message's turn written already claimed (held until `leaseUntil`), one
+     * statement instead of a schedule and a claim. Null when the conversation has a turn pending or
+     * in hand (then schedule() it, to wait its turn) or there is nothing to answer.
      */
-    async scheduleClaimed(input: Omit<ScheduleInput, 'debounceMs' | 'capMs'>, leaseUntil: Date, q: TurnReadsConfig): Promise<{ turn: ClaimedTurn; reads: TurnReads } | null> {
-      const reads = turnReadsColumns({ ...q, storeId: input.storeId, contactId: Prisma.sql`ins.contact_id`, conversationId: Prisma.sql`ins.conversation_id`, turnId: Prisma.sql`ins.id`, upTo: Prisma.sql`ins.trigger_at` });
-      const rows = await db.$queryRaw<Array<Row & TurnReadsRow>>`WITH ${messageToAnswer(input)}, ins AS (${insertClaimed(input, leaseUntil)}) SELECT ins.*, ${reads} FROM ins`;
-      return rows[0] ? { turn: claimed(rows[0]), reads: toTurnReads(rows[0]) } : null;
+    async scheduleClaimed(input: Omit<ScheduleInput, 'debounceMs' | 'capMs'>, leaseUntil: Date): Promise<ClaimedTurn | null> {
+      const { storeId, slot, newId } = input;
+      const rows = await db.$queryRaw<Row[]>`
+        WITH ${messageToAnswer(input)}
+        INSERT INTO bot_turns (id, store_id, conversation_id, contact_id, slot, state, attempts, lease_until, due_at, first_at, trigger_message_id, trigger_at, updated_at)
+        SELECT ${newId}, ${storeId}, conversation_id, contact_id, ${slot}, 'running', 1, ${leaseUntil}, now(), now(), id, created_at, now()
+        FROM fresh
+        WHERE NOT EXISTS (
+          SELECT 1 FROM bot_turns t WHERE t.store_id = ${storeId} AND t.conversation_id = fresh.conversation_id AND t.state IN ('pending', 'running', 'replying')
+        )
+        ON CONFLICT DO NOTHING
+        RETURNING id, store_id, conversation_id, contact_id, slot, state, attempts, lease_until, trigger_message_id, trigger_at, first_at, reply_text`;
+      return rows[0] ? claimed(rows[0]) : null;
     },
 
     /**

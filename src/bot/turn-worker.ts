@@ -15,8 +15,8 @@ import type { NamedEvent } from '../events/committed-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
 import type { BotTool } from './bot-tool.js';
 import type { BotConfigService } from './bot-config.service.js';
-import type { BotContextRepo, StoreFacts, TurnReads } from './bot-context.repo.js';
-import type { ClaimedTurn, BotTurnsRepo, ScheduleInput, TurnReadsConfig, TurnRecord } from './bot-turns.repo.js';
+import type { BotContextRepo, StoreFacts } from './bot-context.repo.js';
+import type { ClaimedTurn, BotTurnsRepo, ScheduleInput, TurnRecord } from './bot-turns.repo.js';
 import { budgetExhausted } from './bot-usage.service.js';
 import type { LlmCallsRepo } from './llm-calls.repo.js';
 import type { LlmClient } from './llm-client.js';
@@ -63,31 +63,6 @@ export interface TurnWorkerOptions {
   leaseMs?: number;
 }
 
-/** What a turn is answered from before its own reads: the store's config and facts. */
-interface TurnBasis {
-  config: Awaited<ReturnType<BotConfigService['effective']>>;
-  store: StoreFacts;
-  zone: string;
-}
-
-/** A turn written claimed with its reads (scheduleNow): nothing left to read before the gates. */
-interface Prepared {
-  turn: ClaimedTurn;
-  basis: TurnBasis;
-  now: Date;
-  reads: TurnReads;
-}
-
-/** The window and budget month the config and the store's zone give at `now`. */
-function readsConfig({ config, zone }: TurnBasis, now: Date): TurnReadsConfig {
-  return {
-    since: new Date(now.getTime() - config.contextTime * 60_000),
-    limit: config.messageLimit,
-    month: monthOf(now, zone),
-    hourAgo: new Date(now.getTime() - 3_600_000),
-  };
-}
-
 const RETRYABLE = new Set(['rate_limited', 'server_error', 'timeout', 'bad_response']);
 
 export class TurnWorker {
@@ -115,27 +90,23 @@ export class TurnWorker {
   }
 
   /**
-   * With no debounce: the turn is written already claimed, with its reads, and answered by a
-   * runner of this process: one statement between the stored message and the model's request. When every runner is busy, or the
+   * With no debounce: the turn is written already claimed and answered by a runner of this
+   * process, one statement fewer before the model is asked. When every runner is busy, or the
    * conversation has a turn pending or in hand, it is scheduled to wait like any other. Resolves
    * once the turn is in the database, not when it is answered.
    */
   async scheduleNow(input: Omit<ScheduleInput, 'debounceMs'>): Promise<void> {
     const release = this.drainer.hold();
     if (release) {
-      let ready: Prepared | null = null;
+      let turn: ClaimedTurn | null;
       try {
-        // The config and the store's facts (cached), so the turn's reads go in the statement that writes it.
-        const basis = await this.basis(input.storeId);
-        const now = new Date();
-        const claimed = await this.deps.turns.scheduleClaimed(input, new Date(Date.now() + this.options.leaseMs), readsConfig(basis, now));
-        if (claimed) ready = { turn: claimed.turn, basis, now, reads: claimed.reads };
+        turn = await this.deps.turns.scheduleClaimed(input, new Date(Date.now() + this.options.leaseMs));
       } catch (err) {
         release(false);
         throw err;
       }
-      if (ready) {
-        this.drainer.track(this.answer(ready.turn, ready).then(() => release(true)));
+      if (turn) {
+        this.drainer.track(this.answer(turn).then(() => release(true)));
         return;
       }
       release(false);
@@ -162,44 +133,40 @@ export class TurnWorker {
     return true;
   }
 
-  /** The config and the store's facts as read at most a couple of seconds ago. */
-  private async basis(storeId: string): Promise<TurnBasis> {
-    const config = await this.deps.configs.effective(storeId);
-    let store = this.facts.get(storeId);
-    if (!store) this.facts.set(storeId, (store = await this.deps.context.storeFacts(storeId)));
-    return { config, store, zone: storeZone(store.timezone) };
-  }
-
-  private async answer(turn: ClaimedTurn, prepared?: Prepared): Promise<void> {
+  private async answer(turn: ClaimedTurn): Promise<void> {
     const log = this.deps.log.child({ storeId: turn.storeId, slot: turn.slot, turnId: turn.id });
     try {
-      await this.handle(turn, log, prepared);
+      await this.handle(turn, log);
     } catch (err) {
       // The lease lapses and the turn is taken again, here or by another process.
       log.warn({ err }, 'bot turn interrupted; it will be taken again');
     }
   }
 
-  private async handle(turn: ClaimedTurn, log: Logger, prepared?: Prepared): Promise<void> {
+  private async handle(turn: ClaimedTurn, log: Logger): Promise<void> {
     const { deps } = this;
     if (turn.state === 'replying') return this.deliver(turn, turn.replyText ?? '', { outcome: 'replied' }, log);
     const skip = (outcome: string, detail?: string) => deps.turns.finish(turn, 'skipped', { outcome, detail }).then(() => log.info({ outcome, detail }, 'bot stays silent'));
-    // The config and the store's facts (cached), then every other read in one statement — or
-    // in the statement that wrote the turn (scheduleNow); the gates follow in order. A skipped
-    // turn may have read more than it needed; an answered one waits for one round trip at most.
-    const now = prepared?.now ?? new Date();
-    const { config, store, zone } = prepared?.basis ?? (await this.basis(turn.storeId));
+    const now = new Date();
+    // The config and the store's facts as read at most a couple of seconds ago, then every other
+    // read in one statement; the gates follow in order. A skipped turn may have read more than it
+    // needed; an answered one waits for one round trip, not eighteen in a row.
+    const config = await deps.configs.effective(turn.storeId);
+    let store = this.facts.get(turn.storeId);
+    if (!store) this.facts.set(turn.storeId, (store = await deps.context.storeFacts(turn.storeId)));
+    const zone = storeZone(store.timezone);
     const tools = config.toolsEnabled ? deps.tools : [];
-    const { pause, contact, spent, recentReplies, window, answeredUpTo, snapshot, earlierCalls } =
-      prepared?.reads ??
-      (await deps.context.turnReads({
-        storeId: turn.storeId,
-        contactId: turn.contactId,
-        conversationId: turn.conversationId,
-        turnId: turn.id,
-        upTo: turn.triggerAt,
-        ...readsConfig({ config, store, zone }, now),
-      }));
+    const { pause, contact, spent, recentReplies, window, answeredUpTo, snapshot, earlierCalls } = await deps.context.turnReads({
+      storeId: turn.storeId,
+      contactId: turn.contactId,
+      conversationId: turn.conversationId,
+      turnId: turn.id,
+      upTo: turn.triggerAt,
+      since: new Date(now.getTime() - config.contextTime * 60_000),
+      limit: config.messageLimit,
+      month: monthOf(now, zone),
+      hourAgo: new Date(now.getTime() - 3_600_000),
+    });
     if (!config.botEnabled) return skip('bot_disabled');
     if (!deps.llm.configured) return skip('no_api_key', 'OPENROUTER_API_KEY is not set');
     if (now.getTime() - turn.firstAt.getTime() > this.options.maxAgeMs) return skip('stale', 'the messages waited too long (the daemon or the model was away)');

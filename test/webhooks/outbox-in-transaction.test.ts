@@ -115,8 +115,7 @@ describe('events written in the producer\'s transaction', () => {
     const row = { storeId: s.storeId, slot: 1, waMessageId: 'TURN1', remoteJid: '5511911112222@s.whatsapp.net', jidPn: '5511911112222@s.whatsapp.net', jidLid: null, pushName: 'Eva', type: 'text', text: 'oi', metadata: {}, payload: new Uint8Array([1]), sentAt: new Date(), isGroup: false };
     const stored = await createInboundRepo(db.prisma).store(row);
     const turns = createBotTurnsRepo(db.prisma, writer.write);
-    const window = { since: new Date(0), limit: 10, month: { from: new Date(0), to: new Date(Date.now() + 86_400_000) }, hourAgo: new Date(Date.now() - 3_600_000) };
-    const { turn } = (await turns.scheduleClaimed({ storeId: s.storeId, slot: 1, waMessageId: 'TURN1', newId: randomUUID() }, new Date(Date.now() + 60_000), window))!;
+    const turn = (await turns.scheduleClaimed({ storeId: s.storeId, slot: 1, waMessageId: 'TURN1', newId: randomUUID() }, new Date(Date.now() + 60_000)))!;
     const replied: NamedEvent = { type: 'bot.replied', event: { storeId: s.storeId, slot: 1, turnId: turn.id, conversationId: stored.conversationId!, contactId: stored.contactId, messageIds: [], outcome: 'replied', model: 'stub', at: new Date() } };
     expect(await turns.finish(turn, 'replied', { outcome: 'replied' }, [], [replied])).toBe(true);
     expect((await deliveries(s.hookId)).map((r) => [r.event, r.xact, r.data.turnId])).toEqual([['bot.replied', await xminOf('bot_turns', turn.id), turn.id]]);
