@@ -166,9 +166,9 @@ const env = daemonEnv(sim, { url: db }, dataDir, {
   OPENROUTER_BASE_URL: stub.url,
   BOT_SCAN_INTERVAL_MS: '200',
 });
-const daemon: { url: string; stop(): Promise<unknown>; drainSlotWrites(): Promise<void> } = IN_CHILD
-  ? await spawnDaemon({ ...env, LOG_LEVEL: 'info' }).then((child) => ({ url: child.url, stop: () => child.stop(), drainSlotWrites: async () => {} }))
-  : await startDaemon(loadConfig(env), logger, { bus: new ProbedBus(logger.child({ component: 'event-bus' })) }).then((d) => ({ url: d.url, stop: () => d.stop(), drainSlotWrites: () => d.engine.drainSlotWrites() }));
+const daemon: { url: string; stop(): Promise<unknown>; drainSlotWrites(): Promise<void>; log(): string } = IN_CHILD
+  ? await spawnDaemon({ ...env, LOG_LEVEL: 'info' }).then((child) => ({ url: child.url, stop: () => child.stop(), drainSlotWrites: async () => {}, log: () => child.output() }))
+  : await startDaemon(loadConfig(env), logger, { bus: new ProbedBus(logger.child({ component: 'event-bus' })) }).then((d) => ({ url: d.url, stop: () => d.stop(), drainSlotWrites: () => d.engine.drainSlotWrites(), log: () => '' }));
 const probePool = new pg.Pool({ connectionString: db, max: 1 });
 
 const percentile = (values: number[], p: number) => {
@@ -400,6 +400,18 @@ try {
   const { rows: t } = await probePool.query(`SELECT state, outcome, detail, attempts FROM bot_turns ORDER BY created_at DESC LIMIT 5`);
   const { rows: j } = await probePool.query(`SELECT state, attempts, held_by, not_before, last_error, to_jid FROM outbound_jobs ORDER BY created_at DESC LIMIT 3`).catch(() => ({ rows: [] }));
   print(JSON.stringify({ messages: rows, turns: t, jobs: j }, null, 1));
+  // The message whose answer never came, its conversation's turns, and the answer's row and job.
+  const token = /Recebido (bench-[\w-]+)/.exec(String((err as Error).message))?.[1];
+  if (token) {
+    const { rows: asked } = await probePool.query(`SELECT id, status, conversation_id, created_at FROM messages WHERE direction = 'inbound' AND text LIKE $1`, [`%${token}`]);
+    const conversation = asked[0]?.conversation_id ?? null;
+    const { rows: theirTurns } = await probePool.query(`SELECT id, state, outcome, detail, attempts, trigger_message_id, created_at, finished_at, lease_until, reply_message_ids FROM bot_turns WHERE conversation_id = $1 ORDER BY created_at DESC LIMIT 4`, [conversation]);
+    const { rows: answer } = await probePool.query(`SELECT id, status, wa_message_id, metadata, created_at FROM messages WHERE direction = 'outbound' AND text = $1`, [`Recebido ${token}`]);
+    const { rows: answerJobs } = await probePool.query(`SELECT state, attempts, held_by, last_error, not_before FROM outbound_jobs WHERE message_id = ANY($1)`, [answer.map((a) => a.id)]).catch((e: Error) => ({ rows: [e.message] }));
+    print(JSON.stringify({ unanswered: token, asked, turns: theirTurns, answer, answerJobs }, null, 1));
+  }
+  // The child daemon's warnings and errors (BENCH_DAEMON=child), the last ones.
+  print(daemon.log().split('\n').filter((l) => /"level":(40|50|60)/.test(l)).slice(-25).join('\n'));
   throw err;
 } finally {
   await probePool.end().catch(() => {});
