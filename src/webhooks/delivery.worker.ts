@@ -93,7 +93,7 @@ export class DeliveryWorker {
         return;
       }
       const delay = retryDelayMs(d.attempts, d.retryBaseMs);
-      if (Date.now() + delay - d.createdAt.getTime() > d.retryMaxAgeMinutes * 60_000) {
+      if (Date.now() + delay - d.retryFrom.getTime() > d.retryMaxAgeMinutes * 60_000) {
         log.warn({ error: outcome.error, attempts: d.attempts }, 'webhook delivery dead-lettered: its retry window is over');
         await this.outbox.dead(d, record);
         this.observer.attempted?.('dead', outcome.latencyMs);

@@ -14,7 +14,8 @@ export interface ClaimedDelivery {
   eventId: string;
   attempts: number;
   leaseUntil: Date;
-  createdAt: Date;
+  /** The retry window counts from here (the enqueue, or the latest replay). */
+  retryFrom: Date;
   payload: unknown;
   url: string;
   secretSealed: Uint8Array;
@@ -30,7 +31,7 @@ export interface AttemptRecord {
 }
 
 type ClaimRow = {
-  id: string; store_id: string; webhook_id: string; event_id: string; attempts: number; lease_until: Date; created_at: Date; payload: unknown;
+  id: string; store_id: string; webhook_id: string; event_id: string; attempts: number; lease_until: Date; retry_from: Date; payload: unknown;
   url: string; secret_sealed: Uint8Array; headers_sealed: Uint8Array | null; retry_base_ms: number; retry_max_age_minutes: number;
 };
 
@@ -67,10 +68,10 @@ export function createOutboxRepo(db: Db, leaseOwner: string) {
           attempts = t.attempts + 1, updated_at = now()
         FROM due, webhooks w
         WHERE t.id = due.id AND w.id = t.webhook_id
-        RETURNING t.id, t.store_id, t.webhook_id, t.event_id, t.attempts, t.lease_until, t.created_at, t.payload,
+        RETURNING t.id, t.store_id, t.webhook_id, t.event_id, t.attempts, t.lease_until, t.retry_from, t.payload,
           w.url, w.secret_sealed, w.headers_sealed, w.retry_base_ms, w.retry_max_age_minutes`;
       return rows.map((r) => ({
-        id: r.id, storeId: r.store_id, webhookId: r.webhook_id, eventId: r.event_id, attempts: r.attempts, leaseUntil: r.lease_until, createdAt: r.created_at, payload: r.payload,
+        id: r.id, storeId: r.store_id, webhookId: r.webhook_id, eventId: r.event_id, attempts: r.attempts, leaseUntil: r.lease_until, retryFrom: r.retry_from, payload: r.payload,
         url: r.url, secretSealed: r.secret_sealed, headersSealed: r.headers_sealed, retryBaseMs: r.retry_base_ms, retryMaxAgeMinutes: r.retry_max_age_minutes,
       }));
     },
@@ -116,14 +117,11 @@ export function createOutboxRepo(db: Db, leaseOwner: string) {
       });
     },
 
-    /**
-     * Sends a finished delivery again (same event id): pending now, its attempts counted afresh. Its
-     * age still counts from the event: one past its hook's retry window gets one attempt.
-     */
+    /** Sends a finished delivery again (same event id): pending now, its attempts and its retry window afresh. */
     async replayOne(storeId: string, webhookId: string, id: string): Promise<DeliveryRow | null> {
       const { count } = await db.webhookDelivery.updateMany({
         where: { storeId, webhookId, id, status: { in: ['dead', 'delivered'] } },
-        data: { status: 'pending', nextAttemptAt: new Date(), attempts: 0, lastError: null, deliveredAt: null },
+        data: { status: 'pending', nextAttemptAt: new Date(), retryFrom: new Date(), attempts: 0, lastError: null, deliveredAt: null },
       });
       if (!count) return null;
       return db.webhookDelivery.findUnique({ where: { id }, select: DELIVERY_SELECT });
@@ -132,7 +130,7 @@ export function createOutboxRepo(db: Db, leaseOwner: string) {
     async replayRange(storeId: string, webhookId: string, from: Date, to: Date, status: 'dead' | 'delivered' | 'any'): Promise<number> {
       const { count } = await db.webhookDelivery.updateMany({
         where: { storeId, webhookId, createdAt: { gte: from, lt: to }, status: status === 'any' ? { in: ['dead', 'delivered'] } : status },
-        data: { status: 'pending', nextAttemptAt: new Date(), attempts: 0, lastError: null, deliveredAt: null },
+        data: { status: 'pending', nextAttemptAt: new Date(), retryFrom: new Date(), attempts: 0, lastError: null, deliveredAt: null },
       });
       return count;
     },

@@ -123,18 +123,22 @@ describe('webhook delivery', () => {
       await s.phone.contact('5511944440004').sendText('dead letter');
       await receiver.queue.take((c) => c.body?.data.text === 'dead letter', 'the first, refused call');
       // The event is made two days old: its next failure ends the retries.
-      await h.db.prisma.webhookDelivery.updateMany({ where: { webhookId: s.hookId }, data: { createdAt: new Date(Date.now() - 2 * 86_400_000) } });
+      const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+      await h.db.prisma.webhookDelivery.updateMany({ where: { webhookId: s.hookId }, data: { createdAt: twoDaysAgo, retryFrom: twoDaysAgo } });
       const [dead] = await eventually(() => deliveriesOf(s, '?status=dead'), (d) => d.length === 1, 60_000);
       expect(dead).toMatchObject({ status: 'dead', lastResponseStatus: 503, lastError: 'HTTP 503' });
     } finally {
       receiver.fallback = 200;
     }
     const [dead] = await deliveriesOf(s, '?status=dead');
+    // The replay's window is a new one: its first attempt failing is retried, not dead again.
+    receiver.script = [503];
     const replay = await h.request('POST', `/api/client/${s.storeId}/webhooks/${s.hookId}/deliveries/${dead!.id}/replay`, { key: s.apiKey });
     expect([replay.status, replay.body.status]).toEqual([200, 'pending']);
-    const call = await receiver.queue.take((c) => c.body?.data.text === 'dead letter' && c.answered === 200, 'the replayed call');
+    const call = await receiver.queue.take((c) => c.body?.data.text === 'dead letter' && c.answered === 200, 'the replayed call, its second attempt');
     expect(call.headers['webhook-id']).toBe(dead!.eventId);
-    await eventually(() => deliveriesOf(s), (d) => d[0]?.status === 'delivered');
+    const [replayed] = await eventually(() => deliveriesOf(s), (d) => d[0]?.status === 'delivered');
+    expect(replayed).toMatchObject({ attempts: 2, lastResponseStatus: 200 });
     // A delivery still pending is sent without a replay; another hook's id is not found.
     const again = await h.request('POST', `/api/client/${s.storeId}/webhooks/${s.hookId}/deliveries/nosuch/replay`, { key: s.apiKey });
     expect([again.status, again.body.error.code]).toEqual([404, 'NOT_FOUND']);
