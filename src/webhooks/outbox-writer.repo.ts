@@ -4,8 +4,9 @@
 // already enqueued for a hook adding nothing (unique (webhook_id, event_id)).
 //
 // Inbound message storage writes `message.received` (and the lead and thread it made) this way, in
-// its one statement or its transaction; the bus subscriber (webhooks.service.ts) writes the rest
-// right after their data commits.
+// its one statement or its transaction; every other producer through the writer below, handed to
+// it as events/committed-events.ts' WriteEventsInTransaction. The bus subscriber
+// (webhooks.service.ts) enqueues only what no transaction wrote.
 import { LRUCache } from 'lru-cache';
 import { Prisma } from '../db/prisma.js';
 import type { NamedEvent, WriteEventsInTransaction } from '../events/committed-events.js';
