@@ -68,5 +68,6 @@ describe('several slots and stores at once', () => {
     await boot.engine.drainSlotWrites();
     const resumed = await ctx.h.db.prisma.sessionSlot.findMany({ where: { status: 'connected', storeId: { in: [a.storeId, b.storeId] } } });
     expect(resumed).toHaveLength(slots.length);
-  });
+    // Five links at once, then a resume of all five: minutes, not seconds, on two loaded cores.
+  }, 240_000);
 });
