@@ -120,4 +120,29 @@ describe('QueueDrainer', () => {
     expect(handled).toBe(1);
     await drainer.stop();
   });
+
+  it('holdIdle takes only the runners left idle, and a released one carries on draining', async () => {
+    let looks = 0;
+    const drainer = new QueueDrainer(async () => {
+      looks++;
+      return false;
+    }, 3);
+    const own = drainer.hold()!;
+    const spares = drainer.holdIdle(5);
+    expect(spares).toHaveLength(2);
+    expect(drainer.holdIdle(1)).toHaveLength(0);
+    expect(drainer.hold()).toBeNull();
+    // A spare that handled its row frees its runner and looks again (once: that look also answers
+    // the refused hold()'s ask); one that found nothing just frees it.
+    spares[0]!(true);
+    await new Promise((r) => setImmediate(r));
+    expect(looks).toBe(1);
+    spares[1]!(false);
+    own(false);
+    await new Promise((r) => setImmediate(r));
+    expect(looks).toBe(1);
+    expect(drainer.holdIdle(5)).toHaveLength(3);
+    await drainer.stop();
+    expect(drainer.holdIdle(1)).toHaveLength(0);
+  });
 });

@@ -63,6 +63,17 @@ export class QueueDrainer {
     };
   }
 
+  /**
+   * Takes up to `max` idle runners for rows a runner is about to claim beside its own (one claim
+   * statement for several rows), without asking for a look when none is idle. Release each as
+   * hold()'s are.
+   */
+  holdIdle(max: number): Array<(handled: boolean) => void> {
+    const held: Array<(handled: boolean) => void> = [];
+    while (held.length < max && !this.stopped && this.running < this.concurrency) held.push(this.hold()!);
+    return held;
+  }
+
   /** stop() waits for `work` too. */
   track(work: Promise<unknown>): void {
     const settled = work.then(

@@ -16,14 +16,14 @@ import type { WebhooksRepo } from './webhooks.repo.js';
 /** Every webhook call names us (a receiver's own headers cannot replace it: the schema refuses user-agent). */
 export const WEBHOOK_USER_AGENT = { 'user-agent': 'Drin-Webhooks/1' };
 
-/** A runner claims up to this many due deliveries in one statement and sends them at once. */
+/** One claim statement takes up to this many due deliveries, each then carried by its own runner. */
 const MAX_CLAIM_BATCH = 4;
 
 export interface DeliveryWorkerOptions {
   allowPrivateUrls: boolean;
   scanIntervalMs: number;
   timeoutMs: number;
-  /** Deliveries in flight at most: runners of up to MAX_CLAIM_BATCH each. */
+  /** Deliveries in flight at most: one per runner, so a slow receiver holds up only its own. */
   concurrency: number;
   /** A claimed delivery not finished by then is claimed again (well above the POST timeout). */
   leaseMs?: number;
@@ -37,7 +37,6 @@ export interface DeliveryObserver {
 export class DeliveryWorker {
   private readonly drainer: QueueDrainer;
   private readonly leaseMs: number;
-  private readonly claimBatch: number;
 
   /** Successes of every runner, recorded together (one UPDATE for those that finish meanwhile). */
   private readonly delivered = createWriteBatcher((items: readonly { d: ClaimedDelivery; a: AttemptRecord }[]) => this.outbox.deliveredMany(items), { maxBatchSize: 256 });
@@ -50,9 +49,7 @@ export class DeliveryWorker {
     private readonly observer: DeliveryObserver = {},
   ) {
     this.leaseMs = options.leaseMs ?? Math.max(60_000, options.timeoutMs * 3);
-    const runners = Math.ceil(options.concurrency / MAX_CLAIM_BATCH);
-    this.claimBatch = Math.ceil(options.concurrency / runners);
-    this.drainer = new QueueDrainer((claimed) => this.runOne(claimed), runners);
+    this.drainer = new QueueDrainer((claimed) => this.runOne(claimed), options.concurrency);
   }
 
   start(): void {
@@ -67,18 +64,30 @@ export class DeliveryWorker {
     await this.drainer.stop();
   }
 
+  /**
+   * Claims its own delivery and one for each idle runner it could take (up to MAX_CLAIM_BATCH in
+   * one statement); each is then delivered on its own runner, so one that hangs until the timeout
+   * keeps no other waiting.
+   */
   private async runOne(claimed: () => void): Promise<boolean> {
+    const spares = this.drainer.holdIdle(MAX_CLAIM_BATCH - 1);
     let batch: ClaimedDelivery[];
     try {
-      batch = await this.outbox.claim(new Date(Date.now() + this.leaseMs), this.claimBatch);
+      batch = await this.outbox.claim(new Date(Date.now() + this.leaseMs), 1 + spares.length);
     } catch (err) {
       this.log.warn({ err }, 'webhook delivery claim failed');
-      return false;
+      batch = [];
     }
-    if (!batch.length) return false;
-    claimed();
     // At most one delivery per hook and ordering key in a batch: they may all go at once.
-    await Promise.all(batch.map((d) => this.deliver(d)));
+    const [own, ...others] = batch;
+    spares.forEach((release, i) => {
+      const d = others[i];
+      if (!d) return release(false);
+      this.drainer.track(this.deliver(d).then(() => release(true)));
+    });
+    if (!own) return false;
+    claimed();
+    await this.deliver(own);
     return true;
   }
 

@@ -37,6 +37,17 @@ export class WebhookReceiver {
     this.holdUntil = n;
   }
 
+  /** Answers nothing until release(): a receiver that hangs (the daemon's timeout set above the test's). */
+  hold(): void {
+    this.holdUntil = Infinity;
+  }
+
+  /** Answers every call held, and every later one at once. */
+  release(): void {
+    this.holdUntil = 0;
+    this.held.splice(0).forEach((a) => a());
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}/hook`;
   }
