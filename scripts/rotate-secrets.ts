@@ -1,5 +1,6 @@
 // `npm run secrets:rotate`: re-seals every WhatsApp auth row (auth_creds, auth_keys) and every
-// store's channel secret (settings.channels_secret_enc) and webhook secret and headers that is not under the current SECRETS_KEY (SECRETS_KEY_VERSION) — rows of the keys listed in
+// store's channel secret (settings.channels_secret_enc), webhook secret and headers, and service
+// connection secret that is not under the current SECRETS_KEY (SECRETS_KEY_VERSION) — rows of the keys listed in
 // SECRETS_KEY_PREVIOUS, and plaintext rows written before encryption — in batches. Safe while
 // daemons run (a row a daemon rewrote meanwhile is left as the daemon wrote it) and safe to run
 // again: a second run finds nothing to do. Exits 1 when rows are left (unreadable, or written by a
@@ -11,6 +12,7 @@ import { resolveSecrets } from '../src/config/dev-secrets.js';
 import { withEnvFile } from '../src/config/env-file.js';
 import { openDatabase } from '../src/db/database.js';
 import { reencryptChannelSecrets } from '../src/channels/index.js';
+import { reencryptConnectionSecrets } from '../src/mcp/index.js';
 import { reencryptWebhookSecrets } from '../src/webhooks/index.js';
 import { reencryptAuthRows } from '../src/whatsapp/engine/auth/index.js';
 
@@ -44,11 +46,18 @@ try {
     out(`${hooks.failed.length} webhooks do not open: restore the key of the version named, or give those hooks a new secret (PATCH …/webhooks/:id)`);
     exitCode = 1;
   }
+  const connections = await reencryptConnectionSecrets(database.prisma, secrets.keyring);
+  out(`re-sealed ${connections.resealed} connection secrets; ${connections.changedMeanwhile} replaced by their store meanwhile`);
+  for (const f of connections.failed) out(`  does not open: connection ${f.connectionId} of store ${f.storeId} (version ${f.keyVersion}): ${f.reason}`);
+  if (connections.failed.length > 0) {
+    out(`${connections.failed.length} connection secrets do not open: restore the key of the version named, or give those connections a new secret (PATCH …/connections/:id)`);
+    exitCode = 1;
+  }
   if (report.remaining > 0) {
     out(`${report.remaining} rows are still not under key version ${secrets.keyring.currentVersion}: fix the rows or keys named above, restart every daemon on the new configuration, and run this again`);
     exitCode = 1;
   } else if (exitCode === 0) {
-    out('every auth row is under the current key, and every channel and webhook secret: SECRETS_KEY_PREVIOUS can be removed');
+    out('every auth row is under the current key, and every channel, webhook and connection secret: SECRETS_KEY_PREVIOUS can be removed');
   }
 } finally {
   await database.close();

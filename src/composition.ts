@@ -63,6 +63,7 @@ import { createMetricsFor, metricsRouter, type Metrics } from './metrics/index.j
 import { createAuditRepo } from './audit/audit.repo.js';
 import { auditRouter } from './audit/audit.routes.js';
 import { botRouter, createBookingTools, createBot, snapshotsRouter, type Bot } from './bot/index.js';
+import { connectionsRouter, createMcp, mcpRouter, type Mcp, type McpServices } from './mcp/index.js';
 
 export interface CompositionOverrides {
   /** Tests shorten the engine's clocks. */
@@ -92,6 +93,7 @@ export interface Composition {
     channels: ChannelsService;
     bot: Bot;
     webhooks: Webhooks;
+    mcp: Mcp;
   };
   metrics: Metrics;
   repos: { slots: SlotsRepo };
@@ -261,6 +263,15 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     bus,
   });
 
+  const apiKeyPepper = deriveKey(secrets.apiKeyPepperSecret, 'api-key-pepper');
+  const mcp = createMcp({ db: database.prisma, keyring: secrets.keyring, tokenPepper: apiKeyPepper });
+  await mcp.syncProviders();
+  const mcpServices: McpServices = {
+    outbound, messages, conversations, contacts, sessions, booking, summary,
+    egress: { allowPrivateUrls: config.mcp.allowPrivateUrls, timeoutMs: config.mcp.siteTimeoutMs },
+  };
+  const audit = createAuditRepo(database.prisma);
+
   const health = createHealthRepo(database.prisma);
   const limits = createRateLimits({ pool: database.pool, config: config.rateLimits, logger });
   const version = readVersion();
@@ -291,9 +302,11 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       (openapi) => botRouter({ bot: bot.service, configs: bot.configs, usage: bot.usage, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => snapshotsRouter({ snapshots: bot.snapshots, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => webhooksRouter({ webhooks: webhooks.service, authorizeStore: stores.authorize, openapi, limits }),
-      (openapi) => auditRouter({ audit: createAuditRepo(database.prisma), adminApiKey: secrets.adminApiKey, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => auditRouter({ audit, adminApiKey: secrets.adminApiKey, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => connectionsRouter({ connections: mcp.connections, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => mcpRouter({ connections: mcp.connections, services: mcpServices, audit: (entry) => audit.record(entry), allowedOrigins: config.mcp.allowedOrigins, openapi }),
     ],
   });
 
-  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, conversations, booking, contacts, channels, bot, webhooks }, metrics, repos: { slots }, app };
+  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, conversations, booking, contacts, channels, bot, webhooks, mcp }, metrics, repos: { slots }, app };
 }

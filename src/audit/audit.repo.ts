@@ -4,7 +4,7 @@ import type { Db, Prisma } from '../db/prisma.js';
 
 export interface AuditEntry {
   storeId?: string | null;
-  actor: 'admin' | 'store' | 'system' | 'cli';
+  actor: 'admin' | 'store' | 'system' | 'cli' | 'mcp';
   action: string;
   resourceType: string;
   resourceId?: string;

@@ -130,6 +130,12 @@ export const ZEnv = z
     WEBHOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     /** Deliveries one process makes at once. */
     WEBHOOKS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+    /** Browser origins (besides CORS_ORIGINS) an MCP client may call /api/mcp from. */
+    MCP_ALLOWED_ORIGINS: commaList,
+    /** Sites a connection names (WordPress) may be http:// and private/loopback (tests, trusted LANs). */
+    MCP_ALLOW_PRIVATE_URLS: booleanFlag.default(false),
+    /** How long one request to a connection's site may take. */
+    MCP_SITE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   })
   .superRefine((env, ctx) => {
     refineSecretsKeyring(env, ctx);
@@ -217,6 +223,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** The stores' webhooks: the durable outbox and its delivery worker (src/webhooks). */
   webhooks: { allowPrivateUrls: boolean; scanIntervalMs: number; timeoutMs: number; concurrency: number };
+  /** The MCP endpoint and its providers' requests to the sites connections name (src/mcp). */
+  mcp: { allowedOrigins: string[]; allowPrivateUrls: boolean; siteTimeoutMs: number };
   slots: {
     backoffBaseMs: number;
     backoffCapMs: number;
@@ -329,6 +337,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       timeoutMs: e.WEBHOOKS_TIMEOUT_MS,
       concurrency: e.WEBHOOKS_CONCURRENCY,
     },
+    mcp: { allowedOrigins: [...new Set([...e.CORS_ORIGINS, ...e.MCP_ALLOWED_ORIGINS])], allowPrivateUrls: e.MCP_ALLOW_PRIVATE_URLS, siteTimeoutMs: e.MCP_SITE_TIMEOUT_MS },
     slots: {
       backoffBaseMs: e.SLOT_BACKOFF_BASE_MS,
       backoffCapMs: e.SLOT_BACKOFF_CAP_MS,

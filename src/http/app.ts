@@ -85,7 +85,7 @@ export function buildApp(deps: AppDeps): Express {
     // An address that guessed keys is refused before its next key is even looked at.
     app.use('/api', limits.failedAuth);
     app.use('/api/admin', limits.admin);
-    app.use(['/api/stores', '/api/whatsapp', '/api/client'], limits.perIp);
+    app.use(['/api/stores', '/api/whatsapp', '/api/client', '/api/mcp'], limits.perIp);
   }
 
   const openapi = new OpenApiRegistry();

@@ -8,7 +8,7 @@ export interface RouteContract {
   path: string;
   summary: string;
   tag: string;
-  auth: 'none' | 'admin' | 'store';
+  auth: 'none' | 'admin' | 'store' | 'mcp';
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -59,6 +59,7 @@ export class OpenApiRegistry {
       if (r.auth !== 'none') {
         responses['401'] ??= error('No key, or a key that matches nothing');
         if (r.auth === 'store') responses['403'] ??= error("Another store's key");
+        if (r.auth === 'mcp') responses['403'] ??= error('A token of another provider\'s or an inactive connection, or an Origin not allowed');
         responses['429'] ??= error('Rate limited: retry after the Retry-After header');
       }
       responses['503'] ??= error('The database is unavailable: retry after the Retry-After header');
@@ -67,7 +68,7 @@ export class OpenApiRegistry {
       paths[path][r.method] = {
         summary: r.summary,
         tags: [r.tag],
-        security: r.auth === 'none' ? [] : [{ [r.auth === 'admin' ? 'adminKey' : 'storeKey']: [] }],
+        security: r.auth === 'none' ? [] : [{ [`${r.auth}Key`]: [] }],
         parameters: [...parameters(r.params, 'path'), ...parameters(r.query, 'query')],
         ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
         responses,
@@ -80,6 +81,7 @@ export class OpenApiRegistry {
         securitySchemes: {
           adminKey: { type: 'http', scheme: 'bearer', description: 'DRIN_API_KEY' },
           storeKey: { type: 'http', scheme: 'bearer', description: "The store's apiKey, only valid on its own :storeId" },
+          mcpKey: { type: 'http', scheme: 'bearer', description: "A token of one of the store's connections (POST …/connections/:id/tokens)" },
         },
       },
       paths,

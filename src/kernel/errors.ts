@@ -18,6 +18,8 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** No such route or resource. */
   NOT_FOUND: 'NOT_FOUND',
+  /** The route exists, not for this method (the Allow header names the ones it takes). */
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   /** The request conflicts with the current state (a duplicate, a slot already running). */
   CONFLICT: 'CONFLICT',
   /** Too many requests; retry after the Retry-After header. */
@@ -39,6 +41,7 @@ const STATUS: Record<TErrorCode, number> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,

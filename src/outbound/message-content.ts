@@ -9,6 +9,8 @@ export type QueuedRequest = Without<TSendRequest, 'base64' | 'to' | 'slot'> & {
   target?: { remoteJid: string; id: string; fromMe: boolean };
   /** The quoted message's protobuf, base64, resolved at accept time. */
   quoted?: string;
+  /** A forward's message, its protobuf base64, resolved at accept time. */
+  forwarded?: string;
 };
 
 const vcard = (name: string, phone: string) =>
@@ -32,6 +34,8 @@ export function toContent(request: QueuedRequest, media: Buffer | null): AnyMess
       return { contacts: { displayName: request.contact.name, contacts: [{ vcard: vcard(request.contact.name, request.contact.phone) }] } };
     case 'reaction':
       return { react: { text: request.emoji, key: request.target! } };
+    case 'forward':
+      return { forward: proto.WebMessageInfo.decode(Buffer.from(request.forwarded!, 'base64')) as WAMessage };
   }
 }
 

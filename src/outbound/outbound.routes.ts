@@ -5,7 +5,7 @@ import type { OpenApiRegistry } from '../http/openapi.js';
 import { withLimit, type RateLimits } from '../http/rate-limits.js';
 import { parseBody, parseParams } from '../http/validate.js';
 import type { OutboundService } from './outbound.service.js';
-import { ZCheckNumbersBody, ZCheckNumbersResult, ZIdempotencyKey, ZMessageParams, ZSendAccepted, ZSendRequest, ZSendSettings, ZSendSettingsPatch, ZSentMessage, ZStoreParams } from './outbound.schemas.js';
+import { ZCheckNumbersBody, ZCheckNumbersResult, ZIdempotencyKey, ZMessageParams, ZPresenceBody, ZPresenceResult, ZSendAccepted, ZSendRequest, ZSendSettings, ZSendSettingsPatch, ZSentMessage, ZStoreParams } from './outbound.schemas.js';
 
 export function outboundRouter(deps: {
   outbound: OutboundService;
@@ -39,6 +39,13 @@ export function outboundRouter(deps: {
     const { storeId } = parseParams(ZStoreParams, req);
     const body = parseBody(ZCheckNumbersBody, req);
     res.json(await outbound.checkNumbers(storeId, body));
+  });
+
+  const presencePath = '/api/whatsapp/:storeId/presence';
+  openapi.add({ method: 'post', path: presencePath, summary: 'Show "typing…" or "recording audio…" in a chat (or end it), from the slot a send there would use', tag, auth: 'store', params: ZStoreParams, body: ZPresenceBody, responses: { 200: ZPresenceResult } });
+  router.post(presencePath, storeKey, async (req, res) => {
+    const { storeId } = parseParams(ZStoreParams, req);
+    res.json(await outbound.showPresence(storeId, parseBody(ZPresenceBody, req)));
   });
 
   const settingsPath = '/api/whatsapp/:storeId/send-settings';

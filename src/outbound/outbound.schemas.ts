@@ -63,7 +63,13 @@ const ZReaction = z.strictObject({
   emoji: z.string().max(16).describe('empty takes the reaction back'),
 });
 
-export const ZSendRequest = z.discriminatedUnion('type', [ZText, ZImage, ZVideo, ZDocument, ZAudio, ZLocation, ZContactCard, ZReaction]);
+const ZForward = z.strictObject({
+  ...base,
+  type: z.literal('forward'),
+  messageId: ZId.describe('a message of this store (any chat), sent on as WhatsApp\'s "Forwarded"'),
+});
+
+export const ZSendRequest = z.discriminatedUnion('type', [ZText, ZImage, ZVideo, ZDocument, ZAudio, ZLocation, ZContactCard, ZReaction, ZForward]);
 export type TSendRequest = z.infer<typeof ZSendRequest>;
 export type TMediaRequest = Extract<TSendRequest, { type: 'image' | 'video' | 'document' | 'audio' }>;
 export const isMediaRequest = (r: TSendRequest): r is TMediaRequest => ['image', 'video', 'document', 'audio'].includes(r.type);
@@ -128,3 +134,12 @@ export const ZCheckNumbersResult = z.object({
   numbers: z.array(z.object({ input: z.string(), e164: z.string(), onWhatsApp: z.boolean(), jid: z.string().nullable().describe('the JID to send to') })),
 });
 export type TCheckNumbersResult = z.infer<typeof ZCheckNumbersResult>;
+
+export const ZPresenceBody = z.strictObject({
+  to: base.to,
+  slot: base.slot,
+  state: z.enum(['composing', 'recording', 'paused']).default('composing').describe('typing…, recording audio…, or neither'),
+});
+export type TPresenceBody = z.infer<typeof ZPresenceBody>;
+export const ZPresenceResult = z.object({ slot: z.number().int(), to: z.string().describe('the JID it was shown in'), state: z.enum(['composing', 'recording', 'paused']) });
+export type TPresenceResult = z.infer<typeof ZPresenceResult>;

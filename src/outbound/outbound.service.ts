@@ -12,7 +12,7 @@ import type { SlotEngine } from '../whatsapp/engine/index.js';
 import { fetchMedia, type MediaFetchOptions } from './media-fetch.js';
 import { textOf, type QueuedRequest } from './message-content.js';
 import { checkNumbers, numbersToJids } from './number-check.js';
-import { isMediaRequest, type TCheckNumbersBody, type TCheckNumbersResult, type TSendAccepted, type TSendRequest, type TSendSettings, type TSendSettingsPatch, type TSentMessage } from './outbound.schemas.js';
+import { isMediaRequest, type TCheckNumbersBody, type TCheckNumbersResult, type TSendAccepted, type TSendRequest, type TSendSettings, type TSendSettingsPatch, type TSentMessage, type TPresenceBody, type TPresenceResult } from './outbound.schemas.js';
 import type { AcceptedSend, OutboundRepo } from './outbound.repo.js';
 import { resolveRecipient } from './recipient.js';
 import type { SendGovernor } from './send-governor.js';
@@ -41,10 +41,8 @@ const RECEIPT_RETRY_MS = 5 * 60_000;
 const conflict = (message: string) => new AppError(ErrorCode.CONFLICT, message);
 
 /** Who a send is from, when not the API's caller (kept in the message's metadata). */
-export interface SendOrigin {
-  origin: 'bot';
-  turnId: string;
-}
+/** Who asked for a send, kept in its metadata: the bot's turn, or an AI agent's MCP connection. */
+export type SendOrigin = { origin: 'bot'; turnId: string } | { origin: 'mcp'; connectionId: string };
 
 export interface OutboundDeps {
   engine: SlotEngine;
@@ -55,6 +53,9 @@ export interface OutboundDeps {
   maxSlots: number;
   log: Logger;
 }
+
+/** What a request names resolved at accept time; `original` (a forward's type and text) is for the row, not the queue. */
+type Refs = Pick<QueuedRequest, 'target' | 'quoted' | 'forwarded'> & { original?: { type: string; text: string | null } };
 
 export function createOutboundService(deps: OutboundDeps) {
   const { repo, lookups, governor, log } = deps;
@@ -84,13 +85,19 @@ export function createOutboundService(deps: OutboundDeps) {
     return { bytes: fetched.bytes, mimetype };
   }
 
-  /** A reaction's target and a reply's quote, which must be this store's own messages. */
-  async function references(storeId: string, request: TSendRequest): Promise<Pick<QueuedRequest, 'target' | 'quoted'>> {
-    const refs: Pick<QueuedRequest, 'target' | 'quoted'> = {};
+  /** A reaction's target, a reply's quote and a forward's message, which must be this store's own. */
+  async function references(storeId: string, request: TSendRequest): Promise<Refs> {
+    const refs: Refs = {};
     if (request.type === 'reaction') {
       const target = await lookups.message(storeId, request.messageId);
       if (!target) throw new AppError(ErrorCode.NOT_FOUND, 'The message reacted to does not exist');
       refs.target = { remoteJid: target.remoteJid, id: target.waMessageId, fromMe: target.direction === 'outbound' };
+    }
+    if (request.type === 'forward') {
+      const original = await lookups.message(storeId, request.messageId);
+      if (!original?.payload) throw new AppError(ErrorCode.NOT_FOUND, 'The message to forward does not exist');
+      refs.forwarded = Buffer.from(original.payload).toString('base64');
+      refs.original = { type: original.type, text: original.text };
     }
     const quotedId = request.options?.quotedId;
     if (quotedId) {
@@ -102,11 +109,12 @@ export function createOutboundService(deps: OutboundDeps) {
   }
 
   /** What the queue keeps of the request: all but the recipient, the slot and the media bytes. */
-  function queuedRequest(request: TSendRequest, refs: Pick<QueuedRequest, 'target' | 'quoted'>, mimetype: string | undefined): QueuedRequest {
+  function queuedRequest(request: TSendRequest, refs: Refs, mimetype: string | undefined): QueuedRequest {
     const { to: _to, slot: _slot, ...rest } = request;
     const kept: QueuedRequest = 'base64' in rest ? (({ base64: _b, ...r }) => r)(rest) : rest;
     if (mimetype && isMediaRequest(request)) Object.assign(kept, { mimetype });
-    return { ...kept, ...refs };
+    const { original: _original, ...resolved } = refs;
+    return { ...kept, ...resolved };
   }
 
   const acceptedView = (a: AcceptedSend): TSendAccepted => ({ id: a.messageId, status: a.status, slot: a.slot, to: a.toJid, notBefore: a.notBefore.toISOString(), heldBy: a.heldBy });
@@ -146,8 +154,9 @@ export function createOutboundService(deps: OutboundDeps) {
       slot,
       waMessageId,
       toJid,
-      type: request.type,
-      text: textOf(request),
+      // A forward is stored as what it carries (its text in the inbox, its type in the CRM).
+      type: refs.original?.type ?? request.type,
+      text: refs.original ? refs.original.text : textOf(request),
       request: JSON.parse(JSON.stringify(queued)),
       media: media?.bytes ?? null,
       metadata: {
@@ -195,6 +204,20 @@ export function createOutboundService(deps: OutboundDeps) {
       if (slot === undefined) throw conflict('No WhatsApp number of this store is connected; link one on /connections');
       if (slot > deps.maxSlots) throw new AppError(ErrorCode.VALIDATION_FAILED, `slot must be from 1 to ${deps.maxSlots}`, [{ path: ['slot'], message: `must be from 1 to ${deps.maxSlots}` }]);
       return checkNumbers({ engine: deps.engine, storeId, slot, numbers: body.numbers, jids });
+    },
+
+    /**
+     * Shows "typing…" (or "recording audio…") in a chat, or ends it (`paused`), from the slot a send
+     * there would go from, wherever that slot runs (a presence slot command).
+     */
+    async showPresence(storeId: string, body: TPresenceBody): Promise<TPresenceResult> {
+      const { defaultCountry } = await governor.policyOf(storeId);
+      const jid = resolveRecipient(body.to, defaultCountry);
+      const slot = await chooseSlot(storeId, jid, body.slot);
+      const outcome = await deps.engine.execute({ storeId, slot }, { command: 'presence', jid, state: body.state });
+      if (!outcome) throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The process running this slot did not answer; try again');
+      if (!outcome.ok) throw conflict(outcome.error ?? 'The presence could not be shown');
+      return { slot, to: jid, state: body.state };
     },
 
     /** Changes some limits (and the default country); fields not given keep their values. */

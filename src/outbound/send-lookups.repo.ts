@@ -46,7 +46,7 @@ export function createSendLookupsRepo(db: Db) {
 
     /** A message of the store, for a reply to quote or a reaction to target. */
     message(storeId: string, id: string) {
-      return db.message.findUnique({ where: { storeId_id: { storeId, id } }, select: { id: true, slot: true, remoteJid: true, waMessageId: true, direction: true, payload: true } });
+      return db.message.findUnique({ where: { storeId_id: { storeId, id } }, select: { id: true, slot: true, remoteJid: true, waMessageId: true, direction: true, payload: true, type: true, text: true } });
     },
 
     /** Sends to this chat since `since` that went or will go out (the per-contact cap). */

@@ -65,6 +65,10 @@ export async function runOwned(host: CommandHost, supervisor: SlotSupervisor, co
       if (supervisor.status !== 'connected') return { ok: false, error: `slot ${supervisor.ref.slot} is ${supervisor.status}, not connected` };
       await supervisor.readMessages(command.keys);
       return { ok: true, result: { sent: command.keys.length } };
+    case 'presence':
+      if (supervisor.status !== 'connected') return { ok: false, error: `slot ${supervisor.ref.slot} is ${supervisor.status}, not connected` };
+      await supervisor.presence(command.jid, command.state);
+      return { ok: true, result: { state: command.state } };
   }
 }
 
@@ -94,7 +98,8 @@ export async function runUnowned(host: CommandHost, ref: SlotRef, command: SlotC
       return pairingCode(host, await host.runHere(ref), command.phone);
     case 'check-numbers':
     case 'read-receipts':
-      // Neither is a reason to open a socket: nobody runs the slot, so it is not connected.
+    case 'presence':
+      // None is a reason to open a socket: nobody runs the slot, so it is not connected.
       return { ok: false, error: `slot ${ref.slot} is not connected` };
   }
 }

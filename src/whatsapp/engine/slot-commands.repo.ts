@@ -15,6 +15,8 @@ export const ZSlotCommand = z.discriminatedUnion('command', [
   z.object({ command: z.literal('pairing-code'), phone: z.string().regex(/^\d{6,20}$/) }),
   /** Which of these phone-number JIDs have WhatsApp (asked on the slot's socket). */
   z.object({ command: z.literal('check-numbers'), jids: z.array(z.string().regex(/^\d{5,20}@s\.whatsapp\.net$/)).min(1).max(100) }),
+  /** "typing…" / "recording audio…" in a chat, or its end (paused). */
+  z.object({ command: z.literal('presence'), jid: z.string().regex(/^[0-9-]{1,40}@(s\.whatsapp\.net|lid|g\.us)$/), state: z.enum(['composing', 'recording', 'paused']) }),
   /** Blue ticks: read receipts for these messages of contacts (a conversation marked read). */
   z.object({
     command: z.literal('read-receipts'),
