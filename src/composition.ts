@@ -10,7 +10,6 @@ import type { Config } from './config/config.js';
 import { resolveSecrets, type ResolvedSecrets } from './config/dev-secrets.js';
 import { openDatabase, type Database } from './db/database.js';
 import { DomainEventBus } from './events/event-bus.js';
-import { AppError, ErrorCode } from './kernel/index.js';
 import { createHealthRepo, healthRouter } from './health/index.js';
 import { buildApp } from './http/app.js';
 import { createRateLimits } from './http/rate-limits.js';

@@ -94,6 +94,13 @@ export function createContactsRepo(db: Db, pool: pg.Pool, writeEvents: WriteEven
       });
     },
 
+    /** The store's contact with this WhatsApp address (its PN or LID JID), or this E.164 phone. */
+    async findByAddress(storeId: string, where: { jid?: string; phone?: string }): Promise<{ id: string } | null> {
+      const or = [...(where.jid ? [{ jidPn: where.jid }, { jidLid: where.jid }] : []), ...(where.phone ? [{ phone: where.phone }] : [])];
+      if (!or.length) return null;
+      return db.contact.findFirst({ where: { storeId, OR: or }, orderBy: { createdAt: 'asc' }, select: { id: true } });
+    },
+
     /** Another contact of the store already holding this number (as its phone or its WhatsApp address). */
     async findByPhone(storeId: string, phone: string, jidPn: string): Promise<Pick<ContactRow, 'id' | 'name' | 'pushName'> | null> {
       return db.contact.findFirst({

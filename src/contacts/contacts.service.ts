@@ -65,6 +65,16 @@ export function createContactsService(deps: { repo: ContactsRepo; merges: Contac
 
     get: detail,
 
+    /**
+     * The contact of a phone number in any format (read in the store's country) or a WhatsApp
+     * address (digits@s.whatsapp.net or digits@lid), or null; a number that is no number is a 400.
+     */
+    async findByAddress(storeId: string, address: string): Promise<TContactDetail | null> {
+      const where = address.includes('@') ? { jid: address } : (({ e164, jidPn }) => ({ phone: e164, jid: jidPn }))(normalizePhone(address, await repo.defaultCountry(storeId)));
+      const found = await repo.findByAddress(storeId, where);
+      return found ? detail(storeId, found.id) : null;
+    },
+
     /** A lead entered by hand. A number another contact of the store has is a 409 naming that contact. */
     async create(storeId: string, body: TCreateContactBody): Promise<TContactDetail> {
       const phone = body.phone ? normalizePhone(body.phone, await repo.defaultCountry(storeId)) : null;

@@ -6,7 +6,7 @@
 // When the database cannot answer, each limiter falls back to an in-memory one with the same
 // allowance (rate-limiter-flexible's insuranceLimiter): the limit then holds per process, not in
 // total, until Postgres is back — better than refusing everything or limiting nothing.
-import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler } from 'express';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type IRateLimiterOptions } from 'rate-limiter-flexible';

@@ -78,6 +78,12 @@ export function createInboxRepo(db: Db) {
       };
     },
 
+    /** Where a message of the store is: its conversation and its place there (the inbox's order). */
+    async locate(storeId: string, id: string): Promise<{ conversationId: string; sentAt: Date; createdAt: Date } | null> {
+      const row = await db.message.findUnique({ where: { storeId_id: { storeId, id } }, select: { conversationId: true, sentAt: true, createdAt: true } });
+      return row?.conversationId ? { conversationId: row.conversationId, sentAt: row.sentAt, createdAt: row.createdAt } : null;
+    },
+
     async conversationWithMessages(storeId: string, id: string, limit: number, cursor: TCursor | undefined): Promise<TConversationPage | null> {
       const conversation = await db.conversation.findUnique({ where: { storeId_id: { storeId, id } }, include: { contact: { select: CONTACT } } });
       if (!conversation) return null;

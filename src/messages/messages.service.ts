@@ -87,6 +87,11 @@ export function createMessagesService(deps: MessagesServiceDeps) {
       return inbox.openConversations(storeId, query);
     },
 
+    /** The conversation a message of the store is in, and its time there; null when the store has no such message. */
+    locate(storeId: string, messageId: string): Promise<{ conversationId: string; sentAt: Date; createdAt: Date } | null> {
+      return inbox.locate(storeId, messageId);
+    },
+
     async conversation(storeId: string, conversationId: string, limit: number, cursor: TCursor | undefined): Promise<TConversationPage> {
       const page = await inbox.conversationWithMessages(storeId, conversationId, limit, cursor);
       if (!page) throw new AppError(ErrorCode.NOT_FOUND, 'Conversation not found');

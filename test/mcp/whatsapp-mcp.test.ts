@@ -66,6 +66,10 @@ describe('the whatsapp provider', () => {
     const found = structured(await call('search_contacts', { query: 'Rui' }));
     expect(found.contacts.map((c: { id: string }) => c.id)).toEqual([opened.contactId]);
     expect(structured(await call('get_contact', { phone: '+55 11 98888-6001' })).contact.id).toBe(opened.contactId);
+    // WhatsApp addressed the chat by the contact's LID: that finds them too.
+    const lid = chats.chats[0].contact.lid;
+    expect(lid).toMatch(/@lid$/);
+    expect(structured(await call('get_contact', { phone: lid })).contact.id).toBe(opened.contactId);
     const inbound = structured(await call('list_messages', { conversationId: opened.conversationId }));
     expect(inbound.messages.map((m: { text: string }) => m.text)).toEqual(['oi, vocês abrem sábado?']);
     const contactMessageId = inbound.messages[0].id;

@@ -39,34 +39,14 @@ const serviceView = (s: TService) => ({ id: s.id, name: s.name, description: s.d
 
 const contactRef = (c: Pick<ContactView, 'id' | 'name' | 'pushName' | 'phone'>): S.TContactRef => ({ id: c.id, name: c.name ?? c.pushName, phone: c.phone });
 
-const digitsOf = (s: string) => s.replace(/\D/g, '');
-/** Fewer digits than any national number: a fragment, which would match too many contacts. */
-const MIN_PHONE_DIGITS = 7;
-
 export function crmTools(storeId: string, services: CrmServices): McpTool[] {
   const { booking, contacts, messages, summary } = services;
 
-  /**
-   * The one contact with this number. The contacts search finds numbers in any format by their
-   * digits (and the national number in the store's country); of what it finds, the number must
-   * be the whole phone (+…) or its end (a national or local form).
-   */
+  /** The contact with this number (any format, read in the store's country) or WhatsApp address. */
   async function contactByPhone(phone: string): Promise<ContactView> {
-    const typed = digitsOf(phone).replace(/^0+/, '');
-    if (typed.length < MIN_PHONE_DIGITS) {
-      const message = `has too few digits to find a contact by (at least ${MIN_PHONE_DIGITS})`;
-      throw new AppError(ErrorCode.VALIDATION_FAILED, `phone ${message}`, [{ path: 'phone', code: 'custom', message }]);
-    }
-    const international = phone.trim().startsWith('+');
-    const found = await contacts.list(storeId, { search: phone, limit: 100 });
-    const matches = found.data.filter((c) => c.phone && (international ? digitsOf(c.phone) === typed : digitsOf(c.phone).endsWith(typed)));
-    const [only, ...more] = matches;
-    if (!only) throw new AppError(ErrorCode.NOT_FOUND, `No contact of this store has the phone ${phone}`);
-    if (more.length) {
-      const who = matches.map((c) => `${c.id} (${c.name ?? c.pushName ?? 'unnamed'}, ${c.phone})`).join('; ');
-      throw new AppError(ErrorCode.CONFLICT, `The phone ${phone} matches ${matches.length} contacts: ${who}; give contactId instead, or the number with its +country code`, { contactIds: matches.map((c) => c.id) });
-    }
-    return only;
+    const found = await contacts.findByAddress(storeId, phone);
+    if (!found) throw new AppError(ErrorCode.NOT_FOUND, `No contact of this store has the phone ${phone}`);
+    return found;
   }
 
   const findContact = (who: { contactId?: string; phone?: string }): Promise<ContactView> =>

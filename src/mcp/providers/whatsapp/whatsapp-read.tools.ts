@@ -2,9 +2,8 @@
 // an agent working for the store. Each reads through the domain services the dashboard's routes
 // use, on the store of the connection's token (never an argument), so an id of another store is
 // NOT_FOUND as on the routes. A refusal is a thrown AppError, whose message the agent reads.
-// Where no service answers a read directly (a text search in a chat, a contact by JID, a message's
-// chat), the nearest ones are combined, within bounds that keep a call cheap.
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+// Where no service answers a read directly (a text search in a chat, a message's neighbours), the
+// nearest ones are combined, within bounds that keep a call cheap.
 import { z } from 'zod';
 import type { ContactsService } from '../../../contacts/index.js';
 import type { ConversationsService } from '../../../conversations/index.js';
@@ -29,8 +28,6 @@ const SEARCH_BUDGET = 1000;
 const SCAN_PAGE = 100;
 /** A message's context is looked for among this many of the latest messages of each of its chats. */
 const CONTEXT_BUDGET = 2000;
-/** A LID is looked for among this many open chats: no service finds a contact by LID. */
-const LID_BUDGET = 500;
 /** list_chats' query reads the chats of this many of the newest contacts it matches. */
 const QUERY_CONTACTS = 50;
 const SNIPPET = 200;
@@ -89,55 +86,19 @@ const byLatest = (a: Thread, b: Thread) => time(b.lastMessageAt) - time(a.lastMe
 
 export function whatsappReadTools(call: ProviderCall<TWhatsAppConfig, TWhatsAppSecret, McpServices>): McpTool[] {
   const { storeId } = call;
-  const { messages, conversations, contacts, sessions, outbound } = call.services;
+  const { messages, conversations, contacts, sessions } = call.services;
 
   // ─── Finding chats and contacts ────────────────────────────────────────────
 
-  /** A number in any format (read in the store's country) or a contact's JID, as the send API reads `to`. */
-  async function jidOf(address: string): Promise<string> {
-    if (address.includes('@')) {
-      if (JID.test(address)) return address;
+  /** The contact of a number in any format (read in the store's country) or a JID (PN or LID). */
+  async function contactIdByAddress(address: string): Promise<string> {
+    if (address.includes('@') && !JID.test(address)) {
       throw invalid('phone', 'must be a phone number or a contact JID (digits@s.whatsapp.net or digits@lid); groups have no chat here');
     }
-    const { defaultCountry } = await outbound.sendSettings(storeId);
-    const parsed = parsePhoneNumberFromString(address, { defaultCountry: defaultCountry as CountryCode, extract: false });
-    if (!parsed || !parsed.isValid() || parsed.ext) throw invalid('phone', `is not a valid phone number (read in ${defaultCountry} when it has no +country code)`);
-    return `${parsed.number.slice(1)}@s.whatsapp.net`;
+    const found = await contacts.findByAddress(storeId, address);
+    if (!found) throw notFound(`No contact of this store has the WhatsApp address or number ${address}`);
+    return found.id;
   }
-
-  /** The contact with this PN JID: the contacts search finds its number by digits; the match must be exact. */
-  async function contactIdByPn(jid: string): Promise<string | null> {
-    const phone = `+${jid.split('@')[0]}`;
-    const found = await contacts.list(storeId, { search: phone, limit: 100 });
-    return found.data.find((c) => c.jidPn === jid || c.phone === phone)?.id ?? null;
-  }
-
-  /** The contact with this LID, among the open chats' contacts (which carry their JIDs). */
-  async function contactIdByLid(jid: string): Promise<string | null> {
-    let cursor: TCursor | undefined;
-    for (let seen = 0; seen < LID_BUDGET; ) {
-      const inbox = await messages.inbox(storeId, { limit: 100, cursor, channel: CHANNEL });
-      const hit = inbox.data.find((c) => c.contact.jidLid === jid);
-      if (hit) return hit.contact.id;
-      if (!inbox.nextCursor) return null;
-      seen += inbox.data.length;
-      cursor = ZCursor.parse(inbox.nextCursor);
-    }
-    return null;
-  }
-
-  async function contactIdByJid(jid: string): Promise<string> {
-    if (jid.endsWith('@lid')) {
-      const id = await contactIdByLid(jid);
-      if (!id) throw notFound(`No open chat of this store is with ${jid}; look the contact up by phone number or contactId`);
-      return id;
-    }
-    const id = await contactIdByPn(jid);
-    if (!id) throw notFound(`No contact of this store has the WhatsApp number ${jid.split('@')[0]}`);
-    return id;
-  }
-
-  const contactIdByAddress = async (address: string) => contactIdByJid(await jidOf(address));
 
   /** The contact's WhatsApp chats, the latest message first (a contact id of another store has none). */
   async function threadsOf(contactId: string): Promise<Thread[]> {
@@ -285,19 +246,11 @@ export function whatsappReadTools(call: ProviderCall<TWhatsAppConfig, TWhatsAppS
 
   async function messageContext(args: z.infer<typeof S.ZMessageContextInput>): Promise<z.infer<typeof S.ZMessageContextOutput>> {
     const { messageId, around } = args;
-    if (args.conversationId) {
-      const found = await contextIn(args.conversationId, messageId, around);
-      if (!found) throw notFound(`Message not found among that chat's latest ${CONTEXT_BUDGET} messages`);
-      return found;
-    }
-    // Its JID leads to the contact, whose chats are read for it (outbound.message: any WhatsApp message of the store).
-    const { to } = await outbound.message(storeId, messageId);
-    if (!JID.test(to)) throw notFound('The message is not in a direct chat (a group or a broadcast): it has no context here');
-    for (const thread of await threadsOf(await contactIdByJid(to))) {
-      const found = await contextIn(thread.id, messageId, around);
-      if (found) return found;
-    }
-    throw notFound(`Message not found among the latest ${CONTEXT_BUDGET} messages of each of the contact's chats`);
+    const conversationId = args.conversationId ?? (await messages.locate(storeId, messageId))?.conversationId;
+    if (!conversationId) throw notFound('Message not found');
+    const found = await contextIn(conversationId, messageId, around);
+    if (!found) throw notFound(`Message not found among that chat's latest ${CONTEXT_BUDGET} messages`);
+    return found;
   }
 
   // ─── The tools ─────────────────────────────────────────────────────────────
