@@ -63,6 +63,7 @@ import { createAuditRepo } from './audit/audit.repo.js';
 import { auditRouter } from './audit/audit.routes.js';
 import { botRouter, createBookingTools, createBot, snapshotsRouter, type Bot } from './bot/index.js';
 import { connectionsRouter, createMcp, mcpRouter, type Mcp, type McpServices } from './mcp/index.js';
+import { createJobs, jobsRouter, type Jobs } from './jobs/index.js';
 
 export interface CompositionOverrides {
   /** Tests shorten the engine's clocks. */
@@ -93,6 +94,7 @@ export interface Composition {
     bot: Bot;
     webhooks: Webhooks;
     mcp: Mcp;
+    jobs: Jobs;
   };
   metrics: Metrics;
   repos: { slots: SlotsRepo };
@@ -270,6 +272,10 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     egress: { allowPrivateUrls: config.mcp.allowPrivateUrls, timeoutMs: config.mcp.siteTimeoutMs },
   };
   const audit = createAuditRepo(database.prisma);
+  const jobs = createJobs({
+    db: database.prisma, processId, log: logger.child({ component: 'jobs' }), housekeeping: config.housekeeping,
+    observer: { ran: (job, result, seconds) => metrics.jobRun(job, result, seconds) },
+  });
 
   const health = createHealthRepo(database.prisma);
   const limits = createRateLimits({ pool: database.pool, config: config.rateLimits, logger });
@@ -302,10 +308,11 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       (openapi) => snapshotsRouter({ snapshots: bot.snapshots, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => webhooksRouter({ webhooks: webhooks.service, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => auditRouter({ audit, adminApiKey: secrets.adminApiKey, authorizeStore: stores.authorize, openapi, limits }),
+      (openapi) => jobsRouter({ scheduler: jobs.scheduler, runs: jobs.runs, adminApiKey: secrets.adminApiKey, openapi }),
       (openapi) => connectionsRouter({ connections: mcp.connections, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => mcpRouter({ connections: mcp.connections, services: mcpServices, audit: (entry) => audit.record(entry), allowedOrigins: config.mcp.allowedOrigins, openapi }),
     ],
   });
 
-  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, conversations, booking, contacts, channels, bot, webhooks, mcp }, metrics, repos: { slots }, app };
+  return { config, secrets, database, bus, feed, engine, sends, services: { stores, sessions, messages, media, outbound, conversations, booking, contacts, channels, bot, webhooks, mcp, jobs }, metrics, repos: { slots }, app };
 }

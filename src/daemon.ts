@@ -45,6 +45,8 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
   parts.services.bot.start();
   // Webhook deliveries due (retries, other processes' events, lapsed leases) too.
   parts.services.webhooks.worker.start();
+  // Housekeeping: every process schedules it; job_runs lets one run each occurrence.
+  parts.services.jobs.scheduler.start();
   // Keep-alive longer than Nginx's upstream keepalive so Nginx never reuses a closed socket.
   server.keepAliveTimeout = 65_000;
   const { port } = server.address() as AddressInfo;
@@ -58,6 +60,7 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
       server.closeIdleConnections();
       // Sends under way finish before their sockets close; queued ones stay queued for next time.
       // Turns under way finish (or are left to their lease) while their sends can still be queued.
+      await parts.services.jobs.scheduler.stop();
       await parts.services.bot.stop();
       await parts.sends.stop();
       await engine.stop();

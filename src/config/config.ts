@@ -130,6 +130,20 @@ export const ZEnv = z
     WEBHOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     /** Deliveries one process makes at once. */
     WEBHOOKS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+    /** When housekeeping purges what is past its retention (node-cron syntax, America/Sao_Paulo time). */
+    HOUSEKEEPING_CRON: z.string().max(100).refine((v) => cron.validate(v), 'must be a cron expression like 30 4 * * *').default('30 4 * * *'),
+    /** Retention, in days (0 keeps forever): finished slot commands. */
+    RETENTION_SLOT_COMMANDS_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
+    /** Messages' status histories (each message keeps its current status). */
+    RETENTION_STATUS_EVENTS_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
+    /** Webhook deliveries that ended (delivered or dead: past it a dead one can no longer be replayed). */
+    RETENTION_WEBHOOK_DELIVERIES_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+    /** MCP tokens revoked or expired that long ago. */
+    RETENTION_MCP_TOKENS_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+    /** Stored media bytes (the message stays, its media answers 404 expired); 0 keeps them. */
+    RETENTION_MEDIA_DAYS: z.coerce.number().int().min(0).max(3650).default(0),
+    /** The scheduled jobs' own run records. */
+    RETENTION_JOB_RUNS_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
     /** Browser origins (besides CORS_ORIGINS) an MCP client may call /api/mcp from. */
     MCP_ALLOWED_ORIGINS: commaList,
     /** Sites a connection names (WordPress) may be http:// and private/loopback (tests, trusted LANs). */
@@ -223,6 +237,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** The stores' webhooks: the durable outbox and its delivery worker (src/webhooks). */
   webhooks: { allowPrivateUrls: boolean; scanIntervalMs: number; timeoutMs: number; concurrency: number };
+  /** The scheduled housekeeping (src/jobs): when, and how many days each kind of row is kept (0: forever). */
+  housekeeping: { cron: string; retentionDays: { slotCommands: number; statusEvents: number; webhookDeliveries: number; mcpTokens: number; media: number; jobRuns: number } };
   /** The MCP endpoint and its providers' requests to the sites connections name (src/mcp). */
   mcp: { allowedOrigins: string[]; allowPrivateUrls: boolean; siteTimeoutMs: number };
   slots: {
@@ -336,6 +352,17 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       scanIntervalMs: e.WEBHOOKS_SCAN_INTERVAL_MS,
       timeoutMs: e.WEBHOOKS_TIMEOUT_MS,
       concurrency: e.WEBHOOKS_CONCURRENCY,
+    },
+    housekeeping: {
+      cron: e.HOUSEKEEPING_CRON,
+      retentionDays: {
+        slotCommands: e.RETENTION_SLOT_COMMANDS_DAYS,
+        statusEvents: e.RETENTION_STATUS_EVENTS_DAYS,
+        webhookDeliveries: e.RETENTION_WEBHOOK_DELIVERIES_DAYS,
+        mcpTokens: e.RETENTION_MCP_TOKENS_DAYS,
+        media: e.RETENTION_MEDIA_DAYS,
+        jobRuns: e.RETENTION_JOB_RUNS_DAYS,
+      },
     },
     mcp: { allowedOrigins: [...new Set([...e.CORS_ORIGINS, ...e.MCP_ALLOWED_ORIGINS])], allowPrivateUrls: e.MCP_ALLOW_PRIVATE_URLS, siteTimeoutMs: e.MCP_SITE_TIMEOUT_MS },
     slots: {

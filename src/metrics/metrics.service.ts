@@ -37,6 +37,9 @@ export function createMetrics(deps: { repo: MetricsRepo }) {
   const llmCost = new Counter({ name: 'drin_llm_cost_usd_total', help: 'LLM cost in USD as OpenRouter reported it, by model', labelNames: ['model'], registers });
   const llmSeconds = new Histogram({ name: 'drin_llm_request_seconds', help: 'LLM call latency by purpose', labelNames: ['purpose'], buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60], registers });
   const authWrites = new Histogram({ name: 'drin_auth_store_write_seconds', help: 'WhatsApp auth-state writes (Signal keys, creds) by kind and result (ok, failed, fenced)', labelNames: ['kind', 'result'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers });
+  const jobRuns = new Counter({ name: 'drin_job_runs_total', help: 'Scheduled job runs this process made, by job and result (ok, failed)', labelNames: ['job', 'result'], registers });
+  const jobSeconds = new Histogram({ name: 'drin_job_run_seconds', help: 'Scheduled job run duration, by job', labelNames: ['job'], buckets: [0.1, 0.5, 1, 5, 30, 120, 600], registers });
+  const jobLastRun = new Gauge({ name: 'drin_job_last_run_timestamp_seconds', help: 'When this process last finished a job, by job and result', labelNames: ['job', 'result'], registers });
   const http = new Histogram({ name: 'drin_http_request_duration_seconds', help: 'HTTP requests by method, route pattern and status', labelNames: ['method', 'route', 'status'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers });
 
   // Read from the database once per scrape, shared by the gauges below.
@@ -75,6 +78,12 @@ export function createMetrics(deps: { repo: MetricsRepo }) {
 
     authWrite(w: { kind: 'keys' | 'creds'; result: 'ok' | 'failed' | 'fenced'; seconds: number }): void {
       authWrites.observe({ kind: w.kind, result: w.result }, w.seconds);
+    },
+
+    jobRun(job: string, result: 'ok' | 'failed', seconds: number): void {
+      jobRuns.inc({ job, result });
+      jobSeconds.observe({ job }, seconds);
+      jobLastRun.set({ job, result }, Date.now() / 1000);
     },
 
     webhookAttempt(result: 'delivered' | 'retrying' | 'dead', latencyMs: number): void {

@@ -201,10 +201,12 @@ describe('CHECK constraints', () => {
   it('refuse every listed violation with that constraint', async () => {
     const s = await seedStore('checks');
     for (const check of CHECK_CONSTRAINTS) {
-      const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM ${check.table} WHERE store_id = $1`, [s.storeId]);
+      if (check.probe) await db.pool.query(check.probe.insert);
+      const [where, params] = check.probe ? [check.probe.where, []] : ['store_id = $1', [s.storeId]];
+      const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM ${check.table} WHERE ${where}`, params);
       expect({ table: check.table, rows: rows[0].n }).toEqual({ table: check.table, rows: 1 });
       for (const violation of check.violations) {
-        const err = await sqlError(`UPDATE ${check.table} SET ${violation} WHERE store_id = $1`, [s.storeId]);
+        const err = await sqlError(`UPDATE ${check.table} SET ${violation} WHERE ${where}`, params);
         expect({ violation, code: err.code, constraint: err.constraint }).toEqual({ violation, code: '23514', constraint: check.name });
       }
     }

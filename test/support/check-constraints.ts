@@ -20,6 +20,8 @@ export interface CheckConstraint {
   def: string;
   /** SET clauses that must each break the constraint on a valid row. */
   violations: string[];
+  /** For a table with no store_id: the one probe row the test writes and breaks (`key = …`). */
+  probe?: { where: string; insert: string };
 }
 
 const oneOf = (column: string, values: readonly string[]) =>
@@ -50,13 +52,17 @@ export const CHECK_CONSTRAINTS: readonly CheckConstraint[] = [
   status('messages', 'direction', ['inbound', 'outbound']),
   status('messages', 'status', MESSAGE_STATUSES),
   status('message_status_events', 'status', MESSAGE_STATUSES),
-  status('message_media', 'status', ['pending', 'downloading', 'stored', 'failed', 'too_large']),
+  status('message_media', 'status', ['pending', 'downloading', 'stored', 'failed', 'too_large', 'expired']),
   { table: 'message_media', name: 'message_media_attempts_check', def: 'CHECK ((attempts >= 0))', violations: ['attempts = -1'] },
   { table: 'services', name: 'services_price_cents_check', def: 'CHECK ((price_cents >= 0))', violations: ['price_cents = -1'] },
   { table: 'services', name: 'services_duration_minutes_check', def: 'CHECK ((duration_minutes > 0))', violations: ['duration_minutes = 0'] },
   status('appointments', 'status', ['scheduled', 'confirmed', 'done', 'cancelled', 'no_show']),
   { table: 'appointments', name: 'appointments_ends_at_check', def: 'CHECK ((ends_at > starts_at))', violations: ['ends_at = starts_at'] },
   status('webhook_deliveries', 'status', ['pending', 'delivering', 'delivered', 'dead']),
+  {
+    ...status('job_runs', 'result', ['running', 'ok', 'failed']),
+    probe: { where: "key = 'checks:probe'", insert: "INSERT INTO job_runs (key, job, scheduled_for, process_id) VALUES ('checks:probe', 'checks', now(), 'test')" },
+  },
   { table: 'webhook_deliveries', name: 'webhook_deliveries_attempts_check', def: 'CHECK ((attempts >= 0))', violations: ['attempts = -1'] },
   { table: 'webhooks', name: 'webhooks_retry_base_ms_check', def: 'CHECK (((retry_base_ms >= 100) AND (retry_base_ms <= 3600000)))', violations: ['retry_base_ms = 99', 'retry_base_ms = 3600001'] },
   { table: 'webhooks', name: 'webhooks_retry_max_age_minutes_check', def: 'CHECK (((retry_max_age_minutes >= 1) AND (retry_max_age_minutes <= 10080)))', violations: ['retry_max_age_minutes = 0', 'retry_max_age_minutes = 10081'] },
