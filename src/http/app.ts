@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { redactUrl } from '../logging/logger.js';
+import { apiDocsRouter } from './api-docs.js';
 import { errorMiddleware, notFoundHandler } from './error-middleware.js';
 import { OpenApiRegistry } from './openapi.js';
 import type { RateLimits } from './rate-limits.js';
@@ -95,6 +96,7 @@ export function buildApp(deps: AppDeps): Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
+  app.use(apiDocsRouter());
 
   app.use(notFoundHandler);
   if (limits) app.use(limits.recordFailedAuth);

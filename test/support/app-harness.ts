@@ -22,6 +22,8 @@ export interface AppHarness {
   services: Composition['services'];
   /** The daemon's event bus: tests subscribe to see the domain events a route emits. */
   bus: Composition['bus'];
+  /** The Express app itself, for tests of its routing table. */
+  app: Composition['app'];
   request(method: string, path: string, opts?: JsonRequestOptions): ReturnType<typeof jsonRequest>;
   close(): Promise<void>;
 }
@@ -55,6 +57,7 @@ export async function startAppHarness(opts: { logger?: Logger; corsOrigins?: str
     db,
     services: parts.services,
     bus: parts.bus,
+    app: parts.app,
     request: (method, urlPath, opts) => jsonRequest(baseUrl, method, urlPath, opts),
     async close() {
       await new Promise<void>((resolve) => {
