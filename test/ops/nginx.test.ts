@@ -1,8 +1,10 @@
 // Nginx in front of the daemon with the shipped nginx/drin.conf: health, request ids passed
-// through, the daemon's own JSON errors (Nginx's body limit sits above the daemon's), and the
-// live event stream delivered at once (no proxy buffering).
+// through, the daemon's own JSON errors (Nginx's body limit sits above the daemon's), the live
+// event stream delivered at once (no proxy buffering), its outer rate limit (429 past the burst,
+// in the daemon's error shape), the operator's routes kept off the public site, and the TLS
+// profile (nginx/tls-intermediate.conf) accepted by nginx -t.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -78,7 +80,7 @@ it('proxies health with Nginx request ids and keeps the daemon error shape', asy
   // Nginx's $request_id (32 hex characters) is the id the daemon logs and answers with.
   expect(health.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
 
-  const big = await fetch(`${base}/api/admin/stores`, {
+  const big = await fetch(`${base}/api/client/some-store/contacts`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'x'.repeat(1_500_000) }),
@@ -102,3 +104,58 @@ it('streams slot events through Nginx as they happen', async () => {
     stream.close();
   }
 });
+
+it('keeps /metrics and /api/admin off the public site, and serves /docs', async () => {
+  // The daemon serves both to whoever is on the VPS…
+  expect((await fetch(`${daemon.url}/metrics`)).status).toBe(200);
+  expect((await fetch(`${daemon.url}/api/admin/stores`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).status).toBe(200);
+  // …and the site answers neither, with the admin key or without.
+  for (const p of ['/metrics', '/api/admin/stores', '/api/admin/jobs']) {
+    const refused = await fetch(`${base}${p}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    expect([p, refused.status]).toEqual([p, 404]);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+  }
+  expect((await fetch(`${base}/docs`)).status).toBe(200);
+  expect((await fetch(`${base}/docs/swagger-ui.css`)).status).toBe(200);
+});
+
+it('answers 429 past the burst, in the daemon\'s error shape, before the daemon sees the flood', async () => {
+  // A store's own reads, inside the daemon's limits (300 a minute per key, 600 per address); more
+  // than Nginx lets through even if sending them took the busy machine seconds (41 + 20 a second).
+  const store = await daemon.services.stores.create('Flooding Store', { actor: 'admin' });
+  const read = () => fetch(`${base}/api/client/${store.storeId}/connections`, { headers: { authorization: `Bearer ${store.apiKey}` } });
+  const answers = await Promise.all(Array.from({ length: 250 }, () => read().then(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), body: await r.text() }))));
+  const limited = answers.filter((a) => a.status === 429);
+  expect(limited.length).toBeGreaterThan(0);
+  expect(JSON.parse(limited[0]!.body).error.code).toBe('RATE_LIMITED');
+  expect(limited[0]!.retryAfter).toBe('1');
+  // The ones let through reached the daemon, which answered them itself.
+  expect(answers.filter((a) => a.status !== 429).map((a) => a.status)).toEqual(expect.arrayContaining([200]));
+  expect(answers.every((a) => a.status === 200 || a.status === 429)).toBe(true);
+});
+
+it('takes the TLS profile in a 443 server (nginx -t with a self-signed certificate)', async () => {
+  const tls = path.join(prefix, 'tls');
+  await mkdir(tls, { recursive: true });
+  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=drin.test', '-keyout', path.join(tls, 'key.pem'), '-out', path.join(tls, 'cert.pem')]);
+  await writeFile(
+    path.join(prefix, 'tls.conf'),
+    `${process.getuid?.() === 0 ? 'user root;' : ''} pid ${prefix}/tls.pid; error_log ${prefix}/tls-error.log; events {}
+     http { server { listen 127.0.0.1:${await freePort()} ssl; ssl_certificate ${tls}/cert.pem; ssl_certificate_key ${tls}/key.pem;
+       include ${path.join(ROOT, 'nginx/tls-intermediate.conf')}; location / { return 204; } } }`,
+  );
+  const checked = await run('nginx', ['-t', '-p', prefix, '-c', path.join(prefix, 'tls.conf')]);
+  expect(checked).toMatch(/syntax is ok/);
+  expect(checked).toMatch(/test is successful/);
+});
+
+/** Runs a program to its end; resolves with its output, rejects when it fails. */
+function run(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} exited ${code}: ${out}`))));
+  });
+}
