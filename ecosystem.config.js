@@ -17,6 +17,10 @@ export const apps = [
     // SIGTERM first; the daemon closes sockets and flushes auth writes within SHUTDOWN_TIMEOUT_MS
     // (default 10 s), well inside this.
     kill_timeout: 15_000,
+    // Up only once it says so (process.send('ready') after migrations and listen): a start that
+    // migrates a large database may take a while, and a reload waits for it.
+    wait_ready: true,
+    listen_timeout: 120_000,
     // Crash loops back off instead of hammering WhatsApp and the database.
     exp_backoff_restart_delay: 1_000,
     max_memory_restart: '2G',

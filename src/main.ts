@@ -31,6 +31,8 @@ async function main(): Promise<void> {
   }
 
   logger.info({ url: daemon.url, embeddedDatabase: daemon.database.embedded }, 'drin is listening');
+  // PM2's wait_ready: a reload counts this process up only now — migrated, listening, slots resuming.
+  process.send?.('ready');
 
   let stopping = false;
   const shutdown = (signal: string) => {

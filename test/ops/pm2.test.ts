@@ -1,5 +1,6 @@
 // The daemon under PM2, the way the VPS runs it: ecosystem.config.js starts the built daemon,
-// PM2 reports it online, /health answers, and `pm2 stop` (SIGINT) ends it cleanly.
+// PM2 reports it online, /health answers, `pm2 reload` brings up a new process once it says it is
+// ready (wait_ready), and `pm2 stop` (SIGINT) ends it cleanly.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,7 @@ afterAll(async () => {
   await rm(pm2Home, { recursive: true, force: true });
 });
 
-async function pm2List(): Promise<Array<{ name: string; pm2_env: { status: string; restart_time: number; pm_out_log_path: string; NODE_ENV?: string } }>> {
+async function pm2List(): Promise<Array<{ name: string; pid: number; pm2_env: { status: string; restart_time: number; pm_out_log_path: string; NODE_ENV?: string; wait_ready?: boolean } }>> {
   const { stdout } = await run(PM2, ['jlist'], { env });
   return JSON.parse(stdout);
 }
@@ -67,8 +68,21 @@ it('runs under PM2 from ecosystem.config.js, production by default, and stops cl
   expect(health.status).toBe(200);
   expect(await readFile(log, 'utf8')).not.toContain(ADMIN_KEY);
 
+  // A reload replaces the process with one that said it is ready (wait_ready) and serves again.
+  const before = (await pm2List())[0]!;
+  expect(before.pm2_env).toMatchObject({ wait_ready: true });
+  await run(PM2, ['reload', 'drin'], { env });
+  const reloaded = (await pm2List())[0]!;
+  expect(reloaded.pid).not.toBe(before.pid);
+  expect(reloaded.pm2_env.status).toBe('online');
+  const urls = await waitFor('the second listening line', async () => {
+    const all = [...(await readFile(log, 'utf8')).matchAll(/"url":"(http:[^"]+)".*drin is listening/g)].map((m) => m[1]!);
+    return all.length >= 2 ? all : undefined;
+  });
+  expect((await fetch(`${urls.at(-1)}/health`)).status).toBe(200);
+
   await run(PM2, ['stop', 'drin'], { env });
   await waitFor('the clean stop', async () => ((await readFile(log, 'utf8')).includes('"msg":"stopped"') ? true : undefined), 15_000);
   const [stopped] = await pm2List();
-  expect(stopped).toMatchObject({ pm2_env: { status: 'stopped', restart_time: 0 } });
+  expect(stopped).toMatchObject({ pm2_env: { status: 'stopped' } });
 }, 90_000);
