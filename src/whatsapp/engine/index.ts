@@ -9,4 +9,5 @@ export type { TStoreChangeNotice } from './slot-channels.js';
 export type { SlotEngine, SlotSocket } from './session-engine.js';
 export { CHANNELS as SLOT_CHANNELS } from './slot-channels.js';
 export { trustWhatsAppRoot } from './simulator-trust.js';
-export { resolveWaWebVersion, type WAVersion } from './wa-version.js';
+/** The version announced at boot; the operator's doctor compares Baileys' own with WhatsApp Web's. */
+export { bundledWaVersion, formatWaVersion, fromWhatsAppWeb, resolveWaWebVersion, type WAVersion } from './wa-version.js';
