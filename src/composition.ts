@@ -64,6 +64,7 @@ import { auditRouter } from './audit/audit.routes.js';
 import { botRouter, createBookingTools, createBot, snapshotsRouter, type Bot } from './bot/index.js';
 import { connectionsRouter, createMcp, mcpRouter, type Mcp, type McpServices } from './mcp/index.js';
 import { createJobs, jobsRouter, type Jobs } from './jobs/index.js';
+import { consoleRouter } from './console/index.js';
 
 export interface CompositionOverrides {
   /** Tests shorten the engine's clocks. */
@@ -290,6 +291,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     version,
     rateLimits: limits,
     beforeRoutes: [metrics.httpTimer],
+    pages: [consoleRouter()],
     routes: [
       (openapi) => healthRouter({ version, pingDatabase: health.ping, openapi }),
       (openapi) => metricsRouter({ metrics, token: config.metricsToken, openapi }),

@@ -24,6 +24,8 @@ export interface AppDeps {
   largeBodies?: { paths: string[]; limit: string };
   trustProxy: string;
   routes: MountRoutes[];
+  /** Pages outside the API (the operator console): not in the OpenAPI document. */
+  pages?: Router[];
   /** Run on every request before any route (the metrics' request timer). */
   beforeRoutes?: RequestHandler[];
   /** createRateLimits(…); absent in tests that are not about limits. */
@@ -97,6 +99,7 @@ export function buildApp(deps: AppDeps): Express {
     res.json(document);
   });
   app.use(apiDocsRouter());
+  for (const page of deps.pages ?? []) app.use(page);
 
   app.use(notFoundHandler);
   if (limits) app.use(limits.recordFailedAuth);

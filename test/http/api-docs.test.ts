@@ -26,8 +26,8 @@ function routesOf(app: Express): string[] {
   return [...new Set(found)].sort();
 }
 
-/** Routes that are not the API's: the document itself, its page, and the MCP endpoint's answers to methods it does not take. */
-const NOT_API = new Set(['GET /openapi.json', 'GET /docs', 'GET /docs/init.js', 'GET /api/mcp', 'GET /api/mcp/:provider', 'DELETE /api/mcp', 'DELETE /api/mcp/:provider', 'POST /api/mcp']);
+/** Routes that are not the API's: the document itself, its page, the console's page, and the MCP endpoint's answers to methods it does not take. */
+const NOT_API = new Set(['GET /openapi.json', 'GET /docs', 'GET /docs/init.js', 'GET /console', 'GET /console/console.js', 'GET /console/console.css', 'GET /api/mcp', 'GET /api/mcp/:provider', 'DELETE /api/mcp', 'DELETE /api/mcp/:provider', 'POST /api/mcp']);
 
 describe('the API reference', () => {
   it('every route the app serves is in /openapi.json, and the document names no route that does not exist', async () => {
