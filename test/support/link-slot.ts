@@ -2,6 +2,7 @@
 import type { WhatsAppSimulator } from '../wa-sim/index.js';
 import { waitForEvent, type DaemonHarness } from './daemon-harness.js';
 import { eventually } from './eventually.js';
+import { jsonRequest } from './json-request.js';
 
 export async function linkSlot(h: DaemonHarness, sim: WhatsAppSimulator, store: { storeId: string; apiKey: string }, slot: number, phone: string): Promise<void> {
   const started = await h.request('POST', `/api/whatsapp/${store.storeId}/${slot}/start`, { key: store.apiKey });
@@ -14,4 +15,18 @@ export async function linkSlot(h: DaemonHarness, sim: WhatsAppSimulator, store: 
   await sim.scanQr(qr.body.qr, { phone });
   await waitForEvent(h, 'session.status', (e) => e.storeId === store.storeId && e.slot === slot && e.status === 'connected', 30_000);
   await h.daemon.engine.drainSlotWrites();
+}
+
+/**
+ * Links slot 1 of a new store on a daemon that runs as its own process (PM2, spawnDaemon), over
+ * its HTTP API only: the admin creates the store, the store starts the slot, the phone scans.
+ */
+export async function linkedStoreOver(url: string, sim: WhatsAppSimulator, adminKey: string, name: string, phone: string): Promise<{ storeId: string; apiKey: string }> {
+  const store = (await jsonRequest(url, 'POST', '/api/admin/stores', { key: adminKey, body: { name } })).body as { storeId: string; apiKey: string };
+  const call = (method: string, path: string) => jsonRequest(url, method, path, { key: store.apiKey });
+  await call('POST', `/api/whatsapp/${store.storeId}/1/start`);
+  const qr = await eventually(() => call('GET', `/api/whatsapp/${store.storeId}/1/qr`), (r) => r.status === 200, 60_000);
+  await sim.scanQr(qr.body.qr, { phone });
+  await eventually(async () => (await call('GET', `/api/whatsapp/${store.storeId}/1/status`)).body.status, (s) => s === 'connected', 60_000);
+  return store;
 }
