@@ -12,6 +12,7 @@ const PAGE = `<!doctype html>
     <meta charset="utf-8">
     <title>Drin API</title>
     <link rel="stylesheet" href="docs/swagger-ui.css">
+    <link rel="icon" href="data:,">
   </head>
   <body>
     <div id="docs"></div>
