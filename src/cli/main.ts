@@ -3,7 +3,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import QRCode from 'qrcode';
 import { createLogger } from '../logging/logger.js';
 import { loadConfig, type Config } from '../config/config.js';
 import { withEnvFile } from '../config/env-file.js';
@@ -12,6 +11,7 @@ import { openDatabase } from '../db/database.js';
 import { AppError } from '../kernel/index.js';
 import { createDoctorRepo } from './doctor.repo.js';
 import { formatChecks, runDoctor } from './doctor.js';
+import { printSlotQr } from './slot-qr.js';
 import { createSlotsReport } from './slots-report.js';
 
 const USAGE = `usage: npm run cli -- <command>
@@ -22,8 +22,10 @@ const USAGE = `usage: npm run cli -- <command>
   stores delete <storeId> --yes
                               delete a store and everything it owns
   slots [storeId]             print the WhatsApp slots and their status
-  qr <storeId> <slot>         print the slot's current QR in the terminal, to scan on the phone
-                              (exit 3 when it has none: connected, or not started)
+  qr <storeId> <slot> [--watch]
+                              print the slot's current QR in the terminal, to scan on the phone
+                              (exit 3 when it has none: connected, or not started); --watch draws
+                              each new one and ends when the slot connects (exit 0)
   send <storeId> <to> <text…> [--slot N]
                               queue a text through the send API's queue and limits (exit 3 if refused)
   doctor [--url <public url>] [--json]
@@ -55,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { yes: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, url: { type: 'string' }, json: { type: 'boolean' }, slot: { type: 'string' } },
+    options: { yes: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, url: { type: 'string' }, json: { type: 'boolean' }, slot: { type: 'string' }, watch: { type: 'boolean' } },
   });
   const [group, action, arg, ...rest] = positionals;
   if (values.help || !group) {
@@ -66,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
   // Before anything that would migrate the database: the doctor reports what it finds.
   if (group === 'doctor') return doctor(config, values.url, values.json === true);
   // Log lines to stderr: stdout is the command's answer (JSON a script can parse).
-  const { services, engine, database } = await compose({ ...config, dbPoolMax: 2 }, createLogger({ level: 'warn' }, pino.destination(2)));
+  const { services, engine, database, feed } = await compose({ ...config, dbPoolMax: 2 }, createLogger({ level: 'warn' }, pino.destination(2)));
   // Commands only: deleting a store unlinks its slots through whichever daemon runs them (or here,
   // when none does); the CLI itself resumes and takes over nothing.
   await engine.start({ runSlots: false });
@@ -83,11 +85,8 @@ async function main(argv: string[]): Promise<number> {
       await services.stores.remove(arg, ctx);
       out(`deleted ${arg}`);
     } else if (group === 'slots') out(await createSlotsReport(services.stores, services.sessions)(action));
-    else if (group === 'qr' && action && arg && /^\d+$/.test(arg)) {
-      const { qr, expiresAt } = await services.sessions.qr({ storeId: action, slot: Number(arg) });
-      out(await QRCode.toString(qr, { type: 'terminal', small: true }));
-      out(`scan it on the phone: WhatsApp → Linked devices → Link a device${expiresAt ? ` (it changes at ${expiresAt}; run this again then)` : ''}`);
-    } else if (group === 'send' && action && arg && rest.length) {
+    else if (group === 'qr' && action && arg && /^\d+$/.test(arg)) return await printSlotQr({ sessions: services.sessions, feed, out }, { storeId: action, slot: Number(arg) }, { watch: values.watch === true });
+    else if (group === 'send' && action && arg && rest.length) {
       const slot = values.slot !== undefined ? Number(values.slot) : undefined;
       out(await services.outbound.send(action, { type: 'text', to: arg, text: rest.join(' '), ...(slot !== undefined ? { slot } : {}) }));
     } else {

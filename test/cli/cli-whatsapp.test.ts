@@ -1,7 +1,8 @@
 // The ops CLI beside a running daemon, on one database: `qr` prints a waiting slot's QR in the
-// terminal (and refuses, exit 3, for a slot that has none), and `send` queues a text that the
-// process running the slot sends to the contact's phone.
-import { execFile } from 'node:child_process';
+// terminal (and refuses, exit 3, for a slot that has none), `qr --watch` follows the slot until
+// the phone scans it, and `send` queues a text that the process running the slot sends to the
+// contact's phone.
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -56,4 +57,23 @@ it('prints a waiting slot\'s QR, refuses one that has none, and sends a text the
   await contact.waitForText('Oi, teste do operador', { timeoutMs: 60_000 });
   const refused = await cli('send', store.storeId, 'not-a-number', 'oi');
   expect(refused.code).toBe(3);
+}, 240_000);
+
+it('qr --watch draws the QR and ends when the phone has scanned it', async () => {
+  const store = await ctx.h.createStore('CLI watch store');
+  expect((await ctx.h.request('POST', `/api/whatsapp/${store.storeId}/3/start`, { key: store.apiKey })).status).toBe(200);
+  const argv = ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning', '--import', 'tsx', 'src/cli/main.ts', 'qr', store.storeId, '3', '--watch'];
+  const child = spawn(process.execPath, argv, { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...daemonEnv(ctx.sim, ctx.h.db, dir) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  try {
+    await eventually(async () => stdout, (o) => /[▀▄█]{10,}/.test(o) && o.includes('Linked devices'), 90_000);
+    const qr = await ctx.h.request('GET', `/api/whatsapp/${store.storeId}/3/qr`, { key: store.apiKey });
+    await ctx.sim.scanQr(qr.body.qr, { phone: '5511955550702' });
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('connected as +5511955550702');
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
 }, 240_000);
