@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Config } from '../config/config.js';
 import { loadMigrationList } from '../db/migrator.js';
-import { bundledWaVersion, formatWaVersion, fromWhatsAppWeb, type WAVersion } from '../whatsapp/engine/index.js';
+import { bundledWaVersion, formatWaVersion, fromWhatsAppWeb, isNewer } from '../whatsapp/engine/index.js';
 import type { DoctorRepo } from './doctor.repo.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skipped';
@@ -135,8 +135,6 @@ async function publicSite(url: string | undefined): Promise<CheckResult> {
   }
 }
 
-const newer = (a: WAVersion, b: WAVersion) => a[0] !== b[0] ? a[0] > b[0] : a[1] !== b[1] ? a[1] > b[1] : a[2] > b[2];
-
 async function whatsappVersion(config: Config): Promise<CheckResult> {
   const baileys = (createRequire(import.meta.url)('@whiskeysockets/baileys/package.json') as { version: string }).version;
   const announced = config.whatsapp.webVersion ?? bundledWaVersion();
@@ -144,7 +142,7 @@ async function whatsappVersion(config: Config): Promise<CheckResult> {
   if (!config.whatsapp.webVersionRefresh) return { check: 'whatsapp-version', status: 'ok', detail: `${base}; not compared with WhatsApp Web (refresh off)` };
   try {
     const published = await fromWhatsAppWeb(AbortSignal.timeout(TIMEOUT_MS));
-    if (!newer(published, announced)) return { check: 'whatsapp-version', status: 'ok', detail: `${base}; WhatsApp Web runs ${formatWaVersion(published)}` };
+    if (!isNewer(published, announced)) return { check: 'whatsapp-version', status: 'ok', detail: `${base}; WhatsApp Web runs ${formatWaVersion(published)}` };
     // The daemon refreshes at boot unless pinned: only a pin stays behind.
     const status = config.whatsapp.webVersion ? 'warn' : 'ok';
     return { check: 'whatsapp-version', status, detail: `${base}; WhatsApp Web runs ${formatWaVersion(published)}${status === 'warn' ? ': raise or remove WA_WEB_VERSION' : ', which the daemon announces after its boot refresh'}` };

@@ -49,11 +49,9 @@ export function buildMcpServer(connection: ResolvedConnection, ctx: McpCallConte
       result = { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output };
       outcome = { ok: true };
     } catch (err) {
-      if (err instanceof AppError && err.status < 500) {
-        result = failure(err.details ? `${err.message}: ${JSON.stringify(err.details)}` : err.message);
-        outcome = { ok: false, error: err.code };
-      } else if (err instanceof AppError && err.status === 503) {
-        result = failure(err.message);
+      // A refusal (4xx, with its details) or an unavailable site (503) is the agent's to read; anything else is ours.
+      if (err instanceof AppError && (err.status < 500 || err.status === 503)) {
+        result = failure(err.status < 500 && err.details ? `${err.message}: ${JSON.stringify(err.details)}` : err.message);
         outcome = { ok: false, error: err.code };
       } else {
         log.error({ err, tool: tool.name }, 'MCP tool failed');

@@ -10,4 +10,4 @@ export type { SlotEngine, SlotSocket } from './session-engine.js';
 export { CHANNELS as SLOT_CHANNELS } from './slot-channels.js';
 export { trustWhatsAppRoot } from './simulator-trust.js';
 /** The version announced at boot; the operator's doctor compares Baileys' own with WhatsApp Web's. */
-export { bundledWaVersion, formatWaVersion, fromWhatsAppWeb, resolveWaWebVersion, type WAVersion } from './wa-version.js';
+export { bundledWaVersion, formatWaVersion, fromWhatsAppWeb, isNewer, resolveWaWebVersion, type WAVersion } from './wa-version.js';

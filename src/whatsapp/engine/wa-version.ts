@@ -68,7 +68,8 @@ export async function resolveWaWebVersion(settings: WaVersionSettings, log: Logg
   }
 }
 
-function isNewer(a: WAVersion, b: WAVersion): boolean {
+/** Whether version `a` is later than `b`. */
+export function isNewer(a: WAVersion, b: WAVersion): boolean {
   for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
   return false;
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ZChannel, ZRowId } from '../../../kernel/index.js';
 import type { TAppointment } from '../../../booking/index.js';
+import { ZSummary } from '../../../summary/index.js';
 
 // ─── Shared pieces ───────────────────────────────────────────────────────────
 
@@ -202,13 +203,4 @@ export const ZInboxSummaryOutput = z.object({
 // ─── store_summary ───────────────────────────────────────────────────────────
 
 export const ZStoreSummaryInput = z.strictObject({});
-export const ZStoreSummaryOutput = z.object({
-  day: z.string().describe("today in the store's time zone, YYYY-MM-DD"),
-  timezone: z.string(),
-  appointmentsTodayCount: z.number().int().describe('appointments starting today, cancelled and no-shows excluded'),
-  openConversationsCount: z.number().int(),
-  unreadInboundCount: z.number().int().describe('unread messages across the open conversations'),
-  messagesInToday: z.number().int(),
-  messagesOutToday: z.number().int(),
-  botRepliesToday: z.number().int().describe('answers the bot gave today'),
-});
+export const ZStoreSummaryOutput = ZSummary;
