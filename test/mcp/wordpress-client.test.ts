@@ -10,6 +10,7 @@ import type { McpServices } from '../../src/mcp/services.js';
 import { wordpressProvider, ZWordPressConfig, ZWordPressSecret, type TWordPressSecret } from '../../src/mcp/providers/wordpress/index.js';
 import { caught } from '../support/caught.js';
 import { WordPressSite } from '../support/wordpress-site.js';
+import { runTool } from './run-tool.js';
 
 const site = new WordPressSite();
 beforeAll(() => site.start());
@@ -28,9 +29,7 @@ function toolsFor(opts: { secret?: Partial<TWordPressSecret>; siteUrl?: string; 
   return async (name: string, args: Record<string, unknown> = {}): Promise<any> => {
     const tool = tools.find((t) => t.name === name);
     if (!tool) throw new Error(`no tool ${name}`);
-    const answer = await tool.run(tool.input.parse(args));
-    expect(tool.output.parse(answer)).toEqual(answer);
-    return answer;
+    return runTool(tool, args);
   };
 }
 
