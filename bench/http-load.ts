@@ -1,4 +1,4 @@
-// The HTTP benchmark's body, shared by `npm run bench:http` (bench/http.bench.ts) and its smoke
+// The HTTP benchmark's body, shared by `npm run bench -- http` (bench/http.bench.ts) and its smoke
 // test (test/bench/http-bench.test.ts): the real app (composition root, every middleware: request
 // ids, helmet, CORS, the rate limiters' lookups off, auth by key hash) serving
 // GET /api/whatsapp/:storeId/sessions under autocannon, beside the reference it should beat in the

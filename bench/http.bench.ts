@@ -1,4 +1,4 @@
-// Run: npm run bench:http   (BENCH_DURATION_S, BENCH_CONNECTIONS, BENCH_ROUNDS to change)
+// Run: npm run bench -- http   (BENCH_DURATION_S, BENCH_CONNECTIONS, BENCH_ROUNDS to change)
 //
 // Requests/s and latency of GET /api/whatsapp/:storeId/sessions through the whole app, beside a
 // bare node:http server answering the same bytes, in turn in one run (issue 15, item 5; goal
