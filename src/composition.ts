@@ -115,6 +115,7 @@ export function engineOptions(config: Config, overrides: Partial<EngineOptions> 
     backoff: { baseMs: config.slots.backoffBaseMs, capMs: config.slots.backoffCapMs },
     maxConsecutiveFailures: config.slots.maxFailures,
     resumeConcurrency: config.slots.resumeConcurrency,
+    resumeRatePerSec: config.slots.resumeRatePerSec,
     resumeJitterMs: config.slots.resumeJitterMs,
     scanIntervalMs: config.slots.scanIntervalMs,
     keepAliveIntervalMs: config.slots.keepAliveMs,

@@ -84,8 +84,9 @@ export const ZEnv = z
     SLOT_BACKOFF_BASE_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
     SLOT_BACKOFF_CAP_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
     SLOT_MAX_FAILURES: z.coerce.number().int().min(1).max(1_000).default(8),
-    SLOT_RESUME_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
-    SLOT_RESUME_JITTER_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+    SLOT_RESUME_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
+    SLOT_RESUME_RATE_PER_SEC: z.coerce.number().int().min(1).max(500).default(15),
+    SLOT_RESUME_JITTER_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
     SLOT_SCAN_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
     AUTH_ASYNC_KEY_COMMIT: booleanFlag.default(true),
     WA_KEEPALIVE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
@@ -246,6 +247,7 @@ export interface Config {
     backoffCapMs: number;
     maxFailures: number;
     resumeConcurrency: number;
+    resumeRatePerSec: number;
     resumeJitterMs: number;
     scanIntervalMs: number;
     keepAliveMs: number;
@@ -370,6 +372,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       backoffCapMs: e.SLOT_BACKOFF_CAP_MS,
       maxFailures: e.SLOT_MAX_FAILURES,
       resumeConcurrency: e.SLOT_RESUME_CONCURRENCY,
+      resumeRatePerSec: e.SLOT_RESUME_RATE_PER_SEC,
       resumeJitterMs: e.SLOT_RESUME_JITTER_MS,
       scanIntervalMs: e.SLOT_SCAN_INTERVAL_MS,
       keepAliveMs: e.WA_KEEPALIVE_MS,

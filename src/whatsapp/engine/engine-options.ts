@@ -29,8 +29,12 @@ export interface EngineOptions {
   qrTimeoutMs?: number;
   /** How long POST /start waits for the first QR before answering with the current status. */
   startWaitMs: number;
-  /** Slots reconnecting at once on boot, and the spread of their start times. */
+  /**
+   * Reopening many slots (boot, takeover): handshakes in flight at once, slots started per second,
+   * and (boot only) one random wait before the first (resume-pacer.ts).
+   */
   resumeConcurrency: number;
+  resumeRatePerSec: number;
   resumeJitterMs: number;
   /** How often the engine looks for orphaned slots to take over and for missed commands. */
   scanIntervalMs: number;
@@ -63,8 +67,9 @@ export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'maxSlots'> = {
   sendAckTimeoutMs: 60_000,
   connectTimeoutMs: 20_000,
   startWaitMs: 8_000,
-  resumeConcurrency: 8,
-  resumeJitterMs: 5_000,
+  resumeConcurrency: 16,
+  resumeRatePerSec: 15,
+  resumeJitterMs: 2_000,
   scanIntervalMs: 5_000,
   commandTimeoutMs: 15_000,
   commandRetentionMs: 7 * 24 * 60 * 60_000,

@@ -16,6 +16,7 @@ import { AuthKeyCache, loadPostgresAuthState, type AuthWriteObserver } from './a
 import { backoffDelay } from './backoff.js';
 import { bumpOwnerEpoch } from './owner-epoch.repo.js';
 import type { EngineOptions } from './engine-options.js';
+import { paceResumes } from './resume-pacer.js';
 import { parseNotice, type TStoreChangeNotice } from './slot-channels.js';
 import { runOwned, runUnowned, type CommandHost } from './slot-command-runner.js';
 import { createSlotCommandQueue, type CommandOutcome, type SlotCommand } from './slot-commands.repo.js';
@@ -310,18 +311,12 @@ export class SessionEngine implements SlotEngine {
   private async scanOnce(boot: boolean): Promise<void> {
     const now = Date.now();
     const wanted = (await this.deps.slots.listWanted()).filter((ref) => !this.supervisor(ref) && (this.startFailures.get(slotKey(ref))?.until ?? 0) <= now);
-    const { resumeConcurrency, resumeJitterMs, connectTimeoutMs } = this.deps.options;
-    // A restart with hundreds of slots must not be a thundering herd: a few at a time, spread out.
-    for (let i = 0; i < wanted.length && !this.closing; i += resumeConcurrency) {
-      const batch = wanted.slice(i, i + resumeConcurrency);
-      await Promise.all(
-        batch.map(async (ref) => {
-          if (boot && resumeJitterMs > 0) await new Promise((r) => setTimeout(r, Math.random() * resumeJitterMs));
-          const supervisor = await this.exclusive.run(slotKey(ref), () => this.takeOver(ref, boot)).catch(() => undefined);
-          await supervisor?.whenSettled(connectTimeoutMs);
-        }),
-      );
-    }
+    const { resumeConcurrency, resumeRatePerSec, resumeJitterMs, connectTimeoutMs } = this.deps.options;
+    await paceResumes(wanted, { concurrency: resumeConcurrency, ratePerSec: resumeRatePerSec, jitterMs: resumeJitterMs }, boot, async (ref) => {
+      if (this.closing) return;
+      const supervisor = await this.exclusive.run(slotKey(ref), () => this.takeOver(ref, boot)).catch(() => undefined);
+      await supervisor?.whenSettled(connectTimeoutMs);
+    });
     const owned = [...this.supervisors.values()].map((s) => s.ref);
     for (const id of await this.commands.pendingFor(owned)) await this.consumeCommand(id);
     if (Date.now() - this.lastSweep >= SWEEP_EVERY_MS) {
