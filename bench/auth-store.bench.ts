@@ -24,13 +24,15 @@ import { AuthKeyCache, loadPostgresAuthState } from '../src/whatsapp/engine/auth
 import { bumpOwnerEpoch } from '../src/whatsapp/engine/owner-epoch.repo.js';
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const PREKEY_UPLOADS = 20;
+// BENCH_SCALE shrinks every count (the smoke test runs 0.02 of a full run).
+const scaled = (n: number) => Math.max(1, Math.round(n * Number(process.env.BENCH_SCALE ?? 1)));
+const PREKEY_UPLOADS = scaled(20);
 const PREKEYS_PER_UPLOAD = 812;
-const SESSION_WRITES = 1000;
-const SESSION_READS = 1000;
-const FIRST_CONTACTS = 100;
+const SESSION_WRITES = scaled(1000);
+const SESSION_READS = scaled(1000);
+const FIRST_CONTACTS = scaled(100);
 const SESSION_BYTES = 3 * 1024; // a libsignal session record with a few old chains: a few KB
-const WARMUP = 50;
+const WARMUP = scaled(50);
 const SYNCHRONOUS_COMMIT = process.env.BENCH_SYNCHRONOUS_COMMIT; // unset: the server's setting
 const keyring = createKeyring({ version: 1, secret: randomBytes(32).toString('base64url') });
 

@@ -73,9 +73,14 @@ try {
     return r.body;
   };
   const base = `/api/client/${store.storeId}`;
-  // A deep inbox page: follow the cursor ten pages in.
+  // A deep inbox page: follow the cursor up to ten pages in (fewer on a small seed).
   let cursor: string | null = null;
-  for (let i = 0; i < 10; i++) cursor = (await get(`${base}/inbox${cursor ? `?cursor=${cursor}` : ''}`)).nextCursor;
+  let page = 1;
+  for (; page <= 10; page++) {
+    const next: string | null = (await get(`${base}/inbox${cursor ? `?cursor=${cursor}` : ''}`)).nextCursor;
+    if (!next) break;
+    cursor = next;
+  }
   const { conversation_id: busiest, n } = (await parts.database.pool.query<{ conversation_id: string; n: string }>(
     `SELECT conversation_id, count(*) AS n FROM messages WHERE store_id = $1 GROUP BY conversation_id ORDER BY count(*) DESC LIMIT 1`,
     [store.storeId],
@@ -84,7 +89,7 @@ try {
 
   const routes: Array<[string, string]> = [
     ['inbox, first page', `${base}/inbox`],
-    ['inbox, 11th page (cursor)', `${base}/inbox?cursor=${cursor}`],
+    [`inbox, page ${page} (cursor)`, `${base}/inbox${cursor ? `?cursor=${cursor}` : ''}`],
     ['inbox, unread only', `${base}/inbox?unread=true`],
     ['one conversation, newest 30 messages', `${base}/conversations/${busiest}`],
     ['contacts, search "joao" (name, accents)', `${base}/contacts?search=joao`],

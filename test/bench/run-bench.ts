@@ -59,3 +59,8 @@ export function tableRows(text: string, firstColumn: string): Array<Record<strin
   }
   return rows;
 }
+
+/** Fails with the benchmark's own last words when it did not exit 0. */
+export function expectFinished(run: BenchRun): void {
+  if (run.code !== 0) throw new Error(`the benchmark exited with ${run.code}\nstdout:\n${run.stdout.slice(-3000)}\nstderr:\n${run.stderr.slice(-3000)}`);
+}
