@@ -184,12 +184,17 @@ export class Phone implements ContactTransport {
 
   // ---- used by the simulator and by fake contacts ----
 
-  /** A device logged in; an older connection of the same device is replaced (440). */
-  attach(connection: SimConnection): void {
+  /**
+   * A device logged in; an older connection of the same device is replaced (440). True when that
+   * older one was still open: two clients had the device at once (a double open).
+   */
+  attach(connection: SimConnection): boolean {
     const deviceId = connection.device!.id;
     const previous = this.live.get(deviceId);
     this.live.set(deviceId, connection);
-    if (previous?.isOpen) void previous.endWithStreamError(STREAM_ERRORS.replaced);
+    if (!previous?.isOpen) return false;
+    void previous.endWithStreamError(STREAM_ERRORS.replaced);
+    return true;
   }
 
   detach(connection: SimConnection): void {

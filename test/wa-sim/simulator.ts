@@ -12,6 +12,7 @@ import { announcedVersion, CLIENT_OUTDATED, isOlder, LOGIN_REFUSED } from './fai
 import { answerLoggedInIq } from './iq-handlers.js';
 import { SimGroup, type GroupOptions } from './groups.js';
 import { DeviceLinking } from './linking.js';
+import { LoginLog, type Login } from './login-log.js';
 import { routeClientChatState } from './chat-states.js';
 import { MediaHost } from './media-host.js';
 import { routeClientMessage, routeClientNack, routeClientReceipt } from './message-routing.js';
@@ -45,6 +46,7 @@ export class WhatsAppSimulator {
   private readonly chain: CertificateChain;
   private readonly linking: DeviceLinking;
   private readonly wss: WebSocketServer;
+  private readonly loginLog = new LoginLog();
   private minClientVersion: ClientVersion | undefined;
   private accepted = 0;
   private refusedOutdated = 0;
@@ -137,6 +139,16 @@ export class WhatsAppSimulator {
     return this.accepted;
   }
 
+  /** Every successful login so far (or since a Date.now() value), oldest first. */
+  logins(options?: { since?: number }): Login[] {
+    return this.loginLog.logins(options);
+  }
+
+  /** Logins of a device that was still open on another connection (which got 440): see login-log.ts. */
+  doubleOpens(options?: { since?: number }): number {
+    return this.loginLog.doubleOpens(options);
+  }
+
   /** Logins and registrations refused with 405 because the client's version was too old. */
   outdatedRefusals(): number {
     return this.refusedOutdated;
@@ -224,7 +236,8 @@ export class WhatsAppSimulator {
     connection.account = account;
     connection.device = device;
     connection.stage = 'logged-in';
-    this.phoneOf(account).attach(connection);
+    const doubleOpen = this.phoneOf(account).attach(connection);
+    this.loginLog.record({ phone: account.pn, device: device.id, at: Date.now(), doubleOpen });
     connection.sendNode({
       tag: 'success',
       attrs: { t: `${Math.floor(Date.now() / 1000)}`, lid: account.deviceLidJid(device.id), location: 'sim' },
