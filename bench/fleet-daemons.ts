@@ -90,7 +90,13 @@ export class DaemonFleet {
    */
   async killAll(): Promise<void> {
     const pids = childPids();
-    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* exited since it was listed */
+      }
+    }
     await Promise.all(this.started.map((d) => d.exited));
     for (let waited = 0; childPids().some((p) => pids.includes(p)) && waited < 100; waited++) await new Promise((r) => setTimeout(r, 100));
   }
