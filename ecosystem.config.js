@@ -1,9 +1,9 @@
 // PM2 process file: `npm run build && pm2 start ecosystem.config.js` runs production (it needs
 // DATABASE_URL, DRIN_API_KEY and SECRETS_KEY); `--env development` runs with generated dev secrets.
 // Settings come from .env in this folder (read by the daemon itself at boot) or PM2's env.
-// One instance for now: every slot is owned by one process through Postgres advisory locks, so
-// more instances (or VPSs) on one DATABASE_URL are safe once the session engine lands; never run
-// more than one instance on the embedded database.
+// One instance by default: every slot is owned by one process through Postgres advisory locks
+// (fenced), so more instances (or VPSs) on one DATABASE_URL share the slots safely
+// (ARCHITECTURE.md, scale-out); never run more than one instance on the embedded database.
 
 /** @type {import('pm2').StartOptions[]} */
 export const apps = [
@@ -27,9 +27,12 @@ export const apps = [
     time: true,
     merge_logs: true,
     // Production unless asked otherwise: a forgotten `--env` must not start a VPS on generated keys.
-    env: { NODE_ENV: 'production' },
-    env_production: { NODE_ENV: 'production' },
-    env_development: { NODE_ENV: 'development' },
+    // MALLOC_ARENA_MAX: glibc gives every thread that mallocs (libuv's pool, V8's GC and compiler
+    // threads) an arena of its own, ~40 MB of RSS that a daemon idling with its sockets never
+    // uses; two arenas cut it (BENCHMARKS.md, memory per slot).
+    env: { NODE_ENV: 'production', MALLOC_ARENA_MAX: '2' },
+    env_production: { NODE_ENV: 'production', MALLOC_ARENA_MAX: '2' },
+    env_development: { NODE_ENV: 'development', MALLOC_ARENA_MAX: '2' },
   },
 ];
 

@@ -7,11 +7,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { makeWASocket, useMultiFileAuthState, type AuthenticationState } from '@whiskeysockets/baileys';
+import { useMultiFileAuthState } from '@whiskeysockets/baileys';
 import { trustSimulatorRoot } from '../test/wa-sim/cert-chain.js';
 import { makeMemoryAuthState } from '../test/wa-sim/memory-auth-state.js';
-import { pollUntil } from '../test/wa-sim/deadline.js';
-import { testSocketConfig } from '../test/wa-sim/test-client.js';
+import { linkBareClient, type BareAuth, type BareClient } from './bare-client.js';
 import { epochMs, send, TimingCollector, type ToChild } from './inbound-timing.js';
 
 const [url, rootKey, countText, authKind] = process.argv.slice(2);
@@ -21,53 +20,24 @@ if (!url || !rootKey || !countText || (authKind !== 'memory' && authKind !== 'fi
 trustSimulatorRoot(rootKey);
 const collector = new TimingCollector(send);
 const folder = await mkdtemp(path.join(tmpdir(), 'drin-bench-bare-'));
-const LONG = { timeoutMs: 120_000 };
 
-async function authFor(index: number): Promise<{ state: AuthenticationState; save: () => Promise<void> }> {
+async function authFor(index: number): Promise<BareAuth> {
   if (authKind === 'memory') return { state: makeMemoryAuthState(), save: async () => {} };
   const { state, saveCreds } = await useMultiFileAuthState(path.join(folder, String(index)));
   return { state, save: saveCreds };
 }
 
-/** A bare socket (the simulator's TestClient config) and its lifecycle, nothing recorded but the time. */
-function client(auth: { state: AuthenticationState; save: () => Promise<void> }) {
-  const sock = makeWASocket(testSocketConfig(url!, auth.state));
-  const qrs: string[] = [];
-  let closed: number | undefined | null = null;
-  let open = false;
-  sock.ev.on('creds.update', () => void auth.save());
-  sock.ev.on('connection.update', (u) => {
-    if (u.qr) qrs.push(u.qr);
-    if (u.connection === 'open') open = true;
-    if (u.connection === 'close') closed = (u.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
-  });
-  // The no-op handler: the time, nothing else.
-  sock.ev.on('messages.upsert', ({ messages }) => {
+async function linkOne(index: number) {
+  const linked = await linkBareClient(url!, await authFor(index), (qr) => send({ type: 'qr', index, qr }), (messages) => {
+    // The no-op handler: the time, nothing else.
     const at = epochMs();
     for (const m of messages) if (m.key.id && !m.key.fromMe) collector.record(m.key.id, at, at);
   });
-  return {
-    sock,
-    qr: () => pollUntil(() => qrs[0], 'a QR', LONG),
-    close: () => pollUntil(() => (closed === null ? undefined : { code: closed }), 'a close', LONG),
-    open: () => pollUntil(() => (open ? true : closed !== null ? new Error(`closed with ${closed}`) : undefined), 'open', LONG),
-  };
-}
-
-async function linkOne(index: number) {
-  const auth = await authFor(index);
-  const registering = client(auth);
-  send({ type: 'qr', index, qr: await registering.qr() });
-  const { code } = await registering.close();
-  if (code !== 515) throw new Error(`client ${index} closed with ${code} instead of 515`);
-  const linked = client(auth);
-  const opened = await linked.open();
-  if (opened instanceof Error) throw opened;
   send({ type: 'open', index });
   return linked;
 }
 
-const clients: ReturnType<typeof client>[] = [];
+const clients: BareClient[] = [];
 for (let i = 0; i < Number(countText); i++) clients.push(await linkOne(i));
 process.on('message', (m: ToChild) => {
   if (m.type === 'expect') collector.expect(m.prefix, m.count);

@@ -1,64 +1,243 @@
-// Memory per connected slot: a daemon process (built from source with tsx) against the local
-// WhatsApp simulator in this process; RSS read from /proc at 0, 10 and 30 connected slots, and
-// again after an idle minute (growth check). Not a test: figures go to BENCHMARKS.md.
-//   node --experimental-wasm-modules --disable-warning=ExperimentalWarning --import tsx bench/slot-memory.bench.ts
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+// Run: npm run bench -- slot-memory
+//   knobs: BENCH_STEPS=10,100,300 (connected slots at each reading) BENCH_TRAFFIC_MS=600000
+//          BENCH_TRAFFIC_EVERY_MS=500 (one customer message per tick, round the slots; every fifth
+//          answered through the send API) BENCH_LINK_PARALLEL=4 BENCH_TARGETS=daemon,bare
+//          BENCH_HEAP_SNAPSHOT_DIR=/tmp/snaps (the daemon's heap at 0 slots and at the last step; a
+//          snapshot itself leaves ~200 MB of malloc'd memory behind: take readings without it)
+//          BENCH_SMAPS_DIR=/tmp/smaps (its /proc/<pid>/smaps at every reading: RSS outside the JS heap)
+//          BENCH_DAEMON_<NAME>=v (NAME=v in the daemon's environment)
+//
+// Memory per connected slot (issue 15, item 3): the daemon as production runs it (`node
+// dist/main.js`: built first, into a folder of its own) on a scratch database, slots linked through its HTTP API against
+// the local WhatsApp simulator (in this process), with ecosystem.config.js's node flags and
+// environment; then the reference in the same run: bare
+// Baileys sockets (memory auth state, no handler) in one process of their own on the same
+// simulator. Every reading is RSS after a forced full GC (the daemon's through the inspector
+// protocol, the reference's through --expose-gc), so GC timing does not drown the figures. The
+// daemon then carries light traffic for BENCH_TRAFFIC_MS and is read again (growth). Not a test:
+// figures go to BENCHMARKS.md.
+import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import PQueue from 'p-queue';
 import { dropDatabase, ensureDatabaseExists, withDatabaseName } from '../src/db/database-admin.js';
 import { ADMIN_KEY, daemonEnv } from '../test/support/daemon-env.js';
 import { spawnDaemon } from '../test/support/daemon-process.js';
+import { eventually } from '../test/support/eventually.js';
 import { jsonRequest } from '../test/support/json-request.js';
-import { startSimulator } from '../test/wa-sim/index.js';
+import { pollUntil } from '../test/wa-sim/deadline.js';
+import { startSimulator, type FakeContact, type WhatsAppSimulator } from '../test/wa-sim/index.js';
+import { connectInspector, type Inspector } from './inspector.js';
+import { settledRssMb, type BareReply, type BareRequest } from './slot-memory-readings.js';
 
+const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const STEPS = [10, 30];
-const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 60_000);
+const STEPS = (process.env.BENCH_STEPS ?? '10,100,300').split(',').map(Number).filter((n) => n > 0);
+const TRAFFIC_MS = num('BENCH_TRAFFIC_MS', 600_000);
+const TRAFFIC_EVERY_MS = num('BENCH_TRAFFIC_EVERY_MS', 500);
+const LINK_PARALLEL = num('BENCH_LINK_PARALLEL', 4);
+const TARGETS = (process.env.BENCH_TARGETS ?? 'daemon,bare').split(',');
+const SNAPSHOT_DIR = process.env.BENCH_HEAP_SNAPSHOT_DIR;
+const SMAPS_DIR = process.env.BENCH_SMAPS_DIR;
+const ROOT = path.resolve(import.meta.dirname, '..');
+const LINK_WAIT_MS = 180_000;
 
-function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
-  return Number(line.replace(/\D/g, '')) / 1024;
+interface Reading {
+  slots: number;
+  mb: number;
+}
+interface LinkedSlot {
+  storeId: string;
+  apiKey: string;
+  slot: number;
+  phone: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const sim = await startSimulator();
-const db = withDatabaseName(SERVER, `drin_bench_mem_${randomBytes(4).toString('hex')}`);
-await ensureDatabaseExists(db);
-const dataDir = await mkdtemp(path.join(tmpdir(), 'drin-bench-mem-'));
-const daemon = await spawnDaemon(daemonEnv(sim, { url: db }, dataDir, { LOG_LEVEL: 'info', SLOT_RESUME_CONCURRENCY: '8' }));
-const pid = daemon.child.pid!;
-const call = async (method: string, p: string, key: string, body?: unknown) => (await jsonRequest(daemon.url, method, p, { key, body })).body;
-
-try {
-  await sleep(3_000);
-  const rows: Array<{ slots: number; rss: number }> = [{ slots: 0, rss: rssMb(pid) }];
-  let linked = 0;
-  for (const target of STEPS) {
-    while (linked < target) {
-      const store = await call('POST', '/api/admin/stores', ADMIN_KEY, { name: `bench ${linked}` });
-      for (let slot = 1; slot <= 3 && linked < target; slot++, linked++) {
-        await call('POST', `/api/whatsapp/${store.storeId}/${slot}/start`, store.apiKey);
-        const qr = await call('GET', `/api/whatsapp/${store.storeId}/${slot}/qr`, store.apiKey);
-        const phone = `5511${String(7_000_0000 + linked)}`;
-        await sim.scanQr(qr.qr, { phone });
-        for (let i = 0; i < 100 && (await call('GET', `/api/whatsapp/${store.storeId}/${slot}/status`, store.apiKey)).status !== 'connected'; i++) await sleep(100);
-      }
-    }
-    await sleep(5_000);
-    rows.push({ slots: target, rss: rssMb(pid) });
+// As PM2 runs it: ecosystem.config.js's node flags and environment (bar NODE_ENV: the simulator
+// needs the test setting).
+const ecosystem = (await import(pathToFileURL(path.join(ROOT, 'ecosystem.config.js')).href)) as { apps: Array<{ node_args: string[]; env: Record<string, string> }> };
+const productionApp = ecosystem.apps[0]!;
+const { NODE_ENV: _, ...PRODUCTION_ENV } = productionApp.env;
+/** BENCH_DAEMON_<NAME>=value sets NAME=value in the daemon's environment (config, or glibc's MALLOC_* for an experiment). */
+const daemonOverrides = () => Object.fromEntries(Object.entries(process.env).flatMap(([k, v]) => (k.startsWith('BENCH_DAEMON_') && v !== undefined ? [[k.slice('BENCH_DAEMON_'.length), v]] : [])));
+const print = (line: string) => process.stdout.write(`${line}\n`);
+const rssBytes = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+const commit = () => {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
   }
-  await sleep(IDLE_MS);
-  const idle = rssMb(pid);
-  const [zero, mid, top] = rows as [typeof rows[0], typeof rows[0], typeof rows[0]];
-  process.stdout.write(`node ${process.version}, simulator in the bench process, daemon pid ${pid}\n\n| connected slots | daemon RSS (MB) |\n|---:|---:|\n`);
-  for (const r of rows) process.stdout.write(`| ${r.slots} | ${r.rss.toFixed(1)} |\n`);
-  process.stdout.write(`| ${top.slots} after ${IDLE_MS / 1000} s idle | ${idle.toFixed(1)} |\n\n`);
-  process.stdout.write(`per slot, 0→${mid.slots}: ${((mid.rss - zero.rss) / mid.slots).toFixed(2)} MB; ${mid.slots}→${top.slots}: ${((top.rss - mid.rss) / (top.slots - mid.slots)).toFixed(2)} MB\n`);
+};
+
+async function measureDaemon(sim: WhatsAppSimulator): Promise<{ readings: Reading[]; afterTraffic?: Reading & { inbound: number; outbound: number; failed: number } }> {
+  const db = withDatabaseName(SERVER, `drin_bench_mem_${randomBytes(4).toString('hex')}`);
+  await ensureDatabaseExists(db);
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'drin-bench-mem-'));
+  const daemon = await spawnDaemon(daemonEnv(sim, { url: db }, dataDir, { LOG_LEVEL: 'info', ...PRODUCTION_ENV, ...daemonOverrides() }), 180_000, { built: BUILD_DIR, nodeArgs: [...productionApp.node_args, '--inspect=127.0.0.1:0'] });
+  const pid = daemon.child.pid!;
+  // The inspector is attached only for a reading (and a snapshot): the rest of the time the
+  // daemon runs as production does.
+  const withInspector = async <T>(use: (inspector: Inspector) => Promise<T>): Promise<T> => {
+    const inspector = await connectInspector(daemon.output());
+    try {
+      return await use(inspector);
+    } finally {
+      inspector.close();
+    }
+  };
+  const read = async (slots: number): Promise<Reading> => {
+    const mb = await withInspector((i) => settledRssMb(() => i.collectGarbage(), () => rssBytes(pid)));
+    if (SMAPS_DIR) await writeFile(path.join(SMAPS_DIR, `daemon-${slots}-slots.smaps`), readFileSync(`/proc/${pid}/smaps`));
+    return { slots, mb };
+  };
+  const snapshot = (name: string) => (SNAPSHOT_DIR ? withInspector((i) => i.heapSnapshot(path.join(SNAPSHOT_DIR, name))) : Promise.resolve());
+  const call = async (method: string, p: string, key: string, body?: unknown) => {
+    const r = await jsonRequest(daemon.url, method, p, { key, body });
+    if (r.status >= 300) throw new Error(`${method} ${p}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  try {
+    const readings = [await read(0)];
+    await snapshot('daemon-0-slots.heapsnapshot');
+    const linked: LinkedSlot[] = [];
+    const top = Math.max(...STEPS);
+    const stores: Array<{ storeId: string; apiKey: string }> = [];
+    for (let i = 0; i < Math.ceil(top / 3); i++) stores.push(await call('POST', '/api/admin/stores', ADMIN_KEY, { name: `memory bench ${i}` }));
+    const link = async (index: number) => {
+      const store = stores[Math.floor(index / 3)]!;
+      const slot = (index % 3) + 1;
+      const phone = `55117${String(index).padStart(7, '0')}`;
+      await call('POST', `/api/whatsapp/${store.storeId}/${slot}/start`, store.apiKey);
+      const { qr } = await eventually(() => call('GET', `/api/whatsapp/${store.storeId}/${slot}/qr`, store.apiKey), (b) => typeof b.qr === 'string', LINK_WAIT_MS);
+      await sim.scanQr(qr, { phone });
+      await eventually(() => call('GET', `/api/whatsapp/${store.storeId}/${slot}/status`, store.apiKey), (b) => b.status === 'connected', LINK_WAIT_MS);
+      linked.push({ storeId: store.storeId, apiKey: store.apiKey, slot, phone });
+    };
+    const queue = new PQueue({ concurrency: LINK_PARALLEL });
+    for (const step of STEPS) {
+      const from = linked.length;
+      await queue.addAll(Array.from({ length: step - from }, (_, i) => () => link(from + i)));
+      readings.push(await read(step));
+    }
+    await snapshot(`daemon-${top}-slots.heapsnapshot`);
+    if (TRAFFIC_MS <= 0) return { readings };
+
+    // Light traffic: one customer message per tick, round the slots; every fifth answered by the store.
+    const contacts = new Map<string, FakeContact>();
+    let inbound = 0;
+    let outbound = 0;
+    let failed = 0;
+    const ends = Date.now() + TRAFFIC_MS;
+    const inFlight = new Set<Promise<void>>();
+    for (let tick = 0; Date.now() < ends; tick++) {
+      const s = linked[tick % linked.length]!;
+      const contact = contacts.get(s.phone) ?? sim.phone(s.phone).contact(undefined, { pushName: `Customer of ${s.phone}` });
+      contacts.set(s.phone, contact);
+      const work = (async () => {
+        await contact.sendText(`order ${tick}`);
+        inbound++;
+        if (tick % 5 === 0) {
+          await call('POST', `/api/whatsapp/${s.storeId}/messages`, s.apiKey, { type: 'text', to: contact.pnJid, slot: s.slot, text: `got order ${tick}`, options: { typing: false } });
+          outbound++;
+        }
+      })().catch((err: unknown) => {
+        if (failed++ === 0) process.stderr.write(`first traffic failure: ${String(err)}\n`);
+      });
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
+      await new Promise((r) => setTimeout(r, TRAFFIC_EVERY_MS));
+    }
+    await Promise.all(inFlight);
+    return { readings, afterTraffic: { ...(await read(top)), inbound, outbound, failed } };
+  } finally {
+    await daemon.stop('SIGTERM');
+    await dropDatabase(db);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function measureBare(sim: WhatsAppSimulator): Promise<Reading[]> {
+  const child = fork(path.join(ROOT, 'bench', 'slot-memory-bare.child.ts'), [sim.url, sim.rootPublicKey.toString('base64')], {
+    cwd: ROOT,
+    execArgv: ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning', '--expose-gc', '--import', 'tsx'],
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const replies: BareReply[] = [];
+  let exited: number | null | undefined;
+  child.on('exit', (code) => (exited = code));
+  child.on('message', (m: BareReply) => {
+    if (m.type === 'qr') void sim.scanQr(m.qr, { phone: `55217${String(m.index).padStart(7, '0')}` });
+    else replies.push(m);
+  });
+  const ask = async <T extends BareReply['type']>(request: BareRequest | undefined, type: T): Promise<Extract<BareReply, { type: T }>> => {
+    if (request) child.send(request);
+    return pollUntil(() => {
+      if (exited !== undefined) return new Error(`the bare child exited with ${exited}`);
+      const i = replies.findIndex((r) => r.type === type);
+      return i < 0 ? undefined : (replies.splice(i, 1)[0] as Extract<BareReply, { type: T }>);
+    }, `the bare child's ${type}`, { timeoutMs: 1_800_000 }).then((r) => {
+      if (r instanceof Error) throw r;
+      return r;
+    });
+  };
+  try {
+    await ask(undefined, 'ready');
+    const readings = [{ slots: 0, mb: (await ask({ type: 'rss' }, 'rss')).mb }];
+    for (const step of STEPS) {
+      await ask({ type: 'grow', to: step }, 'grown');
+      readings.push({ slots: step, mb: (await ask({ type: 'rss' }, 'rss')).mb });
+    }
+    return readings;
+  } finally {
+    if (exited === undefined) child.send({ type: 'stop' } satisfies BareRequest);
+  }
+}
+
+// A build of its own (what `npm run build` makes, in a folder beside dist/ so the paths the
+// code resolves from its own location still hold), so a test run building dist/ meanwhile
+// cannot hand it half-written files.
+const BUILD_DIR = path.join(ROOT, `.bench-dist-${process.pid}`);
+execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', BUILD_DIR], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+for (const dir of [SNAPSHOT_DIR, SMAPS_DIR]) if (dir) await mkdir(dir, { recursive: true });
+const sim = await startSimulator();
+try {
+  const started = loadavg()[0]!.toFixed(2);
+  const daemon = TARGETS.includes('daemon') ? await measureDaemon(sim) : undefined;
+  const bare = TARGETS.includes('bare') ? await measureBare(sim) : undefined;
+  print(`commit ${commit()}; node ${process.version}; nproc ${cpus().length}; load ${started} at start, ${loadavg()[0]!.toFixed(2)} at end; RSS after forced full GCs 1 s apart until two readings in a row agree within 0.5 MB`);
+  print('');
+  print('| connected slots | daemon RSS MB | bare Baileys RSS MB | daemon − bare MB |');
+  print('|---:|---:|---:|---:|');
+  const fmt = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(1));
+  for (const [i, slots] of [0, ...STEPS].entries()) {
+    const d = daemon?.readings[i]?.mb;
+    const b = bare?.[i]?.mb;
+    print(`| ${slots} | ${fmt(d)} | ${fmt(b)} | ${d !== undefined && b !== undefined ? fmt(d - b) : '–'} |`);
+  }
+  print('');
+  print('| slots added | daemon MB per slot | bare MB per slot | daemon − bare per slot |');
+  print('|---|---:|---:|---:|');
+  const perSlot = (rs: Reading[] | undefined, i: number) => (rs?.[i] && rs[i + 1] ? (rs[i + 1]!.mb - rs[i]!.mb) / (rs[i + 1]!.slots - rs[i]!.slots) : undefined);
+  for (let i = 0; i < STEPS.length; i++) {
+    const d = perSlot(daemon?.readings, i);
+    const b = perSlot(bare, i);
+    print(`| ${[0, ...STEPS][i]} → ${STEPS[i]} | ${d?.toFixed(2) ?? '–'} | ${b?.toFixed(2) ?? '–'} | ${d !== undefined && b !== undefined ? (d - b).toFixed(2) : '–'} |`);
+  }
+  const after = daemon?.afterTraffic;
+  if (after) {
+    const before = daemon.readings[daemon.readings.length - 1]!;
+    print('');
+    print('| traffic | messages in | sends out | failed | daemon RSS MB before | after | growth MB |');
+    print('|---|---:|---:|---:|---:|---:|---:|');
+    print(`| ${TRAFFIC_MS / 1000} s on ${before.slots} slots | ${after.inbound} | ${after.outbound} | ${after.failed} | ${before.mb.toFixed(1)} | ${after.mb.toFixed(1)} | ${(after.mb - before.mb).toFixed(1)} |`);
+  }
 } finally {
-  await daemon.stop('SIGTERM');
   await sim.close();
-  await dropDatabase(db);
-  await rm(dataDir, { recursive: true, force: true });
+  await rm(BUILD_DIR, { recursive: true, force: true });
 }

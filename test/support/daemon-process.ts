@@ -1,5 +1,5 @@
-// Runs the daemon as a real process (what PM2 runs), from source through tsx, and reads its
-// JSON log lines so a test can wait for them.
+// Runs the daemon as a real process (what PM2 runs), from source through tsx or (`built`) from
+// a build as `npm start` does, and reads its JSON log lines so a test can wait for them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
@@ -14,8 +14,16 @@ export interface DaemonProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function spawnDaemon(env: Record<string, string>, timeoutMs = 120_000): Promise<DaemonProcess> {
-  const child = spawn(process.execPath, ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning', '--import', 'tsx', 'src/main.ts'], {
+export interface SpawnOptions {
+  /** Run <built>/main.js, a build (`npm run build` makes dist/), instead of the sources. */
+  built?: string;
+  /** More node flags (e.g. --inspect=127.0.0.1:0). */
+  nodeArgs?: string[];
+}
+
+export async function spawnDaemon(env: Record<string, string>, timeoutMs = 120_000, options: SpawnOptions = {}): Promise<DaemonProcess> {
+  const entry = options.built ? [path.join(options.built, 'main.js')] : ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning', ...(options.nodeArgs ?? []), ...entry], {
     cwd: ROOT,
     // A daemon run as a user would (no NODE_ENV=test, no simulator) would ask web.whatsapp.com
     // for the current WhatsApp Web version at boot: tests never reach the network.
