@@ -6,7 +6,7 @@ import { keyring, makeStoreRow, observePool } from './auth-test-support.js';
 
 const OVERHEAD = 64; // ENTRY_OVERHEAD_BYTES
 const entry = (key: string, value: string) => key.length + value.length + OVERHEAD;
-const put = (cache: AuthKeyCache, key: string, value: string | null) => cache.set(key, value, value?.length ?? 0);
+const put = (cache: AuthKeyCache, key: string, value: string | null, scope?: string) => cache.set(key, value, value?.length ?? 0, scope);
 const read = (cache: AuthKeyCache, key: string) => cache.get(key)?.value;
 
 describe('AuthKeyCache', () => {
@@ -35,16 +35,31 @@ describe('AuthKeyCache', () => {
     expect(cache.stats().bytes).toBe(0);
   });
 
-  it('accounts bytes on replace and delete, and drops a whole prefix', () => {
+  it('accounts bytes on replace and delete, and drops a whole scope', () => {
     const cache = new AuthKeyCache();
-    put(cache, 'a\u00001\u0000session\u0000x', 'v1');
-    put(cache, 'a\u00001\u0000session\u0000x', 'v22');
-    put(cache, 'a\u00002\u0000session\u0000x', 'v');
-    expect(cache.stats().bytes).toBe(entry('a\u00001\u0000session\u0000x', 'v22') + entry('a\u00002\u0000session\u0000x', 'v'));
-    cache.deletePrefix('a\u00001\u0000');
+    put(cache, 'a\u00001\u0000session\u0000x', 'v1', 'slot 1');
+    put(cache, 'a\u00001\u0000session\u0000x', 'v22', 'slot 1');
+    put(cache, 'a\u00001\u0000session\u0000y', 'w', 'slot 1');
+    put(cache, 'a\u00002\u0000session\u0000x', 'v', 'slot 2');
+    expect(cache.stats().bytes).toBe(entry('a\u00001\u0000session\u0000x', 'v22') + entry('a\u00001\u0000session\u0000y', 'w') + entry('a\u00002\u0000session\u0000x', 'v'));
+    cache.deleteScope('slot 1');
     expect(cache.get('a\u00001\u0000session\u0000x')).toBeUndefined();
+    expect(cache.get('a\u00001\u0000session\u0000y')).toBeUndefined();
     expect(read(cache, 'a\u00002\u0000session\u0000x')).toBe('v');
     cache.delete('a\u00002\u0000session\u0000x');
+    expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0 });
+  });
+
+  it('forgets evicted and deleted keys, so a scope dropped later touches only what is left', () => {
+    const cache = new AuthKeyCache({ maxBytes: 2 * entry('k0', 'x'.repeat(100)) });
+    put(cache, 'k0', 'x'.repeat(100), 'slot 1');
+    put(cache, 'k1', 'x'.repeat(100), 'slot 1');
+    put(cache, 'k2', 'x'.repeat(100), 'slot 2'); // evicts k0
+    cache.delete('k1');
+    put(cache, 'k0', 'y'.repeat(100), 'slot 2'); // k0 again, in the other scope (k1's room is free)
+    cache.deleteScope('slot 1');
+    expect([read(cache, 'k0'), read(cache, 'k2')]).toEqual(['y'.repeat(100), 'x'.repeat(100)]);
+    cache.deleteScope('slot 2');
     expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0 });
   });
 });

@@ -120,7 +120,7 @@ export class PostgresAuthStore {
     if (this.epoch !== null && !/^\d+$/.test(this.epoch)) throw new TypeError('fence.epoch must be a non-negative integer');
     this.cachePrefix = `${this.storeId}\u0000${this.slot}\u0000`;
     // Entries left from an earlier time this process owned the slot may be stale by now.
-    this.cache?.deletePrefix(this.cachePrefix);
+    this.cache?.deleteScope(this.cachePrefix);
   }
 
   /** The stored creds, or fresh ones when the slot has none; throws when the read fails. */
@@ -260,7 +260,7 @@ export class PostgresAuthStore {
       if (!(await wipeSlot(this.pool, this.storeId, this.slot, this.epoch))) throw this.fencedOff();
       this.writeEpoch += 1;
       this.credsDirty = false;
-      this.cache?.deletePrefix(this.cachePrefix);
+      this.cache?.deleteScope(this.cachePrefix);
     });
     this.log?.info('auth state wiped');
   }
@@ -276,12 +276,12 @@ export class PostgresAuthStore {
       if (!(err instanceof FencedWriteError)) throw err;
     } finally {
       this.closed = true;
-      this.cache?.deletePrefix(this.cachePrefix);
+      this.cache?.deleteScope(this.cachePrefix);
     }
   }
 
   private cacheText(type: string, id: string, text: string | null): void {
-    this.cache?.set(this.cacheKey(type, id), text === null ? null : new SerializedKey(text), text?.length ?? 0);
+    this.cache?.set(this.cacheKey(type, id), text === null ? null : new SerializedKey(text), text?.length ?? 0, this.cachePrefix);
   }
 
   private fromCache<T extends keyof SignalDataTypeMap>(type: T, cached: CachedKey): SignalDataTypeMap[T] {
