@@ -3,6 +3,7 @@
 export { createInboundRepo } from './inbound.repo.js';
 /** Inside another domain's transaction: the contact and thread a message belongs to. */
 export { findOrCreateContact, threadFor } from './inbound.repo.js';
+export { retryingLostRaces } from './storage-retries.js';
 export { createInboxRepo } from './inbox.repo.js';
 export { messagesRouter } from './messages.routes.js';
 /** A message as the API shows it, for other domains' views of a contact's messages. */

@@ -21,16 +21,23 @@ const RACE_ATTEMPTS = 3;
  */
 const lostRace = (err: unknown) => ['P2002', 'P2003'].includes((err as { code?: unknown } | null)?.code as string);
 
-export function storeRetrying<T>(what: string, work: () => Promise<T>, log: Logger, context: Record<string, unknown>): Promise<T> {
-  const racing = async () => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await work();
-      } catch (err) {
-        if (!lostRace(err) || attempt >= RACE_ATTEMPTS) throw err;
-        log.debug({ ...context, attempt }, `${what} raced another write; retrying`);
-      }
+/**
+ * Runs a transaction that finds-or-creates the contact and its thread again when it lost such a
+ * race (up to three tries): the inbound paths, and a send's enqueue (two first messages to one new
+ * number at once both found no contact, and the second insert met the first's row).
+ */
+export async function retryingLostRaces<T>(work: () => Promise<T>, onRetry?: (attempt: number) => void): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (!lostRace(err) || attempt >= RACE_ATTEMPTS) throw err;
+      onRetry?.(attempt);
     }
-  };
+  }
+}
+
+export function storeRetrying<T>(what: string, work: () => Promise<T>, log: Logger, context: Record<string, unknown>): Promise<T> {
+  const racing = () => retryingLostRaces(work, (attempt) => log.debug({ ...context, attempt }, `${what} raced another write; retrying`));
   return retryWhileTransient(racing, { isTransient: isDatabaseUnavailableError, maxMs: STORAGE_RETRY_MS, log, what });
 }

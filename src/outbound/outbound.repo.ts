@@ -5,7 +5,7 @@
 import type { Db, Prisma } from '../db/prisma.js';
 import { writeNoEvents, type NamedEvent, type WriteEventsInTransaction } from '../events/committed-events.js';
 import { OUTBOUND_PROGRESS, type SlotRef, type TMessageStatus } from '../kernel/index.js';
-import { findOrCreateContact, threadFor } from '../messages/index.js';
+import { findOrCreateContact, retryingLostRaces, threadFor } from '../messages/index.js';
 import { SLOT_CHANNELS } from '../whatsapp/engine/index.js';
 
 export interface NewSend {
@@ -68,8 +68,13 @@ export function createOutboundRepo(db: Db, writeEvents: WriteEventsInTransaction
   }
 
   return {
+    /**
+     * The send's message, thread and job in one transaction. Two first sends to one new number at
+     * once both find no contact; the one that loses the insert runs again and finds it (an
+     * Idempotency-Key twin loses every try: the service answers it with the first send).
+     */
     async enqueue(send: NewSend): Promise<{ messageId: string }> {
-      return db.$transaction(async (tx) => {
+      return retryingLostRaces(() => db.$transaction(async (tx) => {
         const { id: contactId } = await findOrCreateContact(tx, {
           storeId: send.storeId,
           jidPn: isPn(send.toJid) ? send.toJid : null,
@@ -113,7 +118,7 @@ export function createOutboundRepo(db: Db, writeEvents: WriteEventsInTransaction
         });
         await tx.$executeRaw`SELECT pg_notify(${SLOT_CHANNELS.work}, ${JSON.stringify({ storeId: send.storeId, slot: send.slot })})`;
         return { messageId: message.id };
-      });
+      }));
     },
 
     async acceptedByKey(storeId: string, idempotencyKey: string): Promise<AcceptedSend | null> {

@@ -90,6 +90,19 @@ describe('sending a text', () => {
     expect([bad.status, bad.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
   });
 
+  it('several first messages to one new number at once are all accepted, under one contact and one thread', async () => {
+    const store = await ctx.h.createStore('Rush Store');
+    await linkSlot(ctx.h, ctx.sim, store, 1, '5511955551005');
+    const numbers = ['5511988882001', '5511988882002', '5511988882003'];
+    const contacts = numbers.map((n) => ctx.sim.phone('5511955551005').contact(n));
+    // Four POSTs at once to each new number: each finds no contact, and all but one lose the insert.
+    const answers = await Promise.all(contacts.flatMap((c) => [1, 2, 3, 4].map((i) => send(store, { to: c.pnJid, type: 'text', text: `pedido ${i}`, options: { typing: false } }))));
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 202));
+    for (const c of contacts) for (const i of [1, 2, 3, 4]) await c.waitForText(`pedido ${i}`);
+    const rows = await ctx.h.db.prisma.contact.findMany({ where: { storeId: store.storeId }, select: { jidPn: true, _count: { select: { conversations: true } } } });
+    expect(rows.map((r) => [r.jidPn, r._count.conversations]).sort()).toEqual(contacts.map((c) => [c.pnJid, 1]).sort());
+  });
+
   it('with no connected slot is a 409 that says so, and writes nothing', async () => {
     const store = await ctx.h.createStore('Unlinked Store');
     const res = await send(store, { to: '+5511988881003', type: 'text', text: 'ninguém' });
