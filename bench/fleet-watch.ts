@@ -1,7 +1,7 @@
 // Waiting for a fleet of slots to come back, as WhatsApp (the simulator) sees it: every phone
 // logged in again since an instant, and on exactly one connection now.
 import type { WhatsAppSimulator } from '../test/wa-sim/index.js';
-import { peakLogins } from '../test/wa-sim/login-log.js';
+import { peakInWindow, peakLogins } from '../test/wa-sim/login-log.js';
 
 export interface Comeback {
   /** ms from `since` to the first login since then of the last phone to come back */
@@ -12,6 +12,8 @@ export interface Comeback {
   logins: number;
   /** the most of those logins in any 1 s window */
   peakPerSecond: number;
+  /** the most WebSocket connections the simulator accepted in any 1 s window since `since` (the dials) */
+  peakConnectsPerSecond: number;
   doubleOpens: number;
 }
 
@@ -40,6 +42,7 @@ export async function waitForComeback(sim: WhatsAppSimulator, phones: string[], 
     firstLoginMs: times.length ? Math.min(...times) - since : 0,
     logins: logins.length,
     peakPerSecond: peakLogins(logins),
+    peakConnectsPerSecond: peakInWindow(sim.connectionTimes({ since })),
     doubleOpens: sim.doubleOpens({ since }),
   };
 }

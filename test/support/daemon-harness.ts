@@ -63,6 +63,8 @@ export async function createDaemonHarness(sim: WhatsAppSimulator, opts: { engine
         bus.on(type, 'test-recorder', (event) => events.push({ type, event }));
       }
       const daemon = await startDaemon(config, logger, { engine: { ...FAST_ENGINE, ...opts.engine }, bus });
+      // The daemon listens while it resumes; the tests read the resumed slots right after start.
+      await daemon.engine.resumed();
       harness.daemon = daemon;
       return daemon;
     },

@@ -35,7 +35,12 @@ export class LoginLog {
 
 /** The most logins in any window of `windowMs` (sliding, not aligned to clock seconds). */
 export function peakLogins(logins: readonly Login[], windowMs = 1_000): number {
-  const times = logins.map((l) => l.at).sort((a, b) => a - b);
+  return peakInWindow(logins.map((l) => l.at), windowMs);
+}
+
+/** The most instants (Date.now() values) in any window of `windowMs` (sliding). */
+export function peakInWindow(instants: readonly number[], windowMs = 1_000): number {
+  const times = [...instants].sort((a, b) => a - b);
   let peak = 0;
   for (let first = 0, last = 0; last < times.length; last++) {
     while (times[last]! - times[first]! >= windowMs) first++;

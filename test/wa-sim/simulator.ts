@@ -49,6 +49,7 @@ export class WhatsAppSimulator {
   private readonly loginLog = new LoginLog();
   private minClientVersion: ClientVersion | undefined;
   private accepted = 0;
+  private readonly acceptedAt: number[] = [];
   private refusedOutdated = 0;
 
   private constructor(
@@ -66,6 +67,7 @@ export class WhatsAppSimulator {
     this.wss = new WebSocketServer({ server: http, path: '/ws/chat' });
     this.wss.on('connection', (ws) => {
       this.accepted++;
+      this.acceptedAt.push(Date.now());
       const connection = new SimConnection(ws, this.chain, this.log, {
         onHandshake: (c) => this.onHandshake(c),
         onNode: (c, node) => this.onNode(c, node),
@@ -147,6 +149,11 @@ export class WhatsAppSimulator {
   /** Logins of a device that was still open on another connection (which got 440): see login-log.ts. */
   doubleOpens(options?: { since?: number }): number {
     return this.loginLog.doubleOpens(options);
+  }
+
+  /** When each WebSocket connection was accepted (Date.now()), oldest first; `since` keeps the later ones. */
+  connectionTimes({ since = 0 }: { since?: number } = {}): number[] {
+    return this.acceptedAt.filter((t) => t >= since);
   }
 
   /** Logins and registrations refused with 405 because the client's version was too old. */

@@ -16,7 +16,7 @@ import { AuthKeyCache, loadPostgresAuthState, type AuthWriteObserver } from './a
 import { backoffDelay } from './backoff.js';
 import { bumpOwnerEpoch } from './owner-epoch.repo.js';
 import type { EngineOptions } from './engine-options.js';
-import { paceResumes } from './resume-pacer.js';
+import { paceResumes, type DialTurn } from './resume-pacer.js';
 import { parseNotice, type TStoreChangeNotice } from './slot-channels.js';
 import { runOwned, runUnowned, type CommandHost } from './slot-command-runner.js';
 import { createSlotCommandQueue, type CommandOutcome, type SlotCommand } from './slot-commands.repo.js';
@@ -79,6 +79,7 @@ export class SessionEngine implements SlotEngine {
   private scanning: Promise<void> | undefined;
   private lastSweep = 0;
   private closing = false;
+  private bootResume: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: EngineDeps) {
     this.processId = deps.processId ?? randomUUID();
@@ -99,12 +100,22 @@ export class SessionEngine implements SlotEngine {
     };
   }
 
-  /** `runSlots: false` (the CLI): commands work, but this process resumes and takes over nothing. */
+  /**
+   * Opens the lock connection and begins resuming the slots this process finds wanted; it does
+   * not wait for them (resumed() does): 300 slots take ~20 s to reopen at the paced rate, and the
+   * HTTP API (health, QR, sends queued meanwhile) must not wait for that.
+   * `runSlots: false` (the CLI): commands work, but this process resumes and takes over nothing.
+   */
   async start(opts: { runSlots?: boolean } = {}): Promise<void> {
     await this.locks.open();
     if (opts.runSlots === false) return;
-    await this.scan(true);
+    this.bootResume = this.scan(true);
     this.scanTimer = setInterval(() => void this.scan(false), this.deps.options.scanIntervalMs);
+  }
+
+  /** Settles once the boot's resume has tried every slot it found wanted. */
+  resumed(): Promise<void> {
+    return this.bootResume;
   }
 
   /** Graceful: close every socket without logging out, flush auth writes, release every lock. */
@@ -186,7 +197,8 @@ export class SessionEngine implements SlotEngine {
     }
   }
 
-  private async runHere(ref: SlotRef): Promise<SlotSupervisor> {
+  /** `turn`: a paced reopen's wait before the first socket dials (resume-pacer.ts). */
+  private async runHere(ref: SlotRef, turn?: DialTurn): Promise<SlotSupervisor> {
     const key = slotKey(ref);
     const existing = this.supervisors.get(key);
     if (existing) return existing;
@@ -201,7 +213,7 @@ export class SessionEngine implements SlotEngine {
     });
     this.supervisors.set(key, supervisor);
     try {
-      await supervisor.start();
+      await supervisor.start(turn);
     } catch (err) {
       const count = (this.startFailures.get(key)?.count ?? 0) + 1;
       const retryInMs = backoffDelay(count - 1, this.deps.options.backoff);
@@ -312,9 +324,9 @@ export class SessionEngine implements SlotEngine {
     const now = Date.now();
     const wanted = (await this.deps.slots.listWanted()).filter((ref) => !this.supervisor(ref) && (this.startFailures.get(slotKey(ref))?.until ?? 0) <= now);
     const { resumeConcurrency, resumeRatePerSec, resumeJitterMs, connectTimeoutMs } = this.deps.options;
-    await paceResumes(wanted, { concurrency: resumeConcurrency, ratePerSec: resumeRatePerSec, jitterMs: resumeJitterMs }, boot, async (ref) => {
+    await paceResumes(wanted, { concurrency: resumeConcurrency, ratePerSec: resumeRatePerSec, jitterMs: resumeJitterMs }, boot, async (ref, turn) => {
       if (this.closing) return;
-      const supervisor = await this.exclusive.run(slotKey(ref), () => this.takeOver(ref, boot)).catch(() => undefined);
+      const supervisor = await this.exclusive.run(slotKey(ref), () => this.takeOver(ref, boot, turn)).catch(() => undefined);
       await supervisor?.whenSettled(connectTimeoutMs);
     });
     const owned = [...this.supervisors.values()].map((s) => s.ref);
@@ -326,7 +338,7 @@ export class SessionEngine implements SlotEngine {
     }
   }
 
-  private async takeOver(ref: SlotRef, boot: boolean): Promise<SlotSupervisor | undefined> {
+  private async takeOver(ref: SlotRef, boot: boolean, turn: DialTurn): Promise<SlotSupervisor | undefined> {
     if (this.closing || this.supervisor(ref)) return undefined;
     // Commands run in this section too, so the list may be stale by now: a cheap look first.
     if ((await this.deps.slots.get(ref))?.desired !== 'running') return undefined;
@@ -337,7 +349,7 @@ export class SessionEngine implements SlotEngine {
       return undefined;
     }
     this.slotLog(ref).info({ boot }, boot ? 'resuming slot' : 'taking over orphaned slot');
-    return this.runHere(ref);
+    return this.runHere(ref, turn);
   }
 
   private onNotification(channel: string, payload: string): void {

@@ -71,13 +71,14 @@ export class SlotSupervisor {
     return this.sock;
   }
 
-  async start(): Promise<void> {
+  /** `beforeFirstDial`: waited for right before the first socket is made (a paced reopen's turn). */
+  async start(beforeFirstDial?: () => Promise<void>): Promise<void> {
     this.stopped = false;
     this.failedAttempts = 0;
     const every = Math.max(250, Math.min(this.deps.options.livenessWindowMs, this.deps.options.sendAckTimeoutMs) / 4);
     this.timers.watchdog ??= setInterval(() => this.checkLiveness(), every);
     this.setStatus('connecting', { lastError: null });
-    await this.openSocket();
+    await this.openSocket(beforeFirstDial);
   }
 
   /**
@@ -208,7 +209,7 @@ export class SlotSupervisor {
     return sock;
   }
 
-  private async openSocket(): Promise<void> {
+  private async openSocket(beforeDial?: () => Promise<void>): Promise<void> {
     if (this.stopped) return;
     const generation = ++this.generation;
     const auth = (this.auth ??= await this.deps.loadAuth());
@@ -217,6 +218,7 @@ export class SlotSupervisor {
       this.deps.log.warn({ err }, 'could not read the history setting; not asking for recent history');
       return false;
     });
+    await beforeDial?.();
     if (this.stopped || generation !== this.generation) return;
     this.awaitingQr = !auth.state.creds.me;
     this.qrCount = 0;
