@@ -173,7 +173,11 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     processId,
     onSlotChanged: (ref) => feed.publish(ref),
     storeKeepsHistory: (storeId) => history.keepsHistory(storeId),
-    onStoreChanged: (notice) => feed.endStreams({ storeId: notice.storeId, keysIssuedBefore: new Date(notice.at), reason: notice.kind }),
+    onStoreChanged: (notice) => {
+      // Another process rotated the key or deleted the store: the old key stops here too.
+      stores.forgetStore(notice.storeId);
+      feed.endStreams({ storeId: notice.storeId, keysIssuedBefore: new Date(notice.at), reason: notice.kind });
+    },
     onSlotWork: (ref) => sends?.wake(ref),
     onAuthWrite: (write) => metrics.authWrite(write),
   });

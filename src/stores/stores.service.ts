@@ -1,5 +1,6 @@
 // Stores and their API keys. A key is shown once (at creation or rotation) and stored only as
 // HMAC-SHA256(pepper, key) plus its last four characters.
+import { LRUCache } from 'lru-cache';
 import type { AuditEntry } from '../audit/audit.repo.js';
 import { AppError, ErrorCode } from '../kernel/index.js';
 import { constantTimeEqual, generateCredential, hmacHex, lastFour } from '../security/secrets.js';
@@ -28,9 +29,24 @@ export interface StoreLifecycleHooks {
   afterKeyChange?(change: { storeId: string; kind: 'key_rotated' | 'deleted'; at: Date }): Promise<void>;
 }
 
+/**
+ * Keys that authorized lately, by hash: a store's requests then cost no query for the key
+ * (BENCHMARKS.md, HTTP). A rotation or deletion drops the store's entries here at once and, through
+ * the store-change notice every process LISTENs for, in the others (forgetStore); the TTL bounds
+ * what a notice lost with a dropped LISTEN connection could leave behind.
+ */
+const AUTHORIZED_KEYS_MAX = 10_000;
+const AUTHORIZED_KEY_TTL_MS = 30_000;
+
 export function createStoresService(deps: { repo: StoresRepo; apiKeyPepper: Buffer; hooks?: StoreLifecycleHooks }) {
   const { repo, apiKeyPepper } = deps;
   const hooks = deps.hooks ?? {};
+  const authorizedKeys = new LRUCache<string, StoreRow>({ max: AUTHORIZED_KEYS_MAX, ttl: AUTHORIZED_KEY_TTL_MS });
+
+  /** Drops what the key cache holds for a store (its key rotated, or it is gone). */
+  function forgetStore(storeId: string): void {
+    for (const [hash, row] of authorizedKeys.entries()) if (row.id === storeId) authorizedKeys.delete(hash);
+  }
 
   function newKey() {
     const apiKey = generateCredential('drin_sk');
@@ -67,6 +83,7 @@ export function createStoresService(deps: { repo: StoresRepo; apiKeyPepper: Buff
       const { apiKey, ...stored } = newKey();
       const row = await repo.replaceKey(storeId, stored, { ...ctx, storeId, action: 'store.key_rotated', resourceType: 'store', resourceId: storeId });
       if (!row) throw new AppError(ErrorCode.NOT_FOUND, 'Store not found');
+      forgetStore(storeId);
       await hooks.afterKeyChange?.({ storeId, kind: 'key_rotated', at: row.keyRotatedAt });
       return { ...toView(row), apiKey };
     },
@@ -78,6 +95,7 @@ export function createStoresService(deps: { repo: StoresRepo; apiKeyPepper: Buff
       // audit_logs.store_id is no foreign key: the store's trail, this row included, outlives it.
       const deleted = await repo.delete(storeId, { ...ctx, storeId, action: 'store.deleted', resourceType: 'store', resourceId: storeId });
       if (!deleted) throw new AppError(ErrorCode.NOT_FOUND, 'Store not found');
+      forgetStore(storeId);
       await hooks.afterKeyChange?.({ storeId, kind: 'deleted', at: new Date() });
     },
 
@@ -88,11 +106,18 @@ export function createStoresService(deps: { repo: StoresRepo; apiKeyPepper: Buff
     async authorize(storeId: string, apiKey: string | undefined): Promise<TStoreView> {
       if (!apiKey) throw new AppError(ErrorCode.UNAUTHORIZED, 'Missing Authorization: Bearer <apiKey>');
       const hash = hmacHex(apiKeyPepper, apiKey);
-      const row = await repo.findByKeyHash(hash);
+      let row = authorizedKeys.get(hash);
+      if (!row) {
+        row = (await repo.findByKeyHash(hash)) ?? undefined;
+        // Set on a lookup only, never on a hit: an entry lives its TTL from the row read, not longer.
+        if (row) authorizedKeys.set(hash, row);
+      }
       if (!row || !constantTimeEqual(row.apiKeyHash, hash)) throw new AppError(ErrorCode.UNAUTHORIZED, 'Invalid API key');
       if (row.id !== storeId) throw new AppError(ErrorCode.FORBIDDEN, 'This key does not belong to this store');
       return toView(row);
     },
+
+    forgetStore,
   };
 }
 

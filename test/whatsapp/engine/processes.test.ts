@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useSimulatorSuite } from '../../wa-sim/simulator-suite.js';
-import { ADMIN_KEY, daemonEnv } from '../../support/daemon-harness.js';
+import { ADMIN_KEY, daemonEnv, openEventStream } from '../../support/daemon-harness.js';
 import { spawnDaemon, type DaemonProcess } from '../../support/daemon-process.js';
 import { jsonRequest } from '../../support/json-request.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
@@ -64,6 +64,24 @@ async function link(d: DaemonProcess, store: { storeId: string; apiKey: string }
 }
 
 describe('daemon processes', () => {
+  it('a key rotated through one daemon stops working on the other as soon as it hears of it', async () => {
+    const [a, b] = await Promise.all([daemon(), daemon()]);
+    const store = await createStore(a, 'Rotating Store');
+    // B has authorized the key (and keeps it for a while) and holds a stream opened with it.
+    expect((await call(b, 'GET', `/api/stores/${store.storeId}`, store.apiKey)).status).toBe(200);
+    const stream = await openEventStream(`${b.url}/api/whatsapp/${store.storeId}/events`, store.apiKey);
+    await stream.events.take((e) => e.event === 'snapshot', 'the snapshot');
+
+    const rotated = await call(a, 'POST', `/api/admin/stores/${store.storeId}/rotate-key`, ADMIN_KEY);
+    expect(rotated.status).toBe(200);
+    // The stream's end is B hearing of the rotation; from then on the old key is refused there.
+    await stream.events.take((e) => e.event === 'end', 'the old stream’s end on the other daemon');
+    expect((await call(b, 'GET', `/api/stores/${store.storeId}`, store.apiKey)).status).toBe(401);
+    expect((await call(b, 'GET', `/api/stores/${store.storeId}`, rotated.body.apiKey)).status).toBe(200);
+    stream.close();
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
   it('survives kill -9 during an inbound burst: the slot resumes and later messages decrypt', async () => {
     const first = await daemon();
     const store = await createStore(first, 'Burst Store');
