@@ -15,6 +15,8 @@
 // - Rounds alternate the targets, in varied order (ABC CBA), so a slow minute of the shared
 //   machine does not land on one target only.
 import { fork, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -26,6 +28,7 @@ import { dropDatabase, ensureDatabaseExists, withDatabaseName } from '../src/db/
 import { ADMIN_KEY, daemonEnv } from '../test/support/daemon-env.js';
 import { jsonRequest } from '../test/support/json-request.js';
 import { AsyncQueue } from '../test/wa-sim/async-queue.js';
+import { pollUntil } from '../test/wa-sim/deadline.js';
 import { startSimulator, type FakeContact, type Phone } from '../test/wa-sim/index.js';
 import { epochMs, roundPrefix, type FromChild, type MessageTiming, type ToChild } from './inbound-timing.js';
 import { printResults, type RoundResult } from './inbound-report.js';
@@ -38,6 +41,9 @@ const PER_CONTACT = num('BENCH_PER_CONTACT', 10); // messages per contact in a b
 const REPEATS = num('BENCH_REPEATS', 1); // times the ABC CBA burst pattern runs
 const PACED_RATES = (process.env.BENCH_PACED_RATES ?? '200,500').split(',').map(Number).filter((r) => r > 0);
 const KINDS = (process.env.BENCH_TARGETS ?? 'daemon,bare-memory,bare-file').split(',') as Kind[];
+// The daemon's store has a webhook for message.received (a loopback receiver here answering 204),
+// so every message also writes its outbox row, as a store with an n8n flow has it. 0: none.
+const WEBHOOK = process.env.BENCH_WEBHOOK !== '0';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TSX = ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning', '--import', 'tsx'];
 const WAIT = 600_000;
@@ -97,12 +103,29 @@ function contactsOf(t: number, phones: Phone[]): FakeContact[][] {
   return phones.map((phone, s) => Array.from({ length: CONTACTS }, (_, c) => phone.contact(contactNumber(t, s, c), { pushName: `Bench ${t}.${s}.${c}` })));
 }
 
+/** The loopback receiver of the daemon store's webhook: reads each delivery and answers 204. */
+async function startReceiver(): Promise<{ url: string; deliveries: () => number; close: () => Promise<void> }> {
+  let deliveries = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      deliveries++;
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/drin`, deliveries: () => deliveries, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+const receiver = WEBHOOK ? await startReceiver() : undefined;
+
 async function startDaemonTarget(t: number): Promise<Target> {
-  const env = daemonEnv(sim, { url: db }, dataDir, { LOG_LEVEL: 'warn', MAX_SLOTS: String(Math.max(SLOTS, 3)), WA_WEB_VERSION_REFRESH: 'false' });
+  const env = daemonEnv(sim, { url: db }, dataDir, { LOG_LEVEL: 'warn', MAX_SLOTS: String(Math.max(SLOTS, 3)), WA_WEB_VERSION_REFRESH: 'false', WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' });
   const parts = forkChild('inbound-daemon.child.ts', [], env);
   const { url } = await next(parts, 'ready');
   const call = async (method: string, p: string, key: string, body?: unknown) => (await jsonRequest(url!, method, p, { key, body })).body;
   const store = await call('POST', '/api/admin/stores', ADMIN_KEY, { name: 'bench' });
+  if (receiver) await call('POST', `/api/client/${store.storeId}/webhooks`, store.apiKey, { url: receiver.url, events: ['message.received'] });
   const phones: Phone[] = [];
   for (let slot = 1; slot <= SLOTS; slot++) {
     await call('POST', `/api/whatsapp/${store.storeId}/${slot}/start`, store.apiKey);
@@ -285,8 +308,24 @@ try {
   const { rows } = await pool.query<{ rows: string; ids: string }>(
     `SELECT count(*) AS rows, count(DISTINCT wa_message_id) AS ids FROM messages WHERE direction = 'inbound'`,
   );
+  // (b) of the issue: the webhook outbox row. Storage writes it in the message's own statement
+  // (inbound-queries.ts), so it commits when the message row does; both rows' created_at is that
+  // transaction's now(), which this checks (xmin would not do: delivery updates the row).
+  const { rows: outbox } = await pool.query<{ deliveries: string; same_tx: string }>(
+    `SELECT count(*) AS deliveries, count(*) FILTER (WHERE d.created_at = m.created_at) AS same_tx
+       FROM webhook_deliveries d JOIN messages m ON m.id = d.payload->'data'->>'messageId'
+      WHERE d.event = 'message.received' AND m.direction = 'inbound'`,
+  );
   await pool.end();
   printResults(results, { expectedRows: daemonMessages, rows: Number(rows[0]!.rows), distinctIds: Number(rows[0]!.ids), print });
+  if (receiver) {
+    // Deliveries are the worker's, after the commits: wait for the last ones to land (or say how many did).
+    const expected = Number(outbox[0]!.deliveries);
+    await pollUntil(() => receiver.deliveries() >= expected || undefined, 'the deliveries', { timeoutMs: 120_000 }).catch(() => undefined);
+    print(
+      `outbox: ${outbox[0]!.deliveries} message.received deliveries for ${rows[0]!.rows} inbound rows, ${outbox[0]!.same_tx} share their message's now() (the hot path's one statement; the rest are first messages, whose Prisma transaction stamps its own times): each outbox row commits with its message row, so (b) = (a), push→done; ${receiver.deliveries()} reached the receiver by the end`,
+    );
+  }
 } finally {
   for (const t of targets) {
     const errors = t.output().split('\n').filter((l) => /"level":(50|60)/.test(l));
@@ -294,6 +333,7 @@ try {
     await stopChild(t);
   }
   await probe.end();
+  await receiver?.close();
   await sim.close();
   await dropDatabase(db);
   await rm(dataDir, { recursive: true, force: true });

@@ -13,6 +13,8 @@ it('inbound-pipeline: the daemon and bare Baileys each take every message, all s
   expect(new Set(rounds.map((r) => `${r.target} ${r.round!.split(' ')[0]}`))).toEqual(new Set(['daemon first', 'daemon burst', 'daemon paced', 'bare-memory first', 'bare-memory burst', 'bare-memory paced']));
   expect(tableRows(run.stdout, 'target').map((r) => r.target)).toEqual(['daemon', 'bare-memory']);
   expect(run.stdout).toMatch(/rows: (\d+) inbound rows for \1 messages sent to the daemon, \1 distinct ids: all stored once/);
+  // Every message wrote its webhook outbox row, and the receiver got each.
+  expect(run.stdout).toMatch(/outbox: (\d+) message.received deliveries for \1 inbound rows, .* (\1) reached the receiver by the end/);
 }, WAIT);
 
 it('bot-latency: every message reaches the stub model, each stage timed', async () => {
