@@ -104,8 +104,8 @@ export async function runHttpBench(opts: { databaseUrl: string; connections: num
     if (answer.status !== 200) throw new Error(`GET sessions answered ${answer.status}`);
     const messages = `${url}/api/whatsapp/${store.storeId}/messages`;
     const bodies = Array.from({ length: opts.postContacts }, (_, i) => ({ to: `5521977${String(i).padStart(6, '0')}`, type: 'text', text: `Olá! Seu pedido ${i} saiu para entrega.` }));
-    // One send to each number first, one at a time: the load then writes to known contacts. (Two
-    // first sends to one number at once race to create its contact: one is a 409.)
+    // One send to each number first, one at a time: the load then writes to known contacts (the
+    // steady path; two first sends to one new number at once race for its contact row).
     let accepted = '';
     for (const body of bodies) {
       const res = await fetch(messages, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -74,8 +74,8 @@ interface Target {
 const perSlotOff = CONTACTS + (ROUNDS * (ONE_BY_ONE + BURST)) / SLOTS;
 if (perSlotOff > 600) throw new Error(`the governor off still lets a slot send 600 a minute: ${perSlotOff} per slot would measure that limit; use more BENCH_SLOTS or fewer messages`);
 
-// Two first sends to one number at once race to create its contact, and one is a 409: in a burst
-// no two POSTs in flight may share a contact.
+// In a burst no two POSTs in flight share a contact: two first sends to one new number race for
+// its contact row and the loser's transaction runs again, which is not the path this measures.
 if (SLOTS * CONTACTS < CONCURRENCY) throw new Error(`BENCH_CONCURRENCY ${CONCURRENCY} needs at least as many contacts (BENCH_SLOTS × BENCH_CONTACTS)`);
 
 const loadAtStart = loadavg();

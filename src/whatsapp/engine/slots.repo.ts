@@ -25,6 +25,11 @@ export interface SlotRow {
   updatedAt: Date;
 }
 
+/** SlotRow's columns, for the two reads every status poll makes (straight through pg: BENCHMARKS.md, HTTP). */
+const SLOT_ROW_COLUMNS = `store_id AS "storeId", slot, status, desired, phone, jid_pn AS "jidPn", jid_lid AS "jidLid", push_name AS "pushName",
+  qr_raw AS "qrRaw", qr_data_url AS "qrDataUrl", qr_expires_at AS "qrExpiresAt", last_error AS "lastError",
+  last_connected_at AS "lastConnectedAt", updated_at AS "updatedAt"`;
+
 export type StatusPatch = Pick<SessionStatusEvent, 'status' | 'phone' | 'jidPn' | 'jidLid' | 'pushName' | 'lastError'>;
 
 /**
@@ -47,12 +52,12 @@ export function createSlotsRepo(db: Db, pool: pg.Pool, processId: string, writeE
       await pool.query('SELECT pg_notify($1, $2)', [CHANNELS.stores, JSON.stringify(notice)]);
     },
 
-    list(storeId: string): Promise<SlotRow[]> {
-      return db.sessionSlot.findMany({ where: { storeId }, orderBy: { slot: 'asc' } });
+    async list(storeId: string): Promise<SlotRow[]> {
+      return (await pool.query<SlotRow>(`SELECT ${SLOT_ROW_COLUMNS} FROM session_slots WHERE store_id = $1 ORDER BY slot`, [storeId])).rows;
     },
 
-    get(ref: SlotRef): Promise<SlotRow | null> {
-      return db.sessionSlot.findUnique({ where: where(ref) });
+    async get(ref: SlotRef): Promise<SlotRow | null> {
+      return (await pool.query<SlotRow>(`SELECT ${SLOT_ROW_COLUMNS} FROM session_slots WHERE store_id = $1 AND slot = $2`, [ref.storeId, ref.slot])).rows[0] ?? null;
     },
 
     /** Slots their owners want running (resume on boot, takeover of orphans). */
