@@ -82,7 +82,7 @@ const bareServer = (status: number, body: string) =>
   });
 
 /** Runs each reference and route in turn, `rounds` times (a fair share of the machine's mood), on a migrated database. */
-export async function runHttpBench(opts: { databaseUrl: string; connections: number; durationS: number; rounds: number; postContacts: number }): Promise<HttpLoadResult[]> {
+export async function runHttpBench(opts: { databaseUrl: string; connections: number; durationS: number; rounds: number; postContacts: number; routes: Array<'get' | 'post'> }): Promise<HttpLoadResult[]> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'drin-bench-http-'));
   const sim = await startSimulator();
   const config = loadConfig(daemonEnv(sim, { url: opts.databaseUrl }, dataDir, { LOG_LEVEL: 'silent', DB_MIGRATE_ON_START: 'false' }));
@@ -119,10 +119,14 @@ export async function runHttpBench(opts: { databaseUrl: string; connections: num
     const referenceHar = await writeHar(path.join(dataDir, 'post-reference.har'), `${postReference}/`, headers, bodies);
     const results: HttpLoadResult[] = [];
     for (let round = 0; round < opts.rounds; round++) {
-      results.push(await measure(GET.reference, { url: getReference! }, opts));
-      results.push(await measure(GET.route, { url: sessions, headers }, opts));
-      results.push(await measure(POST.reference, { url: postReference!, har: referenceHar }, opts));
-      results.push(await measure(POST.route, { url, har: routeHar }, opts));
+      if (opts.routes.includes('get')) {
+        results.push(await measure(GET.reference, { url: getReference! }, opts));
+        results.push(await measure(GET.route, { url: sessions, headers }, opts));
+      }
+      if (opts.routes.includes('post')) {
+        results.push(await measure(POST.reference, { url: postReference!, har: referenceHar }, opts));
+        results.push(await measure(POST.route, { url, har: routeHar }, opts));
+      }
     }
     return results;
   } finally {

@@ -1,4 +1,5 @@
-// Run: npm run bench -- http   (BENCH_DURATION_S, BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_POST_CONTACTS to change)
+// Run: npm run bench -- http   (BENCH_DURATION_S, BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_POST_CONTACTS,
+// BENCH_ROUTES=get,post to change)
 //
 // Requests/s and latency through the whole app of GET /api/whatsapp/:storeId/sessions and of
 // POST /api/whatsapp/:storeId/messages (a text from a slot linked to the local WhatsApp
@@ -33,6 +34,7 @@ try {
     durationS: num('BENCH_DURATION_S', 10),
     rounds: num('BENCH_ROUNDS', 2),
     postContacts: num('BENCH_POST_CONTACTS', 100), // × perContactPerHour 1000: the POSTs an hour before 429s
+    routes: (process.env.BENCH_ROUTES ?? 'get,post').split(',').filter((r): r is 'get' | 'post' => r === 'get' || r === 'post'),
   });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`commit ${commit}; node ${process.version}; nproc ${cpus().length}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -45,7 +47,7 @@ try {
     return rs.reduce((n, r) => n + r.requestsPerSecond, 0) / rs.length;
   };
   out('');
-  for (const { reference, route } of PAIRS) out(`ratio ours / reference, ${route}: ${(mean(route) / mean(reference)).toFixed(2)}`);
+  for (const { reference, route } of PAIRS.filter((p) => results.some((r) => r.name === p.route))) out(`ratio ours / reference, ${route}: ${(mean(route) / mean(reference)).toFixed(2)}`);
 } finally {
   await dropDatabase(db);
 }
