@@ -5,6 +5,8 @@ import WebSocket from 'ws';
 
 export interface Inspector {
   collectGarbage(): Promise<void>;
+  /** The process's own process.memoryUsage(), read inside it. */
+  memoryUsage(): Promise<NodeJS.MemoryUsage>;
   /** Writes a .heapsnapshot (open it in Chrome DevTools' Memory tab). */
   heapSnapshot(file: string): Promise<void>;
   close(): void;
@@ -38,6 +40,10 @@ export async function connectInspector(output: string): Promise<Inspector> {
   return {
     async collectGarbage() {
       await call('HeapProfiler.collectGarbage');
+    },
+    async memoryUsage() {
+      const { result } = (await call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true })) as { result: { value: string } };
+      return JSON.parse(result.value) as NodeJS.MemoryUsage;
     },
     async heapSnapshot(file) {
       chunks = [];

@@ -2,7 +2,7 @@
 //   knobs: BENCH_STEPS=10,100,300 (connected slots at each reading) BENCH_TRAFFIC_MS=600000
 //          BENCH_TRAFFIC_EVERY_MS=500 (one customer message per tick, round the slots; every fifth
 //          answered through the send API) BENCH_LINK_PARALLEL=4 BENCH_TARGETS=daemon,bare
-//          BENCH_HEAP_SNAPSHOT_DIR=/tmp/snaps (the daemon's heap at 0 slots and at the last step; a
+//          BENCH_HEAP_SNAPSHOT_DIR=/tmp/snaps (the daemon's heap at 0 slots, at the last step and after the traffic; a
 //          snapshot itself leaves ~200 MB of malloc'd memory behind: take readings without it)
 //          BENCH_SMAPS_DIR=/tmp/smaps (its /proc/<pid>/smaps at every reading: RSS outside the JS heap)
 //          BENCH_DAEMON_<NAME>=v (NAME=v in the daemon's environment)
@@ -49,6 +49,8 @@ const LINK_WAIT_MS = 180_000;
 interface Reading {
   slots: number;
   mb: number;
+  /** the daemon's own process.memoryUsage() at the reading (MB): where the RSS is */
+  usage?: { heapUsed: number; heapTotal: number; external: number };
 }
 interface LinkedSlot {
   storeId: string;
@@ -91,9 +93,14 @@ async function measureDaemon(sim: WhatsAppSimulator): Promise<{ readings: Readin
     }
   };
   const read = async (slots: number): Promise<Reading> => {
-    const mb = await withInspector((i) => settledRssMb(() => i.collectGarbage(), () => rssBytes(pid)));
+    const { mb, usage } = await withInspector(async (i) => {
+      const settled = await settledRssMb(() => i.collectGarbage(), () => rssBytes(pid));
+      const u = await i.memoryUsage();
+      const inMb = (n: number) => n / (1024 * 1024);
+      return { mb: settled, usage: { heapUsed: inMb(u.heapUsed), heapTotal: inMb(u.heapTotal), external: inMb(u.external) } };
+    });
     if (SMAPS_DIR) await writeFile(path.join(SMAPS_DIR, `daemon-${slots}-slots.smaps`), readFileSync(`/proc/${pid}/smaps`));
-    return { slots, mb };
+    return { slots, mb, usage };
   };
   const snapshot = (name: string) => (SNAPSHOT_DIR ? withInspector((i) => i.heapSnapshot(path.join(SNAPSHOT_DIR, name))) : Promise.resolve());
   const call = async (method: string, p: string, key: string, body?: unknown) => {
@@ -153,7 +160,9 @@ async function measureDaemon(sim: WhatsAppSimulator): Promise<{ readings: Readin
       await new Promise((r) => setTimeout(r, TRAFFIC_EVERY_MS));
     }
     await Promise.all(inFlight);
-    return { readings, afterTraffic: { ...(await read(top)), inbound, outbound, failed } };
+    const afterTraffic = { ...(await read(top)), inbound, outbound, failed };
+    await snapshot(`daemon-${top}-slots-after-traffic.heapsnapshot`);
+    return { readings, afterTraffic };
   } finally {
     await daemon.stop('SIGTERM');
     await dropDatabase(db);
@@ -202,6 +211,7 @@ async function measureBare(sim: WhatsAppSimulator): Promise<Reading[]> {
 // A build of its own (what `npm run build` makes, in a folder beside dist/ so the paths the
 // code resolves from its own location still hold), so a test run building dist/ meanwhile
 // cannot hand it half-written files.
+const builtFrom = commit();
 const BUILD_DIR = path.join(ROOT, `.bench-dist-${process.pid}`);
 execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', BUILD_DIR], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
 for (const dir of [SNAPSHOT_DIR, SMAPS_DIR]) if (dir) await mkdir(dir, { recursive: true });
@@ -210,7 +220,7 @@ try {
   const started = loadavg()[0]!.toFixed(2);
   const daemon = TARGETS.includes('daemon') ? await measureDaemon(sim) : undefined;
   const bare = TARGETS.includes('bare') ? await measureBare(sim) : undefined;
-  print(`commit ${commit()}; node ${process.version}; nproc ${cpus().length}; load ${started} at start, ${loadavg()[0]!.toFixed(2)} at end; RSS after forced full GCs 1 s apart until two readings in a row agree within 0.5 MB`);
+  print(`commit ${builtFrom} (built at the start); node ${process.version}; nproc ${cpus().length}; load ${started} at start, ${loadavg()[0]!.toFixed(2)} at end; RSS after forced full GCs 1 s apart until two readings in a row agree within 0.5 MB`);
   print('');
   print('| connected slots | daemon RSS MB | bare Baileys RSS MB | daemon − bare MB |');
   print('|---:|---:|---:|---:|');
@@ -228,6 +238,16 @@ try {
     const d = perSlot(daemon?.readings, i);
     const b = perSlot(bare, i);
     print(`| ${[0, ...STEPS][i]} → ${STEPS[i]} | ${d?.toFixed(2) ?? '–'} | ${b?.toFixed(2) ?? '–'} | ${d !== undefined && b !== undefined ? (d - b).toFixed(2) : '–'} |`);
+  }
+  if (daemon) {
+    print('');
+    print('| daemon at | RSS MB | V8 heap used | V8 heap committed | external (buffers) | the rest: code, stacks, malloc |');
+    print('|---|---:|---:|---:|---:|---:|');
+    const rows: Array<[string, Reading]> = [...daemon.readings.map((r): [string, Reading] => [`${r.slots} slots`, r]), ...(daemon.afterTraffic ? [[`${daemon.afterTraffic.slots} slots, after the traffic`, daemon.afterTraffic] as [string, Reading]] : [])];
+    for (const [label, r] of rows) {
+      const u = r.usage!;
+      print(`| ${label} | ${r.mb.toFixed(1)} | ${u.heapUsed.toFixed(1)} | ${u.heapTotal.toFixed(1)} | ${u.external.toFixed(1)} | ${(r.mb - u.heapTotal - u.external).toFixed(1)} |`);
+    }
   }
   const after = daemon?.afterTraffic;
   if (after) {

@@ -149,6 +149,26 @@ describe('PostgresAuthStore keys', () => {
     expect(pool.queries).toEqual([]);
   });
 
+  it('does not cache uploaded pre-keys (each is read at most once), but caches what a read found', async () => {
+    const cache = new AuthKeyCache({ maxBytes: 1 << 20 });
+    const { keys, pool } = await openSlot({ cache });
+    const pair = Curve.generateKeyPair();
+    await keys.set({ 'pre-key': Object.fromEntries(Array.from({ length: 20 }, (_, i) => [String(i + 1), Curve.generateKeyPair()])) });
+    expect(cache.stats().entries).toBe(0);
+    await keys.set({ 'pre-key': { '1': pair } });
+    pool.queries.length = 0;
+    expect(await keys.get('pre-key', ['1'])).toEqual({ '1': pair });
+    expect(pool.queries).toEqual(['drin_auth_select_keys']);
+    pool.queries.length = 0;
+    expect(await keys.get('pre-key', ['1'])).toEqual({ '1': pair });
+    expect(pool.queries).toEqual([]);
+    // Used: deleted, and known absent from then on.
+    await keys.set({ 'pre-key': { '1': null } });
+    pool.queries.length = 0;
+    expect(await keys.get('pre-key', ['1'])).toEqual({});
+    expect(pool.queries).toEqual([]);
+  });
+
   it('hands out a fresh object on every read, so a caller mutation never reaches the cache', async () => {
     const { keys } = await openSlot();
     await keys.set({ 'sender-key-memory': { g: { a: true } }, session: { s: Buffer.from('abc') } });

@@ -198,7 +198,14 @@ export class PostgresAuthStore {
       this.observe('keys', allowed ? 'ok' : 'fenced', started);
       if (!allowed) throw this.fencedOff();
       this.writeEpoch += 1;
-      for (const [type, id, text] of writtenKeys(write, texts)) this.cacheText(type, id, text);
+      for (const [type, id, text] of writtenKeys(write, texts)) {
+        // Pre-keys go up 812 at a time at every upload, and each is read at most once (by a new
+        // contact's first message, which then deletes it): written through, they filled the
+        // process's shared budget with keys nobody reads (~64 MiB at 300 slots; BENCHMARKS.md,
+        // memory per slot). A read still caches what it found.
+        if (type === 'pre-key' && text !== null) this.cache?.delete(this.cacheKey(type, id));
+        else this.cacheText(type, id, text);
+      }
       this.log?.trace({ keys: count, ms: +(performance.now() - started).toFixed(2) }, 'auth keys written');
     });
   }
