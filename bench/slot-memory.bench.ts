@@ -1,5 +1,5 @@
 // Run: npm run bench -- slot-memory
-//   knobs: BENCH_STEPS=10,100,300 (connected slots at each reading) BENCH_TRAFFIC_MS=600000
+//   knobs: BENCH_STEPS=10,100,300 (connected slots at each reading) BENCH_TRAFFIC_MS=600000 BENCH_TRAFFIC_PARTS=2
 //          BENCH_TRAFFIC_EVERY_MS=500 (one customer message per tick, round the slots; every fifth
 //          answered through the send API) BENCH_LINK_PARALLEL=4 BENCH_TARGETS=daemon,bare
 //          BENCH_HEAP_SNAPSHOT_DIR=/tmp/snaps (the daemon's heap at 0 slots, at the last step and after the traffic; a
@@ -14,7 +14,8 @@
 // Baileys sockets (memory auth state, no handler) in one process of their own on the same
 // simulator. Every reading is RSS after a forced full GC (the daemon's through the inspector
 // protocol, the reference's through --expose-gc), so GC timing does not drown the figures. The
-// daemon then carries light traffic for BENCH_TRAFFIC_MS and is read again (growth). Not a test:
+// daemon then carries light traffic for BENCH_TRAFFIC_MS, read after each of BENCH_TRAFFIC_PARTS
+// parts (growth, and whether it stops). Not a test:
 // figures go to BENCHMARKS.md.
 import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -38,6 +39,9 @@ const num = (name: string, fallback: number) => Number(process.env[name] ?? fall
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const STEPS = (process.env.BENCH_STEPS ?? '10,100,300').split(',').map(Number).filter((n) => n > 0);
 const TRAFFIC_MS = num('BENCH_TRAFFIC_MS', 600_000);
+// A reading after each part: growth that stops after the first part is each slot's first traffic
+// warming up (its caches, the code it runs); growth in every part is a leak.
+const TRAFFIC_PARTS = num('BENCH_TRAFFIC_PARTS', 2);
 const TRAFFIC_EVERY_MS = num('BENCH_TRAFFIC_EVERY_MS', 500);
 const LINK_PARALLEL = num('BENCH_LINK_PARALLEL', 4);
 const TARGETS = (process.env.BENCH_TARGETS ?? 'daemon,bare').split(',');
@@ -76,7 +80,13 @@ const commit = () => {
   }
 };
 
-async function measureDaemon(sim: WhatsAppSimulator): Promise<{ readings: Reading[]; afterTraffic?: Reading & { inbound: number; outbound: number; failed: number } }> {
+interface TrafficPart extends Reading {
+  inbound: number;
+  outbound: number;
+  failed: number;
+}
+
+async function measureDaemon(sim: WhatsAppSimulator): Promise<{ readings: Reading[]; traffic: TrafficPart[] }> {
   const db = withDatabaseName(SERVER, `drin_bench_mem_${randomBytes(4).toString('hex')}`);
   await ensureDatabaseExists(db);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'drin-bench-mem-'));
@@ -132,37 +142,42 @@ async function measureDaemon(sim: WhatsAppSimulator): Promise<{ readings: Readin
       readings.push(await read(step));
     }
     await snapshot(`daemon-${top}-slots.heapsnapshot`);
-    if (TRAFFIC_MS <= 0) return { readings };
+    if (TRAFFIC_MS <= 0) return { readings, traffic: [] };
 
     // Light traffic: one customer message per tick, round the slots; every fifth answered by the store.
     const contacts = new Map<string, FakeContact>();
-    let inbound = 0;
-    let outbound = 0;
-    let failed = 0;
-    const ends = Date.now() + TRAFFIC_MS;
-    const inFlight = new Set<Promise<void>>();
-    for (let tick = 0; Date.now() < ends; tick++) {
-      const s = linked[tick % linked.length]!;
-      const contact = contacts.get(s.phone) ?? sim.phone(s.phone).contact(undefined, { pushName: `Customer of ${s.phone}` });
-      contacts.set(s.phone, contact);
-      const work = (async () => {
-        await contact.sendText(`order ${tick}`);
-        inbound++;
-        if (tick % 5 === 0) {
-          await call('POST', `/api/whatsapp/${s.storeId}/messages`, s.apiKey, { type: 'text', to: contact.pnJid, slot: s.slot, text: `got order ${tick}`, options: { typing: false } });
-          outbound++;
-        }
-      })().catch((err: unknown) => {
-        if (failed++ === 0) process.stderr.write(`first traffic failure: ${String(err)}\n`);
-      });
-      inFlight.add(work);
-      void work.finally(() => inFlight.delete(work));
-      await new Promise((r) => setTimeout(r, TRAFFIC_EVERY_MS));
+    let tick = 0;
+    const traffic: TrafficPart[] = [];
+    for (let part = 0; part < TRAFFIC_PARTS; part++) {
+      let inbound = 0;
+      let outbound = 0;
+      let failed = 0;
+      const ends = Date.now() + TRAFFIC_MS / TRAFFIC_PARTS;
+      const inFlight = new Set<Promise<void>>();
+      for (; Date.now() < ends; tick++) {
+        const at = tick;
+        const s = linked[at % linked.length]!;
+        const contact = contacts.get(s.phone) ?? sim.phone(s.phone).contact(undefined, { pushName: `Customer of ${s.phone}` });
+        contacts.set(s.phone, contact);
+        const work = (async () => {
+          await contact.sendText(`order ${at}`);
+          inbound++;
+          if (at % 5 === 0) {
+            await call('POST', `/api/whatsapp/${s.storeId}/messages`, s.apiKey, { type: 'text', to: contact.pnJid, slot: s.slot, text: `got order ${at}`, options: { typing: false } });
+            outbound++;
+          }
+        })().catch((err: unknown) => {
+          if (failed++ === 0) process.stderr.write(`first traffic failure: ${String(err)}\n`);
+        });
+        inFlight.add(work);
+        void work.finally(() => inFlight.delete(work));
+        await new Promise((r) => setTimeout(r, TRAFFIC_EVERY_MS));
+      }
+      await Promise.all(inFlight);
+      traffic.push({ ...(await read(top)), inbound, outbound, failed });
     }
-    await Promise.all(inFlight);
-    const afterTraffic = { ...(await read(top)), inbound, outbound, failed };
     await snapshot(`daemon-${top}-slots-after-traffic.heapsnapshot`);
-    return { readings, afterTraffic };
+    return { readings, traffic };
   } finally {
     await daemon.stop('SIGTERM');
     await dropDatabase(db);
@@ -243,19 +258,22 @@ try {
     print('');
     print('| daemon at | RSS MB | V8 heap used | V8 heap committed | external (buffers) | the rest: code, stacks, malloc |');
     print('|---|---:|---:|---:|---:|---:|');
-    const rows: Array<[string, Reading]> = [...daemon.readings.map((r): [string, Reading] => [`${r.slots} slots`, r]), ...(daemon.afterTraffic ? [[`${daemon.afterTraffic.slots} slots, after the traffic`, daemon.afterTraffic] as [string, Reading]] : [])];
+    const rows: Array<[string, Reading]> = [...daemon.readings.map((r): [string, Reading] => [`${r.slots} slots`, r]), ...daemon.traffic.map((r, i): [string, Reading] => [`${r.slots} slots, after traffic part ${i + 1}`, r])];
     for (const [label, r] of rows) {
       const u = r.usage!;
       print(`| ${label} | ${r.mb.toFixed(1)} | ${u.heapUsed.toFixed(1)} | ${u.heapTotal.toFixed(1)} | ${u.external.toFixed(1)} | ${(r.mb - u.heapTotal - u.external).toFixed(1)} |`);
     }
   }
-  const after = daemon?.afterTraffic;
-  if (after) {
-    const before = daemon.readings[daemon.readings.length - 1]!;
+  if (daemon?.traffic.length) {
     print('');
     print('| traffic | messages in | sends out | failed | daemon RSS MB before | after | growth MB |');
     print('|---|---:|---:|---:|---:|---:|---:|');
-    print(`| ${TRAFFIC_MS / 1000} s on ${before.slots} slots | ${after.inbound} | ${after.outbound} | ${after.failed} | ${before.mb.toFixed(1)} | ${after.mb.toFixed(1)} | ${(after.mb - before.mb).toFixed(1)} |`);
+    const partS = TRAFFIC_MS / TRAFFIC_PARTS / 1000;
+    let before = daemon.readings[daemon.readings.length - 1]!;
+    for (const [i, part] of daemon.traffic.entries()) {
+      print(`| part ${i + 1}: ${partS} s on ${part.slots} slots | ${part.inbound} | ${part.outbound} | ${part.failed} | ${before.mb.toFixed(1)} | ${part.mb.toFixed(1)} | ${(part.mb - before.mb).toFixed(1)} |`);
+      before = part;
+    }
   }
 } finally {
   await sim.close();
