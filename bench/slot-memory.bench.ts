@@ -33,6 +33,7 @@ import { jsonRequest } from '../test/support/json-request.js';
 import { pollUntil } from '../test/wa-sim/deadline.js';
 import { startSimulator, type FakeContact, type WhatsAppSimulator } from '../test/wa-sim/index.js';
 import { connectInspector, type Inspector } from './inspector.js';
+import { setSendPolicy } from './outbound-link.js';
 import { settledRssMb, type BareReply, type BareRequest } from './slot-memory-readings.js';
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -124,7 +125,12 @@ async function measureDaemon(sim: WhatsAppSimulator): Promise<{ readings: Readin
     const linked: LinkedSlot[] = [];
     const top = Math.max(...STEPS);
     const stores: Array<{ storeId: string; apiKey: string }> = [];
-    for (let i = 0; i < Math.ceil(top / 3); i++) stores.push(await call('POST', '/api/admin/stores', ADMIN_KEY, { name: `memory bench ${i}` }));
+    for (let i = 0; i < Math.ceil(top / 3); i++) {
+      const store = await call('POST', '/api/admin/stores', ADMIN_KEY, { name: `memory bench ${i}` });
+      // The traffic answers the same customer every few minutes: past the default 30 an hour.
+      await setSendPolicy(daemon.url, store, { perContactPerHour: 1000 });
+      stores.push(store);
+    }
     const link = async (index: number) => {
       const store = stores[Math.floor(index / 3)]!;
       const slot = (index % 3) + 1;
