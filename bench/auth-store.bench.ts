@@ -22,8 +22,8 @@ import { openConnections } from '../src/db/prisma.js';
 import { createKeyring, decrypt, encrypt } from '../src/security/secret-box.js';
 import { AuthKeyCache, loadPostgresAuthState } from '../src/whatsapp/engine/auth/index.js';
 import { bumpOwnerEpoch } from '../src/whatsapp/engine/owner-epoch.repo.js';
+import { BENCH_SERVER as SERVER } from './bench-env.js';
 
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 // BENCH_SCALE shrinks every count (the smoke test runs 0.02 of a full run).
 const scaled = (n: number) => Math.max(1, Math.round(n * Number(process.env.BENCH_SCALE ?? 1)));
 const PREKEY_UPLOADS = scaled(20);

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eventually } from '../test/support/eventually.js';
 import { startSimulator } from '../test/wa-sim/index.js';
-import { configuredPacing, configuredRate, DaemonFleet, fleetEnv, num, runHeader, withScratchDatabase } from './fleet-daemons.js';
+import { configuredPacing, configuredRate, DaemonFleet, fleetEnv, runHeader, withScratchDatabase } from './fleet-daemons.js';
+import { num } from './bench-env.js';
 import { connectedOver, linkFleet } from './fleet-link.js';
 import { seconds, waitForComeback } from './fleet-watch.js';
 

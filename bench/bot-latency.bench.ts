@@ -16,7 +16,6 @@
 //   `message.received` delivery (storage, the bot's schedule) and per TurnWorker step (claim,
 //   gates, prompt), which the pg pool's query() and fetch() read to put each statement (and the
 //   request to the stub) on its message's timeline.
-import { execSync } from 'node:child_process';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -36,9 +35,8 @@ import { spawnDaemon } from '../test/support/daemon-process.js';
 import { jsonRequest } from '../test/support/json-request.js';
 import { contentText, startLlmStub, type StubRequest } from '../test/support/llm-stub.js';
 import { startSimulator, type FakeContact, type Phone } from '../test/wa-sim/index.js';
+import { BENCH_SERVER as SERVER, benchedCommit, num } from './bench-env.js';
 
-const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const SLOTS = num('BENCH_SLOTS', 2); // the send governor allows ≤ 600 sends a minute per slot
 const CONTACTS = num('BENCH_CONTACTS', 50); // per round, spread over the slots
 const PER_CONTACT = num('BENCH_PER_CONTACT', 10);
@@ -341,7 +339,7 @@ async function references(body: StubRequest['body']): Promise<{ sdk: number[]; s
 }
 
 try {
-  const commit = execSync('git rev-parse --short HEAD', { cwd: import.meta.dirname }).toString().trim();
+  const commit = benchedCommit();
   const { rows: [pgv] } = await probePool.query<{ v: string }>('SELECT current_setting(\'server_version\') AS v');
   print(`commit ${commit}; node ${process.version}; Postgres ${pgv!.v}; nproc ${cpus().length} × ${cpus()[0]?.model}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   print(`command: ${IN_CHILD ? 'BENCH_DAEMON=child ' : ''}node --experimental-wasm-modules --disable-warning=ExperimentalWarning --import tsx bench/bot-latency.bench.ts`);

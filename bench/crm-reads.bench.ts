@@ -22,9 +22,8 @@ import { dropDatabase, ensureDatabaseExists, withDatabaseName } from '../src/db/
 import { applyMigrations } from '../src/db/migrator.js';
 import { RATE_LIMITS_OFF } from '../test/support/daemon-env.js';
 import { jsonRequest } from '../test/support/json-request.js';
+import { BENCH_SERVER as SERVER, num } from './bench-env.js';
 
-const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const CONTACTS = num('BENCH_CONTACTS', 10_000);
 const MESSAGES = num('BENCH_MESSAGES', 100_000);
 const OPEN_SHARE = 0.3; // of the conversations (one per contact)

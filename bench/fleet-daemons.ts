@@ -2,7 +2,6 @@
 // they run with (production clocks and pacing, BENCH_RESUME_* passed through), the pacing that
 // environment configures (read through the daemon's own config parser, so it matches whichever
 // engine the tree holds), the scratch database, and daemon processes that are always killed.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -11,21 +10,12 @@ import { dropDatabase, ensureDatabaseExists, withDatabaseName } from '../src/db/
 import { daemonEnv } from '../test/support/daemon-env.js';
 import { spawnDaemon, type DaemonProcess } from '../test/support/daemon-process.js';
 import type { WhatsAppSimulator } from '../test/wa-sim/index.js';
+import { BENCH_SERVER, benchedCommit } from './bench-env.js';
 
-export const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 /** The first line of a fleet benchmark's output: what ran, where, how busy the machine was. */
 export function runHeader(): string {
-  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
-  let commit = 'unknown';
-  try {
-    commit = git('rev-parse', '--short', 'HEAD');
-    // The engine under test may be work in progress: say so rather than credit the commit.
-    if (git('status', '--porcelain', '--', 'src')) commit += ' + uncommitted changes in src/';
-  } catch {
-    /* not a checkout */
-  }
-  return `commit ${commit}; node ${process.version}; nproc ${cpus().length}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}; daemons from source (tsx), simulator in the bench process`;
+  return `commit ${benchedCommit()}; node ${process.version}; nproc ${cpus().length}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}; daemons from source (tsx), simulator in the bench process`;
 }
 
 /**
@@ -62,7 +52,7 @@ export function configuredRate(env: Record<string, string>): number | undefined 
  * fleet's daemons and then drops the database.
  */
 export async function withScratchDatabase<T>(prefix: string, fleet: DaemonFleet, body: (url: string) => Promise<T>): Promise<T> {
-  const server = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const server = BENCH_SERVER;
   const url = withDatabaseName(server, `${prefix}_${randomBytes(4).toString('hex')}`);
   await ensureDatabaseExists(url);
   try {

@@ -1,9 +1,9 @@
 // Links N slots on a daemon as store owners do (over HTTP: the admin makes the store, the store
 // starts each slot, the simulator's phone scans its QR) and reads their statuses back.
 import { ADMIN_KEY } from '../test/support/daemon-env.js';
-import { eventually } from '../test/support/eventually.js';
 import { jsonRequest } from '../test/support/json-request.js';
 import type { WhatsAppSimulator } from '../test/wa-sim/index.js';
+import { linkSlot } from './store-api.js';
 
 export const SLOTS_PER_STORE = 3;
 
@@ -22,19 +22,6 @@ export interface FleetSlot {
 /** Phones are numbered by slot; a bench has its own simulator, so they only need to differ here. */
 const phoneOf = (index: number) => `5511${7_000_0000 + index}`;
 
-async function linkSlot(url: string, sim: WhatsAppSimulator, slot: FleetSlot): Promise<void> {
-  const { storeId, apiKey } = slot.store;
-  const call = (method: string, path: string) => jsonRequest(url, method, `/api/whatsapp/${storeId}/${slot.slot}${path}`, { key: apiKey });
-  const started = await call('POST', '/start');
-  if (started.status !== 200) throw new Error(`start of ${storeId}/${slot.slot} answered ${started.status}: ${JSON.stringify(started.body)}`);
-  // A busy machine can outlast the start's own wait for the QR: ask for it until it is there.
-  const qr = await eventually(() => call('GET', '/qr'), (r) => r.status === 200, 120_000);
-  if (qr.status !== 200) throw new Error(`${storeId}/${slot.slot} showed no QR: ${JSON.stringify(qr.body)}`);
-  await sim.scanQr(qr.body.qr, { phone: slot.phone, timeoutMs: 120_000 });
-  const status = await eventually(async () => (await call('GET', '/status')).body.status, (s) => s === 'connected', 120_000);
-  if (status !== 'connected') throw new Error(`${storeId}/${slot.slot} stayed ${status} after the scan`);
-}
-
 /**
  * `count` slots on ⌈count / 3⌉ new stores, `parallel` stores linked at a time (each store's
  * slots one after another). Resolves once every one is connected; throws on the first that is not.
@@ -48,7 +35,7 @@ export async function linkFleet(url: string, sim: WhatsAppSimulator, count: numb
       const store = (await jsonRequest(url, 'POST', '/api/admin/stores', { key: ADMIN_KEY, body: { name: `fleet ${s}` } })).body as FleetStore;
       for (let slot = 1; slot <= SLOTS_PER_STORE && s * SLOTS_PER_STORE + slot <= count; slot++) {
         const linked = { store, slot, phone: phoneOf(s * SLOTS_PER_STORE + slot) };
-        await linkSlot(url, sim, linked);
+        await linkSlot(url, sim, store, slot, linked.phone);
         slots.push(linked);
       }
     }

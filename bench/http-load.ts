@@ -22,7 +22,7 @@ import { compose } from '../src/composition.js';
 import { loadConfig } from '../src/config/config.js';
 import { daemonEnv } from '../test/support/daemon-env.js';
 import { startSimulator } from '../test/wa-sim/index.js';
-import { linkSlot, setSendPolicy } from './outbound-link.js';
+import { linkSlot, setSendPolicy } from './store-api.js';
 
 const run = promisify(execFile);
 const AUTOCANNON = path.resolve(import.meta.dirname, '../node_modules/.bin/autocannon');

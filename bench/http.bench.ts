@@ -9,21 +9,13 @@
 // dropped at the end. Not a test: figures go to BENCHMARKS.md.
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { execFileSync } from 'node:child_process';
 import { dropDatabase, ensureDatabaseExists, withDatabaseName } from '../src/db/database-admin.js';
 import { applyMigrations } from '../src/db/migrator.js';
 import { PAIRS, runHttpBench } from './http-load.js';
+import { BENCH_SERVER as SERVER, benchedCommit, num } from './bench-env.js';
 
-const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const db = withDatabaseName(SERVER, `drin_bench_http_${randomBytes(4).toString('hex')}`);
-const commit = (() => {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-})();
+const commit = benchedCommit();
 
 await ensureDatabaseExists(db);
 try {

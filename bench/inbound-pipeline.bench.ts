@@ -25,16 +25,15 @@ import path from 'node:path';
 import pg from 'pg';
 import type { BinaryNode } from '@whiskeysockets/baileys';
 import { dropDatabase, ensureDatabaseExists, withDatabaseName } from '../src/db/database-admin.js';
-import { ADMIN_KEY, daemonEnv } from '../test/support/daemon-env.js';
-import { jsonRequest } from '../test/support/json-request.js';
+import { daemonEnv } from '../test/support/daemon-env.js';
 import { AsyncQueue } from '../test/wa-sim/async-queue.js';
 import { pollUntil } from '../test/wa-sim/deadline.js';
 import { startSimulator, type FakeContact, type Phone } from '../test/wa-sim/index.js';
 import { epochMs, roundPrefix, type FromChild, type MessageTiming, type ToChild } from './inbound-timing.js';
 import { printResults, type RoundResult } from './inbound-report.js';
+import { BENCH_SERVER as SERVER, num } from './bench-env.js';
+import { call, createStore, linkSlot } from './store-api.js';
 
-const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const SLOTS = num('BENCH_SLOTS', 4); // phones (daemon: slots of one store) per target
 const CONTACTS = num('BENCH_CONTACTS', 25); // per phone
 const PER_CONTACT = num('BENCH_PER_CONTACT', 10); // messages per contact in a burst or paced round
@@ -123,19 +122,10 @@ async function startDaemonTarget(t: number): Promise<Target> {
   const env = daemonEnv(sim, { url: db }, dataDir, { LOG_LEVEL: 'warn', MAX_SLOTS: String(Math.max(SLOTS, 3)), WA_WEB_VERSION_REFRESH: 'false', WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' });
   const parts = forkChild('inbound-daemon.child.ts', [], env);
   const { url } = await next(parts, 'ready');
-  const call = async (method: string, p: string, key: string, body?: unknown) => (await jsonRequest(url!, method, p, { key, body })).body;
-  const store = await call('POST', '/api/admin/stores', ADMIN_KEY, { name: 'bench' });
-  if (receiver) await call('POST', `/api/client/${store.storeId}/webhooks`, store.apiKey, { url: receiver.url, events: ['message.received'] });
+  const store = await createStore(url!, 'bench');
+  if (receiver) await call(url!, 'POST', `/api/client/${store.storeId}/webhooks`, store.apiKey, { url: receiver.url, events: ['message.received'] });
   const phones: Phone[] = [];
-  for (let slot = 1; slot <= SLOTS; slot++) {
-    await call('POST', `/api/whatsapp/${store.storeId}/${slot}/start`, store.apiKey);
-    const qr = await call('GET', `/api/whatsapp/${store.storeId}/${slot}/qr`, store.apiKey);
-    phones.push(await sim.scanQr(qr.qr, { phone: phoneNumber(t, slot - 1) }));
-    for (let i = 0; (await call('GET', `/api/whatsapp/${store.storeId}/${slot}/status`, store.apiKey)).status !== 'connected'; i++) {
-      if (i > 600) throw new Error(`slot ${slot} did not connect`);
-      await sleep(100);
-    }
-  }
+  for (let slot = 1; slot <= SLOTS; slot++) phones.push(await linkSlot(url!, sim, store, slot, phoneNumber(t, slot - 1)));
   return { kind: 'daemon', ...parts, phones, contacts: contactsOf(t, phones) };
 }
 

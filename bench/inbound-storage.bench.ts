@@ -13,8 +13,8 @@ import { dropDatabase, ensureDatabaseExists, withDatabaseName } from '../src/db/
 import { applyMigrations } from '../src/db/migrator.js';
 import { openConnections, type Connections, type Db, type Prisma } from '../src/db/prisma.js';
 import { createInboundRepo, findOrCreateContact, threadFor, type InboundRow } from '../src/messages/inbound.repo.js';
+import { BENCH_SERVER as SERVER } from './bench-env.js';
 
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const SLOTS = Number(process.env.BENCH_SLOTS ?? 4);
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 25);
 const PER_SLOT = Number(process.env.BENCH_PER_SLOT ?? 250);

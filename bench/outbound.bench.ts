@@ -17,7 +17,7 @@
 //   for when the burst began — so the latency includes the wait in the queue.
 // - Rounds alternate the order of the two governor-off targets; the governed store goes last.
 // - A scratch database on BENCH_DATABASE_URL, migrated here and dropped at the end, even on failure.
-import { execFileSync, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -31,11 +31,10 @@ import { AsyncQueue } from '../test/wa-sim/async-queue.js';
 import { startSimulator, type FakeContact, type Phone } from '../test/wa-sim/index.js';
 import { Arrivals, epochMs } from './outbound-arrivals.js';
 import type { BareSend, FromBare, ToBare } from './outbound-bare.child.js';
-import { createStore, GOVERNOR_OFF, linkSlot, setSendPolicy, type BenchStore } from './outbound-link.js';
+import { createStore, GOVERNOR_OFF, linkSlot, setSendPolicy, type BenchStore } from './store-api.js';
 import { printRatios, printRows, summarize, type Mode, type Row, type Sample } from './outbound-report.js';
+import { BENCH_SERVER as SERVER, benchedCommit, num } from './bench-env.js';
 
-const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const SLOTS = num('BENCH_SLOTS', 2); // per target: slots of one store, or bare sockets
 const CONTACTS = num('BENCH_CONTACTS', 10); // per slot
 const ONE_BY_ONE = num('BENCH_ONE_BY_ONE', 40); // messages in a one-at-a-time round
@@ -50,13 +49,7 @@ const BARE = 'reference: bare Baileys sock.sendMessage';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const print = (line: string) => process.stdout.write(`${line}\n`);
-const commit = (() => {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-})();
+const commit = benchedCommit();
 
 /** One message of a round: which slot (or socket) sends it, to whom, and its text (unique: it names the message). */
 interface Planned {

@@ -26,18 +26,15 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import PQueue from 'p-queue';
 import { dropDatabase, ensureDatabaseExists, withDatabaseName } from '../src/db/database-admin.js';
-import { ADMIN_KEY, daemonEnv } from '../test/support/daemon-env.js';
+import { daemonEnv } from '../test/support/daemon-env.js';
 import { spawnDaemon } from '../test/support/daemon-process.js';
-import { eventually } from '../test/support/eventually.js';
-import { jsonRequest } from '../test/support/json-request.js';
 import { pollUntil } from '../test/wa-sim/deadline.js';
 import { startSimulator, type FakeContact, type WhatsAppSimulator } from '../test/wa-sim/index.js';
 import { connectInspector, type Inspector } from './inspector.js';
-import { setSendPolicy } from './outbound-link.js';
+import { call, createStore, linkSlot, setSendPolicy, type BenchStore } from './store-api.js';
 import { settledRssMb, type BareReply, type BareRequest } from './slot-memory-readings.js';
+import { BENCH_SERVER as SERVER, benchedCommit, num } from './bench-env.js';
 
-const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const STEPS = (process.env.BENCH_STEPS ?? '10,100,300').split(',').map(Number).filter((n) => n > 0);
 const TRAFFIC_MS = num('BENCH_TRAFFIC_MS', 600_000);
 // A reading after each part: growth that stops after the first part is each slot's first traffic
@@ -49,7 +46,6 @@ const TARGETS = (process.env.BENCH_TARGETS ?? 'daemon,bare').split(',');
 const SNAPSHOT_DIR = process.env.BENCH_HEAP_SNAPSHOT_DIR;
 const SMAPS_DIR = process.env.BENCH_SMAPS_DIR;
 const ROOT = path.resolve(import.meta.dirname, '..');
-const LINK_WAIT_MS = 180_000;
 
 interface Reading {
   slots: number;
@@ -58,8 +54,7 @@ interface Reading {
   usage?: { heapUsed: number; heapTotal: number; external: number };
 }
 interface LinkedSlot {
-  storeId: string;
-  apiKey: string;
+  store: BenchStore;
   slot: number;
   phone: string;
 }
@@ -73,13 +68,6 @@ const { NODE_ENV: _, ...PRODUCTION_ENV } = productionApp.env;
 const daemonOverrides = () => Object.fromEntries(Object.entries(process.env).flatMap(([k, v]) => (k.startsWith('BENCH_DAEMON_') && v !== undefined ? [[k.slice('BENCH_DAEMON_'.length), v]] : [])));
 const print = (line: string) => process.stdout.write(`${line}\n`);
 const rssBytes = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
-const commit = () => {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-};
 
 interface TrafficPart extends Reading {
   inbound: number;
@@ -114,19 +102,14 @@ async function measureDaemon(sim: WhatsAppSimulator): Promise<{ readings: Readin
     return { slots, mb, usage };
   };
   const snapshot = (name: string) => (SNAPSHOT_DIR ? withInspector((i) => i.heapSnapshot(path.join(SNAPSHOT_DIR, name))) : Promise.resolve());
-  const call = async (method: string, p: string, key: string, body?: unknown) => {
-    const r = await jsonRequest(daemon.url, method, p, { key, body });
-    if (r.status >= 300) throw new Error(`${method} ${p}: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body;
-  };
   try {
     const readings = [await read(0)];
     await snapshot('daemon-0-slots.heapsnapshot');
     const linked: LinkedSlot[] = [];
     const top = Math.max(...STEPS);
-    const stores: Array<{ storeId: string; apiKey: string }> = [];
+    const stores: BenchStore[] = [];
     for (let i = 0; i < Math.ceil(top / 3); i++) {
-      const store = await call('POST', '/api/admin/stores', ADMIN_KEY, { name: `memory bench ${i}` });
+      const store = await createStore(daemon.url, `memory bench ${i}`);
       // The traffic answers the same customer every few minutes: past the default 30 an hour.
       await setSendPolicy(daemon.url, store, { perContactPerHour: 1000 });
       stores.push(store);
@@ -135,11 +118,8 @@ async function measureDaemon(sim: WhatsAppSimulator): Promise<{ readings: Readin
       const store = stores[Math.floor(index / 3)]!;
       const slot = (index % 3) + 1;
       const phone = `55117${String(index).padStart(7, '0')}`;
-      await call('POST', `/api/whatsapp/${store.storeId}/${slot}/start`, store.apiKey);
-      const { qr } = await eventually(() => call('GET', `/api/whatsapp/${store.storeId}/${slot}/qr`, store.apiKey), (b) => typeof b.qr === 'string', LINK_WAIT_MS);
-      await sim.scanQr(qr, { phone });
-      await eventually(() => call('GET', `/api/whatsapp/${store.storeId}/${slot}/status`, store.apiKey), (b) => b.status === 'connected', LINK_WAIT_MS);
-      linked.push({ storeId: store.storeId, apiKey: store.apiKey, slot, phone });
+      await linkSlot(daemon.url, sim, store, slot, phone);
+      linked.push({ store, slot, phone });
     };
     const queue = new PQueue({ concurrency: LINK_PARALLEL });
     for (const step of STEPS) {
@@ -169,7 +149,7 @@ async function measureDaemon(sim: WhatsAppSimulator): Promise<{ readings: Readin
           await contact.sendText(`order ${at}`);
           inbound++;
           if (at % 5 === 0) {
-            await call('POST', `/api/whatsapp/${s.storeId}/messages`, s.apiKey, { type: 'text', to: contact.pnJid, slot: s.slot, text: `got order ${at}`, options: { typing: false } });
+            await call(daemon.url, 'POST', `/api/whatsapp/${s.store.storeId}/messages`, s.store.apiKey, { type: 'text', to: contact.pnJid, slot: s.slot, text: `got order ${at}`, options: { typing: false } });
             outbound++;
           }
         })().catch((err: unknown) => {
@@ -232,7 +212,7 @@ async function measureBare(sim: WhatsAppSimulator): Promise<Reading[]> {
 // A build of its own (what `npm run build` makes, in a folder beside dist/ so the paths the
 // code resolves from its own location still hold), so a test run building dist/ meanwhile
 // cannot hand it half-written files.
-const builtFrom = commit();
+const builtFrom = benchedCommit();
 const BUILD_DIR = path.join(ROOT, `.bench-dist-${process.pid}`);
 execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', BUILD_DIR], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
 for (const dir of [SNAPSHOT_DIR, SMAPS_DIR]) if (dir) await mkdir(dir, { recursive: true });

@@ -12,7 +12,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { execSync } from 'node:child_process';
 import pg from 'pg';
 import { pino } from 'pino';
 import { Webhook } from 'standardwebhooks';
@@ -23,9 +22,8 @@ import { postJson, signedHeaders } from '../src/egress/index.js';
 import { ADMIN_KEY, daemonEnv } from '../test/support/daemon-env.js';
 import { jsonRequest } from '../test/support/json-request.js';
 import { startSimulator } from '../test/wa-sim/index.js';
+import { BENCH_SERVER as SERVER, benchedCommit, num } from './bench-env.js';
 
-const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const EVENTS = num('BENCH_EVENTS', 2000);
 const MESSAGES = num('BENCH_MESSAGES', 200); // a simulator contact's texts, one at a time, timed to the receiver
 const OUTAGE_EVENTS = num('BENCH_OUTAGE_EVENTS', 2000);
@@ -104,7 +102,7 @@ const emitAll = async (n: number, tag: string) => {
   );
 };
 
-print(`commit ${execSync('git rev-parse --short HEAD').toString().trim()}; node ${process.version}; nproc ${cpus().length} × ${cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+print(`commit ${benchedCommit()}; node ${process.version}; nproc ${cpus().length} × ${cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
 // 0. A simulator contact's text → the receiver's message.received, one at a time (slot 1 of the first store, linked by QR).
 const first = (await call('GET', `/api/admin/stores/${stores[0]}`, ADMIN_KEY)) as { storeId: string };

@@ -1,6 +1,6 @@
 // Starts and stops the whole daemon in order: composition (secrets → database → repositories →
-// services → engine → HTTP app) → engine (its boot resume goes on in the background) → listening. Shutdown runs in reverse and is bounded,
-// so PM2's kill_timeout is never reached.
+// services → engine → HTTP app) → engine (its boot resume goes on in the background) →
+// listening. Shutdown runs in reverse and is bounded, so PM2's kill_timeout is never reached.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';

@@ -48,7 +48,7 @@ export class WhatsAppSimulator {
   private readonly wss: WebSocketServer;
   private readonly loginLog = new LoginLog();
   private minClientVersion: ClientVersion | undefined;
-  private accepted = 0;
+  /** When each WebSocket connection was accepted (Date.now()). */
   private readonly acceptedAt: number[] = [];
   private refusedOutdated = 0;
 
@@ -66,7 +66,6 @@ export class WhatsAppSimulator {
     this.linking = new DeviceLinking(registry, (account) => this.phoneOf(account), qrRefCount, log);
     this.wss = new WebSocketServer({ server: http, path: '/ws/chat' });
     this.wss.on('connection', (ws) => {
-      this.accepted++;
       this.acceptedAt.push(Date.now());
       const connection = new SimConnection(ws, this.chain, this.log, {
         onHandshake: (c) => this.onHandshake(c),
@@ -138,7 +137,7 @@ export class WhatsAppSimulator {
 
   /** WebSocket connections accepted since start, whatever became of them (counts reconnect attempts). */
   connectionAttempts(): number {
-    return this.accepted;
+    return this.acceptedAt.length;
   }
 
   /** Every successful login so far (or since a Date.now() value), oldest first. */

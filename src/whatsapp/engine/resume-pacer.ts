@@ -38,7 +38,5 @@ export async function paceResumes<T>(refs: readonly T[], pacing: ResumePacing, b
     pass();
   };
   const queue = new PQueue({ concurrency: pacing.concurrency });
-  await queue.addAll(
-    refs.map((ref) => () => open(ref, waitTurn)),
-  );
+  await queue.addAll(refs.map((ref) => () => open(ref, waitTurn)));
 }

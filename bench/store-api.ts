@@ -1,6 +1,6 @@
-// Stores and linked slots for the benchmarks that send, over the HTTP API only, as a store owner
-// does it: the admin creates the store, the store starts a slot, takes its QR, the simulator's
-// phone scans it, and the slot reports connected. (test/support/link-slot.ts is jest's.)
+// Stores and linked slots for the benchmarks, over the HTTP API only, as a store owner does it:
+// the admin creates the store, the store starts a slot, takes its QR, the simulator's phone scans
+// it, and the slot reports connected. (test/support/link-slot.ts is jest's.)
 import { ADMIN_KEY } from '../test/support/daemon-env.js';
 import { eventually } from '../test/support/eventually.js';
 import { jsonRequest } from '../test/support/json-request.js';
