@@ -13,6 +13,8 @@ export interface RunningDaemon extends Composition {
   /** Set only when the admin key was generated on this start. */
   generatedAdminKey?: string;
   stop(): Promise<void>;
+  /** The shutdown step under way, for the log line when shutdown overruns its deadline. */
+  stopStep(): string;
 }
 
 export type DaemonOverrides = CompositionOverrides;
@@ -50,6 +52,7 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
   // Keep-alive longer than Nginx's upstream keepalive so Nginx never reuses a closed socket.
   server.keepAliveTimeout = 65_000;
   const { port } = server.address() as AddressInfo;
+  let stopStep = 'not stopping';
 
   return {
     ...parts,
@@ -58,21 +61,27 @@ export async function startDaemon(config: Config, logger: Logger, overrides: Dae
     async stop() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      const step = async (name: string, run: () => Promise<unknown>) => {
+        stopStep = name;
+        await run();
+      };
       // Sends under way finish before their sockets close; queued ones stay queued for next time.
       // Turns under way finish (or are left to their lease) while their sends can still be queued.
-      await parts.services.jobs.scheduler.stop();
-      await parts.services.bot.stop();
-      await parts.sends.stop();
-      await engine.stop();
+      await step('jobs', () => parts.services.jobs.scheduler.stop());
+      await step('bot turns', () => parts.services.bot.stop());
+      await step('sends', () => parts.sends.stop());
+      await step('engine', () => engine.stop());
       // Downloads under way finish (or are left to their lease) before the database closes.
-      await parts.services.media.stop();
-      await parts.services.channels.stop();
+      await step('media downloads', () => parts.services.media.stop());
+      await step('channel sends', () => parts.services.channels.stop());
       // Deliveries under way finish (or are left to their lease); the rest wait in the outbox.
-      await parts.services.webhooks.worker.stop();
+      await step('webhook deliveries', () => parts.services.webhooks.worker.stop());
       // Live event streams never end on their own.
       server.closeAllConnections();
-      await closed;
-      await database.close();
+      await step('http server', () => closed);
+      await step('database', () => database.close());
+      stopStep = 'stopped';
     },
+    stopStep: () => stopStep,
   };
 }

@@ -97,11 +97,16 @@ export class SlotSupervisor {
     }
     await this.closeAuth();
     if (status) this.setStatus(status, { lastError: null });
+    // Nothing waited for will happen on this socket now: waiters get the status as it stands
+    // (an engine stopping mid-resume must not sit out each slot's connect timeout).
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const w of waiting) w.resolve(this.status);
   }
 
   /**
    * Resolves with the status once `until` holds (at once if it already does), or with the
-   * current status after `timeoutMs`.
+   * current status after `timeoutMs` or when the slot stops.
    */
   whenStatus(until: (s: TSlotStatus) => boolean, timeoutMs: number): Promise<TSlotStatus> {
     if (until(this.status)) return Promise.resolve(this.status);

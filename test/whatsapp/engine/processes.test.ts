@@ -141,7 +141,9 @@ describe('daemon processes', () => {
     expect(Date.now() - killedAt).toBeLessThan(15_000);
     await sleep(1_000);
     for (const n of ['5511966660001', '5511966660002', '5511966660003']) expect(suite.sim.phone(n).connectionCount()).toBe(1);
-    expect(await b.stop('SIGTERM')).toBe(0);
+    const code = await b.stop('SIGTERM');
+    if (code !== 0) console.log(b.output().split('\n').slice(-80).join('\n'));
+    expect(code).toBe(0);
   }, 120_000);
 
   it('cut the owner’s lock connection mid-traffic: it lets go within seconds, the other process takes over, messages still decrypt', async () => {
