@@ -49,12 +49,17 @@ export async function runOwned(host: CommandHost, supervisor: SlotSupervisor, co
     case 'stop':
       await host.releaseSlot(supervisor.ref);
       return { ok: true, result: { status: 'stopped' } };
-    case 'restart':
+    case 'restart': {
       supervisor.restart('restart requested');
-      return { ok: true, result: { status: await supervisor.whenSettled(host.commandTimeoutMs) } };
+      const status = await supervisor.whenSettled(host.commandTimeoutMs);
+      // As for a start: a status read right after the answer is at least this fresh.
+      await host.settleWrites(supervisor.ref);
+      return { ok: true, result: { status } };
+    }
     case 'logout':
       // Parks as logged_out; the engine releases the slot once this command is done.
       await supervisor.logout(host.commandTimeoutMs);
+      await host.settleWrites(supervisor.ref);
       return { ok: true, result: { status: supervisor.status } };
     case 'pairing-code':
       return pairingCode(host, supervisor, command.phone);
