@@ -65,6 +65,7 @@ import { botRouter, createBookingTools, createBot, snapshotsRouter, type Bot } f
 import { connectionsRouter, createMcp, mcpRouter, type Mcp, type McpServices } from './mcp/index.js';
 import { createJobs, jobsRouter, type Jobs } from './jobs/index.js';
 import { consoleRouter } from './console/index.js';
+import { createEvolutionCompat } from './compat/evolution/index.js';
 
 export interface CompositionOverrides {
   /** Tests shorten the engine's clocks. */
@@ -283,6 +284,13 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     observer: { ran: (job, result, seconds) => metrics.jobRun(job, result, seconds) },
   });
 
+  // Evolution API's clients, answered by the services above; its hooks' bodies rendered at delivery.
+  const evolution = createEvolutionCompat({
+    db: database.prisma, adminApiKey: secrets.adminApiKey, tokenPepper: apiKeyPepper, maxSlots: config.maxSlots,
+    stores, sessions, outbound, webhooks: webhooks.service,
+  });
+  webhooks.worker.registerFormat(evolution.payloadFormat.name, evolution.payloadFormat.render);
+
   const health = createHealthRepo(database.prisma);
   const limits = createRateLimits({ pool: database.pool, config: config.rateLimits, logger });
   const version = readVersion();
@@ -297,6 +305,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     rateLimits: limits,
     beforeRoutes: [metrics.httpTimer],
     pages: [consoleRouter()],
+    errorShapes: [evolution.errorShape],
     routes: [
       (openapi) => healthRouter({ version, pingDatabase: health.ping, openapi }),
       (openapi) => metricsRouter({ metrics, token: config.metricsToken, openapi }),
@@ -318,6 +327,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
       (openapi) => jobsRouter({ scheduler: jobs.scheduler, runs: jobs.runs, adminApiKey: secrets.adminApiKey, openapi }),
       (openapi) => connectionsRouter({ connections: mcp.connections, authorizeStore: stores.authorize, openapi, limits }),
       (openapi) => mcpRouter({ connections: mcp.connections, services: mcpServices, audit: (entry) => audit.record(entry), allowedOrigins: config.mcp.allowedOrigins, openapi }),
+      evolution.routes,
     ],
   });
 

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { redactUrl } from '../logging/logger.js';
 import { apiDocsRouter } from './api-docs.js';
-import { errorMiddleware, notFoundHandler } from './error-middleware.js';
+import { createErrorMiddleware, errorMiddleware, notFoundHandler, type ErrorBody } from './error-middleware.js';
 import { OpenApiRegistry } from './openapi.js';
 import type { RateLimits } from './rate-limits.js';
 
@@ -28,6 +28,8 @@ export interface AppDeps {
   pages?: Router[];
   /** Run on every request before any route (the metrics' request timer). */
   beforeRoutes?: RequestHandler[];
+  /** Paths whose errors answer in another API's shape (the Evolution compatibility routes): its clients parse them. */
+  errorShapes?: { path: string; body: ErrorBody }[];
   /** createRateLimits(…); absent in tests that are not about limits. */
   rateLimits?: RateLimits;
 }
@@ -86,9 +88,9 @@ export function buildApp(deps: AppDeps): Express {
   const limits = deps.rateLimits;
   if (limits) {
     // An address that guessed keys is refused before its next key is even looked at.
-    app.use('/api', limits.failedAuth);
+    app.use(['/api', '/evolution'], limits.failedAuth);
     app.use('/api/admin', limits.admin);
-    app.use(['/api/stores', '/api/whatsapp', '/api/client', '/api/mcp'], limits.perIp);
+    app.use(['/api/stores', '/api/whatsapp', '/api/client', '/api/mcp', '/evolution'], limits.perIp);
   }
 
   const openapi = new OpenApiRegistry();
@@ -103,6 +105,8 @@ export function buildApp(deps: AppDeps): Express {
 
   app.use(notFoundHandler);
   if (limits) app.use(limits.recordFailedAuth);
+  // A body that is not JSON fails before any router: its path still picks the shape.
+  for (const shape of deps.errorShapes ?? []) app.use(shape.path, createErrorMiddleware(shape.body));
   app.use(errorMiddleware);
   return app;
 }

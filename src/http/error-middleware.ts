@@ -53,20 +53,25 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new AppError(ErrorCode.NOT_FOUND, `No route for ${req.method} ${req.path}`));
 };
 
-export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
-  const appError = toAppError(err);
-  if (appError.code === ErrorCode.INTERNAL) req.log.error({ err }, 'request failed');
-  else if (appError.status >= 500) req.log.warn({ code: appError.code, status: appError.status, cause: causeSummary(err) }, appError.message);
-  else req.log.info({ code: appError.code, status: appError.status, ...(appError !== err ? { cause: causeSummary(err) } : {}) }, appError.message);
-  if (res.headersSent) return;
-  const retryAfter = appError.retryAfterSeconds ?? (appError.status === 503 ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
-  if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
-  res.status(appError.status).json({
-    error: {
-      code: appError.code,
-      message: appError.message,
-      requestId: req.id,
-      ...(appError.details !== undefined ? { details: appError.details } : {}),
-    },
-  });
-};
+/** The body of an error answer. Drin's own everywhere; a compatibility API's on its routes. */
+export type ErrorBody = (error: AppError, requestId: string) => unknown;
+
+const drinErrorBody: ErrorBody = (e, requestId) => ({
+  error: { code: e.code, message: e.message, requestId, ...(e.details !== undefined ? { details: e.details } : {}) },
+});
+
+/** The one error middleware: every error logged and answered the same way, in `body`'s shape. */
+export function createErrorMiddleware(body: ErrorBody = drinErrorBody): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const appError = toAppError(err);
+    if (appError.code === ErrorCode.INTERNAL) req.log.error({ err }, 'request failed');
+    else if (appError.status >= 500) req.log.warn({ code: appError.code, status: appError.status, cause: causeSummary(err) }, appError.message);
+    else req.log.info({ code: appError.code, status: appError.status, ...(appError !== err ? { cause: causeSummary(err) } : {}) }, appError.message);
+    if (res.headersSent) return;
+    const retryAfter = appError.retryAfterSeconds ?? (appError.status === 503 ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
+    if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
+    res.status(appError.status).json(body(appError, String(req.id)));
+  };
+}
+
+export const errorMiddleware: ErrorRequestHandler = createErrorMiddleware();

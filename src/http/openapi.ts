@@ -8,12 +8,14 @@ export interface RouteContract {
   path: string;
   summary: string;
   tag: string;
-  auth: 'none' | 'admin' | 'store' | 'mcp';
+  auth: 'none' | 'admin' | 'store' | 'mcp' | 'evolution';
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
   /** Status → schema of the JSON body (undefined for an empty body). */
   responses: Record<number, z.ZodType | undefined>;
+  /** The shape of this route's error answers, when not the one error shape (a compatibility API's). */
+  errorBody?: z.ZodType;
 }
 
 /** The one error shape (for routes that name an error answer of their own, e.g. a webhook's 401). */
@@ -53,12 +55,13 @@ export class OpenApiRegistry {
           ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }
           : { description: 'No content' };
       }
-      const error = (description: string) => ({ description, content: { 'application/json': { schema: jsonSchema(ZErrorBody, 'output') } } });
+      const error = (description: string) => ({ description, content: { 'application/json': { schema: jsonSchema(r.errorBody ?? ZErrorBody, 'output') } } });
       // What any route may answer besides its own outcomes (the error middleware and the limits).
       if (r.params || r.query || r.body) responses['400'] ??= error('Invalid input: details lists the issues');
       if (r.auth !== 'none') {
         responses['401'] ??= error('No key, or a key that matches nothing');
         if (r.auth === 'store') responses['403'] ??= error("Another store's key");
+        if (r.auth === 'evolution') responses['403'] ??= error('An instance token used on another instance, or where only the global key may act');
         if (r.auth === 'mcp') responses['403'] ??= error('A token of another provider\'s or an inactive connection, or an Origin not allowed');
         responses['429'] ??= error('Rate limited: retry after the Retry-After header');
       }
@@ -82,6 +85,7 @@ export class OpenApiRegistry {
           adminKey: { type: 'http', scheme: 'bearer', description: 'DRIN_API_KEY' },
           storeKey: { type: 'http', scheme: 'bearer', description: "The store's apiKey, only valid on its own :storeId" },
           mcpKey: { type: 'http', scheme: 'bearer', description: "A token of one of the store's connections (POST …/connections/:id/tokens)" },
+          evolutionKey: { type: 'apiKey', in: 'header', name: 'apikey', description: "Evolution API's apikey header: the global key (DRIN_API_KEY) or an instance's own token" },
         },
       },
       paths,

@@ -24,6 +24,8 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   /** Too many requests; retry after the Retry-After header. */
   RATE_LIMITED: 'RATE_LIMITED',
+  /** A route of another API (Evolution's) that Drin does not offer; the message names Drin's own. */
+  NOT_IMPLEMENTED: 'NOT_IMPLEMENTED',
   /** A dependency (the database) is unavailable; retry later. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** A bug or an unexpected failure: the message never carries internals, the log does. */
@@ -44,6 +46,7 @@ const STATUS: Record<TErrorCode, number> = {
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   RATE_LIMITED: 429,
+  NOT_IMPLEMENTED: 501,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL: 500,
 };

@@ -5,12 +5,16 @@
 // an address that now resolves inward) is retried with jittered exponential backoff from the
 // hook's base delay, until the event is older than the hook's retry window: then dead-lettered.
 //
+// A hook in another API's payload format (an Evolution API client's: src/compat) gets the stored
+// standard body rewritten at delivery by that format's renderer, registered by the composition.
+//
 // Woken in-process when an event is enqueued; a periodic scan (started by daemon.ts) finds the
 // rest: retries falling due, events other processes enqueued, leases of processes that died.
 import type { Logger } from 'pino';
 import { postSigned, retryDelayMs, type PostOutcome } from '../egress/index.js';
 import { createWriteBatcher, QueueDrainer } from '../kernel/index.js';
 import type { AttemptRecord, ClaimedDelivery, OutboxRepo } from './outbox.repo.js';
+import type { OutboxEvent } from './webhook-events.js';
 import type { WebhooksRepo } from './webhooks.repo.js';
 
 /** Every webhook call names us (a receiver's own headers cannot replace it: the schema refuses user-agent). */
@@ -29,6 +33,12 @@ export interface DeliveryWorkerOptions {
   leaseMs?: number;
 }
 
+/**
+ * Writes a delivery in another API's shape: the body it posts, and the URL (a format may post each
+ * event to its own path). Pure: the same delivery renders the same on every retry.
+ */
+export type PayloadFormat = (body: OutboxEvent['body'], options: unknown, url: string) => { body: unknown; url: string };
+
 export interface DeliveryObserver {
   /** Each attempt's outcome, for the metrics. */
   attempted?(result: 'delivered' | 'retrying' | 'dead', latencyMs: number): void;
@@ -37,6 +47,7 @@ export interface DeliveryObserver {
 export class DeliveryWorker {
   private readonly drainer: QueueDrainer;
   private readonly leaseMs: number;
+  private readonly formats = new Map<string, PayloadFormat>();
 
   /** Successes of every runner, recorded together (one UPDATE for those that finish meanwhile). */
   private readonly delivered = createWriteBatcher((items: readonly { d: ClaimedDelivery; a: AttemptRecord }[]) => this.outbox.deliveredMany(items), { maxBatchSize: 256 });
@@ -54,6 +65,11 @@ export class DeliveryWorker {
 
   start(): void {
     this.drainer.scanEvery(this.options.scanIntervalMs);
+  }
+
+  /** Deliveries of hooks whose payload_format is `name` are written by `render`. */
+  registerFormat(name: string, render: PayloadFormat): void {
+    this.formats.set(name, render);
   }
 
   kick(): void {
@@ -117,8 +133,17 @@ export class DeliveryWorker {
     }
   }
 
-  private post(d: ClaimedDelivery): Promise<PostOutcome> {
+  private async post(d: ClaimedDelivery): Promise<PostOutcome> {
     const { secret, headers } = this.hooks.openSecrets({ id: d.webhookId, secretSealed: d.secretSealed, headersSealed: d.headersSealed });
-    return postSigned(d.url, { secret, webhookId: d.eventId, body: JSON.stringify(d.payload), headers: { ...headers, ...WEBHOOK_USER_AGENT } }, { allowPrivate: this.options.allowPrivateUrls, timeoutMs: this.options.timeoutMs });
+    const { body, url } = this.render(d);
+    return postSigned(url, { secret, webhookId: d.eventId, body: JSON.stringify(body), headers: { ...headers, ...WEBHOOK_USER_AGENT } }, { allowPrivate: this.options.allowPrivateUrls, timeoutMs: this.options.timeoutMs });
+  }
+
+  private render(d: ClaimedDelivery): { body: unknown; url: string } {
+    if (d.payloadFormat === 'standard') return { body: d.payload, url: d.url };
+    const format = this.formats.get(d.payloadFormat);
+    // Retried (and dead-lettered in time) like any failure: a process without the format is misbuilt.
+    if (!format) throw new Error(`no renderer for the webhook payload format "${d.payloadFormat}"`);
+    return format(d.payload as OutboxEvent['body'], d.formatOptions, d.url);
   }
 }

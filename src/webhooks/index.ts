@@ -17,6 +17,8 @@ export { toOutboxEvent, WEBHOOK_EVENTS, withStoredMessage, type OutboxEvent, typ
 export { deliveriesFrom, enqueueOutbox, type OutboxEntry } from './outbox-writer.repo.js';
 export type { WriteEventsInTransaction } from '../events/committed-events.js';
 export type { WebhooksService } from './webhooks.service.js';
+export type { WebhookRow } from './webhooks.repo.js';
+export type { PayloadFormat } from './delivery.worker.js';
 /** `npm run secrets:rotate`: webhook secrets and headers re-sealed under the current SECRETS_KEY. */
 export { reencryptWebhookSecrets, type WebhookSecretsReport } from './webhook-secret-reencryption.repo.js';
 

@@ -1,7 +1,8 @@
 // Writing events into the outbox from inside the producer's own transaction (or statement), so an
 // event's deliveries commit with the data it describes or not at all: one row per enabled hook of
 // the event's store that asked for its type (or for *), in the events' order (seq), an event
-// already enqueued for a hook adding nothing (unique (webhook_id, event_id)).
+// already enqueued for a hook adding nothing (unique (webhook_id, event_id)). A hook scoped to a
+// slot takes only that slot's events.
 //
 // Inbound message storage writes `message.received` (and the lead and thread it made) this way, in
 // its one statement or its transaction; every other producer through the writer below, handed to
@@ -26,6 +27,7 @@ export function deliveriesFrom(source: string): string {
     SELECT gen_random_uuid()::text, w.store_id, w.id, e.event_id, e.type, e.ordering_key, e.payload, now()
     FROM ${source} e
     JOIN webhooks w ON w.store_id = e.store_id AND w.active AND (e.type = ANY (w.events) OR '*' = ANY (w.events))
+      AND (w.slot IS NULL OR w.slot = (e.payload->'data'->>'slot')::int)
     ORDER BY e.n
     ON CONFLICT (webhook_id, event_id) DO NOTHING
     RETURNING event_id`;

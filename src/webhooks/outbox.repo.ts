@@ -22,6 +22,9 @@ export interface ClaimedDelivery {
   headersSealed: Uint8Array | null;
   retryBaseMs: number;
   retryMaxAgeMinutes: number;
+  /** How the body is written (webhooks.payload_format), and what that format needs. */
+  payloadFormat: string;
+  formatOptions: unknown;
 }
 
 export interface AttemptRecord {
@@ -33,6 +36,7 @@ export interface AttemptRecord {
 type ClaimRow = {
   id: string; store_id: string; webhook_id: string; event_id: string; attempts: number; lease_until: Date; retry_from: Date; payload: unknown;
   url: string; secret_sealed: Uint8Array; headers_sealed: Uint8Array | null; retry_base_ms: number; retry_max_age_minutes: number;
+  payload_format: string; format_options: unknown;
 };
 
 export type DeliveryRow = {
@@ -69,10 +73,11 @@ export function createOutboxRepo(db: Db, leaseOwner: string) {
         FROM due, webhooks w
         WHERE t.id = due.id AND w.id = t.webhook_id
         RETURNING t.id, t.store_id, t.webhook_id, t.event_id, t.attempts, t.lease_until, t.retry_from, t.payload,
-          w.url, w.secret_sealed, w.headers_sealed, w.retry_base_ms, w.retry_max_age_minutes`;
+          w.url, w.secret_sealed, w.headers_sealed, w.retry_base_ms, w.retry_max_age_minutes, w.payload_format, w.format_options`;
       return rows.map((r) => ({
         id: r.id, storeId: r.store_id, webhookId: r.webhook_id, eventId: r.event_id, attempts: r.attempts, leaseUntil: r.lease_until, retryFrom: r.retry_from, payload: r.payload,
         url: r.url, secretSealed: r.secret_sealed, headersSealed: r.headers_sealed, retryBaseMs: r.retry_base_ms, retryMaxAgeMinutes: r.retry_max_age_minutes,
+        payloadFormat: r.payload_format, formatOptions: r.format_options,
       }));
     },
 

@@ -2,7 +2,7 @@
 // sealed (AES-256-GCM under SECRETS_KEY; AAD = the hook's id, so a value moved onto another row
 // does not open); every change is audited in its own transaction.
 import { writeAudit, type AuditEntry } from '../audit/audit.repo.js';
-import type { Db, Prisma } from '../db/prisma.js';
+import { Prisma, type Db } from '../db/prisma.js';
 import { openBytes, sealToBytes, type Keyring } from '../security/secret-box.js';
 import { lastFour } from '../security/secrets.js';
 
@@ -21,13 +21,19 @@ export interface WebhookWrite {
   description?: string | null;
   retryBaseMs?: number;
   retryMaxAgeMinutes?: number;
+  /** Only this slot's events; null: all. */
+  slot?: number | null;
+  payloadFormat?: 'standard' | 'evolution';
+  /** What the format needs; never a secret (stored in the clear). */
+  formatOptions?: Record<string, unknown> | null;
 }
 
 export function createWebhooksRepo(db: Db, keyring: Keyring) {
   function sealed(id: string, w: WebhookWrite): Prisma.WebhookUncheckedUpdateInput {
-    const { secret, headers, ...plain } = w;
+    const { secret, headers, formatOptions, ...plain } = w;
     return {
       ...plain,
+      ...(formatOptions !== undefined ? { formatOptions: formatOptions === null ? Prisma.DbNull : (formatOptions as Prisma.InputJsonObject) } : {}),
       ...(secret !== undefined ? { secretSealed: sealToBytes(keyring, secret, secretAad(id)), secretLast4: lastFour(secret) } : {}),
       ...(headers !== undefined
         ? { headersSealed: headers && Object.keys(headers).length ? sealToBytes(keyring, JSON.stringify(headers), headersAad(id)) : null, headerNames: headers ? Object.keys(headers) : [] }
@@ -39,6 +45,22 @@ export function createWebhooksRepo(db: Db, keyring: Keyring) {
     async create(storeId: string, id: string, w: WebhookWrite & { url: string; events: string[]; secret: string }, audit: AuditEntry): Promise<WebhookRow> {
       return db.$transaction(async (tx) => {
         const row = await tx.webhook.create({ data: { ...(sealed(id, w) as Prisma.WebhookUncheckedCreateInput), id, storeId } });
+        await writeAudit(tx, { ...audit, storeId, resourceId: id });
+        return row;
+      });
+    },
+
+    /**
+     * Creates the hook under `id`, or changes it (its secret kept) if it exists: for a hook a
+     * compatibility API keeps under a fixed id, so two calls at once still leave one row.
+     */
+    async put(storeId: string, id: string, w: WebhookWrite & { url: string; events: string[] }, newSecret: string, audit: AuditEntry): Promise<WebhookRow> {
+      return db.$transaction(async (tx) => {
+        const row = await tx.webhook.upsert({
+          where: { storeId_id: { storeId, id } },
+          create: { ...(sealed(id, { ...w, secret: newSecret }) as Prisma.WebhookUncheckedCreateInput), id, storeId },
+          update: sealed(id, w) as Prisma.WebhookUncheckedUpdateInput,
+        });
         await writeAudit(tx, { ...audit, storeId, resourceId: id });
         return row;
       });

@@ -64,6 +64,8 @@ export const ZWebhook = z.object({
   headerNames: z.array(z.string()),
   secretLast4: z.string(),
   retry: z.object({ baseDelayMs: z.number(), maxAgeMinutes: z.number() }),
+  slot: z.number().int().nullable().describe('only this slot\'s events (null: every slot\'s)'),
+  payloadFormat: z.enum(['standard', 'evolution']).describe('standard: the body below; evolution: Evolution API\'s, for a hook set through /evolution/webhook/set'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -41,6 +41,8 @@ export function webhookView(r: WebhookRow): TWebhook {
     headerNames: r.headerNames,
     secretLast4: r.secretLast4,
     retry: { baseDelayMs: r.retryBaseMs, maxAgeMinutes: r.retryMaxAgeMinutes },
+    slot: r.slot,
+    payloadFormat: r.payloadFormat as TWebhook['payloadFormat'],
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };
@@ -110,6 +112,21 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       const row = await hooks.create(storeId, id, write, { ...by, action: 'webhook.created', resourceType: 'webhook', data: auditData(write) as never });
       return { ...webhookView(row), ...(made ? { secret: made.secret } : {}) };
     },
+
+    /**
+     * The one hook a compatibility API keeps under a fixed id (an Evolution instance's webhook/set):
+     * scoped to a slot, its body in that API's format. Created with a signing secret of its own
+     * (never shown: such clients do not check signatures), or replaced field by field.
+     */
+    async put(storeId: string, id: string, input: Required<Pick<WebhookWrite, 'url' | 'events' | 'headers' | 'active' | 'slot' | 'payloadFormat' | 'formatOptions'>>, by: WebhookActor): Promise<WebhookRow> {
+      await checkUrl(input.url);
+      const row = await hooks.put(storeId, id, input, newSigningSecret().secret, { ...by, action: 'webhook.put', resourceType: 'webhook', data: auditData(input) as never });
+      if (input.active) deps.worker.kick();
+      return row;
+    },
+
+    /** A hook as it is stored (for a compatibility API's own view of it); null when there is none. */
+    find: (storeId: string, id: string): Promise<WebhookRow | null> => hooks.get(storeId, id),
 
     list: async (storeId: string): Promise<TWebhook[]> => (await hooks.list(storeId)).map(webhookView),
 

@@ -59,6 +59,7 @@ async function seedStore(name: string) {
   await p.aiSnapshot.create({ data: { storeId, contactId: contact.id, conversationId: conversation.id, summary: 's', reason: 'manual' } });
   const webhook = await p.webhook.create({ data: { storeId, url: 'https://example.test/hook', events: ['*'], secretSealed: Buffer.from('x'), secretLast4: 'abcd' } });
   await p.webhookDelivery.create({ data: { storeId, webhookId: webhook.id, eventId: randomUUID(), event: 'message.received', payload: {} } });
+  await p.evolutionInstance.create({ data: { name: `tenant_${storeId}`, instanceId: randomUUID(), storeId, slot: 1, tokenHash: randomUUID(), ownsStore: true } });
   const provider = await p.serviceProvider.findUniqueOrThrow({ where: { key: 'whatsapp' } });
   const connection = await p.serviceConnection.create({ data: { storeId, providerId: provider.id, name: 'main' } });
   await p.mcpToken.create({ data: { storeId, connectionId: connection.id, tokenHash: randomUUID(), tokenLast4: 'wxyz' } });

@@ -21,7 +21,7 @@ export interface RouteSpec {
   pathParams: string[];
   queryParams: string[];
   hasBody: boolean;
-  auth: 'none' | 'admin' | 'store';
+  auth: 'none' | 'admin' | 'store' | 'evolution';
 }
 
 /** Every operation of an OpenAPI document. */
@@ -35,7 +35,7 @@ export function routesOf(doc: { paths: Record<string, Record<string, any>> }): R
         pathParams: op.parameters.filter((p: any) => p.in === 'path').map((p: any) => p.name),
         queryParams: op.parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name),
         hasBody: Boolean(op.requestBody),
-        auth: scheme === 'adminKey' ? 'admin' : scheme === 'storeKey' ? 'store' : 'none',
+        auth: scheme === 'adminKey' ? 'admin' : scheme === 'storeKey' ? 'store' : scheme === 'evolutionKey' ? 'evolution' : 'none',
       } satisfies RouteSpec;
     }),
   );
@@ -139,6 +139,8 @@ export interface Credentials {
   other: { storeId: string; apiKey: string };
   /** A store admin routes may rotate and delete. */
   victim: { storeId: string };
+  /** An Evolution instance the compatibility routes act on, and one they may log out and delete. */
+  evolution: { name: string; token: string; victimName: string; victimToken: string };
 }
 
 export function badAuthorizations(c: Credentials, route: Pick<RouteSpec, 'auth'>): Array<{ label: string; header?: string }> {

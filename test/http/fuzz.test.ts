@@ -39,11 +39,20 @@ interface FuzzCase {
 
 
 /** Routes that start a WhatsApp socket when everything about the request is right. */
-const opensSocket = (route: RouteSpec) => /\/(start|restart|pairing-code)$/.test(route.path);
+const opensSocket = (route: RouteSpec) => /\/(start|restart|pairing-code)$|\/instance\/(connect|restart)\//.test(route.path);
+
+/** The Evolution routes that only the global key may call (the rest take an instance token). */
+const evolutionGlobal = (route: RouteSpec) => /\/evolution\/instance\/(create|fetchInstances)$/.test(route.path);
+/** The Evolution routes whose valid call ends the instance: aimed at a victim instance. */
+const evolutionEnds = (route: RouteSpec) => /\/instance\/(logout|delete)\//.test(route.path);
 
 function casesFor(route: RouteSpec, c: Credentials, random: () => number): FuzzCase[] {
-  const validAuth = route.auth === 'store' ? `Bearer ${c.store.apiKey}` : route.auth === 'admin' ? `Bearer ${ADMIN_KEY}` : undefined;
+  const evolutionKey = evolutionGlobal(route) ? ADMIN_KEY : evolutionEnds(route) ? c.evolution.victimToken : c.evolution.token;
+  const validAuth = route.auth === 'store' ? `Bearer ${c.store.apiKey}` : route.auth === 'admin' ? `Bearer ${ADMIN_KEY}` : route.auth === 'evolution' ? evolutionKey : undefined;
+  // Evolution clients send their key in the apikey header.
+  const authHeader = route.auth === 'evolution' ? 'apikey' : 'authorization';
   const validParams: Record<string, string> = {
+    instanceName: evolutionEnds(route) ? c.evolution.victimName : c.evolution.name,
     storeId: route.auth === 'admin' ? c.victim.storeId : c.store.storeId,
     // start and restart share slot 1 (one socket); a pairing code is only ever tried on slot 2.
     slot: /\/(start|restart)$/.test(route.path) ? '1' : route.path.endsWith('/pairing-code') ? '2' : '3',
@@ -60,7 +69,7 @@ function casesFor(route: RouteSpec, c: Credentials, random: () => number): FuzzC
       label: `${route.method} ${route.path}: ${label}`,
       method: o.method ?? route.method,
       path,
-      headers: { ...(auth ? { authorization: auth } : {}), ...(body?.headers ?? {}) },
+      headers: { ...(auth ? { [authHeader]: auth } : {}), ...(body?.headers ?? {}) },
       ...(body ? { body: body.data } : {}),
       mustRefuse: o.mustRefuse ?? true,
     };
@@ -119,6 +128,14 @@ async function send(baseUrl: string, c: FuzzCase): Promise<{ status: number; bod
   return { status: res.status, body, requestId: res.headers.get('x-request-id') };
 }
 
+/** Evolution's error shape, on its compatibility routes: { status, error, response: { message: [] }, requestId }. */
+function evolutionShapeProblem(body: any, status: number, requestId: string | null): string | undefined {
+  if (typeof body !== 'object' || body === null || Object.keys(body).sort().join() !== 'error,requestId,response,status') return 'the body is not Evolution\'s {status, error, response}';
+  if (body.status !== status || typeof body.error !== 'string' || !Array.isArray(body.response?.message) || !body.response.message.every((m: unknown) => typeof m === 'string')) return 'status, error or response.message is off';
+  if (body.requestId !== requestId) return 'requestId differs from the x-request-id header';
+  return undefined;
+}
+
 function shapeProblem(body: any, requestId: string | null): string | undefined {
   const error = body?.error;
   if (typeof body !== 'object' || body === null || Object.keys(body).join() !== 'error') return 'the body is not {error}';
@@ -137,7 +154,9 @@ describe('fuzz: every route, bad input', () => {
       const store = await h.createStore('Fuzz target');
       const other = await h.createStore('Fuzz other');
       const victim = await h.createStore('Fuzz victim');
-      const credentials: Credentials = { admin: ADMIN_KEY, store, other, victim };
+      const instance = async (instanceName: string) => (await h.request('POST', '/evolution/instance/create', { headers: { apikey: ADMIN_KEY }, body: { instanceName } })).body.hash as string;
+      const evolution = { name: 'fuzz-instance', token: await instance('fuzz-instance'), victimName: 'fuzz-victim', victimToken: await instance('fuzz-victim') };
+      const credentials: Credentials = { admin: ADMIN_KEY, store, other, victim, evolution };
 
       const doc = await h.request('GET', '/openapi.json');
       const routes = routesOf(doc.body);
@@ -152,8 +171,8 @@ describe('fuzz: every route, bad input', () => {
       for (const c of cases) {
         try {
           const res = await send(h.daemon.url, c);
-          const problem =
-            res.status >= 500 ? `status ${res.status}` : res.status >= 300 ? shapeProblem(res.body, res.requestId) : c.mustRefuse ? 'bad input accepted' : undefined;
+          const refused = c.path.startsWith('/evolution/') ? evolutionShapeProblem(res.body, res.status, res.requestId) : shapeProblem(res.body, res.requestId);
+          const problem = res.status >= 500 ? `status ${res.status}` : res.status >= 300 ? refused : c.mustRefuse ? 'bad input accepted' : undefined;
           if (problem) fail(c, problem, res.status, res.body);
         } catch (err) {
           fail(c, 'no answer', String(err), undefined);

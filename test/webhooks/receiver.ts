@@ -1,7 +1,8 @@
 // A webhook receiver on loopback, as a store's developer would write one: it verifies every call
 // with the standardwebhooks library and the hook's secret alone, dedups by webhook-id, and
 // answers with the statuses a test scripts. It can go down (connections refused) and come back on
-// the same port.
+// the same port. `verify: false` is a receiver that ignores signatures, as Evolution API clients
+// do: it takes any JSON body, dedup by the webhook-id header still.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -14,6 +15,8 @@ export interface ReceivedCall {
   body: { id: string; type: string; storeId: string; timestamp: string; data: Record<string, any> } | null;
   verified: boolean;
   answered: number;
+  /** The request's path (an Evolution hook by events posts to <url>/<event>). */
+  path: string;
 }
 
 export class WebhookReceiver {
@@ -28,6 +31,8 @@ export class WebhookReceiver {
   private port = 0;
   private held: Array<() => void> = [];
   private holdUntil = 0;
+
+  constructor(private readonly options: { verify: boolean } = { verify: true }) {}
 
   /**
    * Answers nothing until `n` calls are open at once, then all of them (and every later call at
@@ -60,14 +65,15 @@ export class WebhookReceiver {
         const raw = Buffer.concat(chunks).toString('utf8');
         let body: ReceivedCall['body'] = null;
         try {
-          body = new Webhook(this.secret).verify(raw, req.headers as Record<string, string>) as ReceivedCall['body'];
+          body = this.options.verify ? (new Webhook(this.secret).verify(raw, req.headers as Record<string, string>) as ReceivedCall['body']) : JSON.parse(raw);
         } catch {
           body = null;
         }
         const answered = body ? (this.script.shift() ?? this.fallback) : 401;
-        if (body && answered < 300 && !this.accepted.includes(body.id)) this.accepted.push(body.id);
+        const id = this.options.verify ? body?.id : String(req.headers['webhook-id']);
+        if (body && id && answered < 300 && !this.accepted.includes(id)) this.accepted.push(id);
         const answer = () => {
-          const call = { headers: req.headers, raw, body, verified: body !== null, answered };
+          const call = { headers: req.headers, raw, body, verified: this.options.verify && body !== null, answered, path: req.url ?? '' };
           this.calls.push(call);
           this.queue.push(call);
           res.writeHead(answered, { 'content-type': 'text/plain' }).end('ok');

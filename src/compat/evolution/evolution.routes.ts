@@ -1,0 +1,106 @@
+// The Evolution API v2 routes Drin answers, under /evolution (an Evolution client's base URL
+// becomes https://<drin>/evolution). Thin: check the apikey, parse, call one service, answer in
+// Evolution's shape. Whatever else is asked under /evolution is a 501 naming Drin's route.
+import { Router, type Request } from 'express';
+import { auditContext } from '../../http/auth.js';
+import { AppError, ErrorCode } from '../../kernel/index.js';
+import type { OpenApiRegistry, RouteContract } from '../../http/openapi.js';
+import { parseBody, parseParams, parseQuery } from '../../http/validate.js';
+import { callerOf, type EvolutionAuth } from './evolution-auth.js';
+import { notImplemented } from './evolution-errors.js';
+import {
+  ZConnectionState,
+  ZConnectQuery,
+  ZEvolutionError,
+  ZFetchQuery,
+  ZInstanceCreate,
+  ZInstanceCreated,
+  ZInstanceInfo,
+  ZInstanceParams,
+  ZQrCode,
+  ZSendText,
+  ZSentMessage,
+  ZSuccess,
+  ZWebhookFound,
+  ZWebhookSet,
+} from './evolution.schemas.js';
+import type { InstancesService } from './instances.service.js';
+import type { EvolutionMessages } from './messages.service.js';
+import type { EvolutionWebhooks } from './webhook.service.js';
+
+export const EVOLUTION_BASE = '/evolution';
+
+export function evolutionRouter(deps: { auth: EvolutionAuth; instances: InstancesService; messages: EvolutionMessages; webhooks: EvolutionWebhooks; openapi: OpenApiRegistry }): Router {
+  const { auth, instances, messages, webhooks, openapi } = deps;
+  const router = Router();
+  const answered: string[] = [];
+  const document = (route: Omit<RouteContract, 'tag' | 'auth' | 'errorBody'>) => {
+    answered.push(path(route.path));
+    openapi.add({ ...route, path: path(route.path), tag: 'evolution', auth: 'evolution', errorBody: ZEvolutionError });
+  };
+  const by = (req: Request) => auditContext(req, callerOf(req.res!).kind === 'global' ? 'admin' : 'store');
+  const path = (p: string) => `${EVOLUTION_BASE}${p}`;
+  const named = (req: Request) => parseParams(ZInstanceParams, req).instanceName;
+  /** An acting route's instance: the token's own (the auth guard checked it is the path's). */
+  const own = (req: Request) => {
+    const caller = callerOf(req.res!);
+    if (caller.kind !== 'instance') throw new Error('an acting route without an instance token');
+    return caller.instance;
+  };
+
+  document({ method: 'post', path: '/instance/create', summary: 'Create an instance: a new store (or an admin\'s store and slot, `drin`) and its slot; `hash` is its token, shown once. The global key only.', body: ZInstanceCreate, responses: { 201: ZInstanceCreated } });
+  router.post(path('/instance/create'), auth.global, async (req, res) => {
+    const body = parseBody(ZInstanceCreate, req);
+    res.status(201).set('Cache-Control', 'no-store').json(await instances.create(body, by(req)));
+  });
+
+  document({ method: 'get', path: '/instance/connect/:instanceName', summary: 'Start the slot if it is not running and answer its QR (with a pairing code for ?number=); an open instance answers its state', params: ZInstanceParams, query: ZConnectQuery, responses: { 200: ZQrCode.or(ZConnectionState) } });
+  router.get(path('/instance/connect/:instanceName'), auth.manage, async (req, res) => {
+    res.json(await instances.connect(named(req), parseQuery(ZConnectQuery, req).number, by(req)));
+  });
+
+  document({ method: 'get', path: '/instance/connectionState/:instanceName', summary: 'open, connecting or close', params: ZInstanceParams, responses: { 200: ZConnectionState } });
+  router.get(path('/instance/connectionState/:instanceName'), auth.manage, async (req, res) => {
+    res.json(await instances.state(named(req)));
+  });
+
+  document({ method: 'get', path: '/instance/fetchInstances', summary: 'Every instance (the global key) or the token\'s own; the token itself is never shown again', query: ZFetchQuery, responses: { 200: ZInstanceInfo.array() } });
+  router.get(path('/instance/fetchInstances'), auth.any, async (req, res) => {
+    res.json(await instances.fetch(callerOf(res), parseQuery(ZFetchQuery, req)));
+  });
+
+  document({ method: 'post', path: '/instance/restart/:instanceName', summary: 'Close and reopen the slot\'s socket from its saved session', params: ZInstanceParams, responses: { 200: ZConnectionState } });
+  router.post(path('/instance/restart/:instanceName'), auth.manage, async (req, res) => {
+    res.json(await instances.restart(named(req), by(req)));
+  });
+
+  document({ method: 'delete', path: '/instance/logout/:instanceName', summary: 'Unlink the device from the phone and wipe the slot\'s session (400 when not connected)', params: ZInstanceParams, responses: { 200: ZSuccess } });
+  router.delete(path('/instance/logout/:instanceName'), auth.manage, async (req, res) => {
+    res.json(await instances.logout(named(req), by(req)));
+  });
+
+  document({ method: 'delete', path: '/instance/delete/:instanceName', summary: 'Log out and forget the instance; a store made for it is deleted with all it holds', params: ZInstanceParams, responses: { 200: ZSuccess } });
+  router.delete(path('/instance/delete/:instanceName'), auth.manage, async (req, res) => {
+    res.json(await instances.remove(named(req), by(req)));
+  });
+
+  document({ method: 'post', path: '/message/sendText/:instanceName', summary: 'Queue a text through Drin\'s send queue and governor, from the instance\'s slot. The instance token only.', params: ZInstanceParams, body: ZSendText, responses: { 201: ZSentMessage } });
+  router.post(path('/message/sendText/:instanceName'), auth.act, async (req, res) => {
+    res.status(201).json(await messages.sendText(own(req), parseBody(ZSendText, req)));
+  });
+
+  document({ method: 'post', path: '/webhook/set/:instanceName', summary: 'The instance\'s webhook, in Evolution\'s events and payloads, delivered by Drin\'s durable outbox. The instance token only.', params: ZInstanceParams, body: ZWebhookSet, responses: { 201: ZWebhookFound } });
+  router.post(path('/webhook/set/:instanceName'), auth.act, async (req, res) => {
+    res.status(201).json(await webhooks.set(own(req), parseBody(ZWebhookSet, req).webhook, by(req)));
+  });
+
+  document({ method: 'get', path: '/webhook/find/:instanceName', summary: 'The instance\'s webhook, or null. The instance token only.', params: ZInstanceParams, responses: { 200: ZWebhookFound } });
+  router.get(path('/webhook/find/:instanceName'), auth.act, async (req, res) => {
+    res.json(await webhooks.find(own(req)));
+  });
+
+  // A path Drin answers, asked with another method: 405, not the 501 of an endpoint Drin lacks.
+  router.use(answered, (req, _res, next) => next(new AppError(ErrorCode.METHOD_NOT_ALLOWED, `${req.method} is not how ${req.originalUrl.split('?')[0]} is called`)));
+  router.use(EVOLUTION_BASE, notImplemented);
+  return router;
+}

@@ -1,0 +1,47 @@
+// Evolution API compatibility: the part of Evolution's v2 HTTP API that existing clients (a
+// dashboard linking tenants, n8n's Evolution node, Typebot/Chatwoot integrations) call, mapped onto
+// Drin's own services — no second engine, no second store of state beyond the instance mapping.
+import type { Db } from '../../db/prisma.js';
+import type { MountRoutes } from '../../http/app.js';
+import type { OutboundService } from '../../outbound/index.js';
+import type { StoresService } from '../../stores/index.js';
+import type { WebhooksService } from '../../webhooks/index.js';
+import type { SessionsService } from '../../whatsapp/sessions/index.js';
+import { createEvolutionAuth } from './evolution-auth.js';
+import { evolutionErrorBody } from './evolution-errors.js';
+import { renderEvolutionDelivery } from './evolution-payloads.js';
+import { EVOLUTION_BASE, evolutionRouter } from './evolution.routes.js';
+import { createInstancesRepo } from './instances.repo.js';
+import { createInstancesService } from './instances.service.js';
+import { createEvolutionMessages } from './messages.service.js';
+import { createEvolutionWebhooks } from './webhook.service.js';
+
+export interface EvolutionCompat {
+  routes: MountRoutes;
+  /** Errors under /evolution answer in Evolution's shape. */
+  errorShape: { path: string; body: typeof evolutionErrorBody };
+  /** The webhook worker's `evolution` payload format. */
+  payloadFormat: { name: 'evolution'; render: typeof renderEvolutionDelivery };
+}
+
+export function createEvolutionCompat(deps: {
+  db: Db;
+  adminApiKey: string;
+  tokenPepper: Buffer;
+  maxSlots: number;
+  stores: StoresService;
+  sessions: SessionsService;
+  outbound: OutboundService;
+  webhooks: WebhooksService;
+}): EvolutionCompat {
+  const repo = createInstancesRepo(deps.db);
+  const webhooks = createEvolutionWebhooks({ webhooks: deps.webhooks });
+  const instances = createInstancesService({ instances: repo, stores: deps.stores, sessions: deps.sessions, webhooks, tokenPepper: deps.tokenPepper, maxSlots: deps.maxSlots });
+  const messages = createEvolutionMessages({ outbound: deps.outbound });
+  const auth = createEvolutionAuth({ adminApiKey: deps.adminApiKey, tokenPepper: deps.tokenPepper, instances: repo });
+  return {
+    routes: (openapi) => evolutionRouter({ auth, instances, messages, webhooks, openapi }),
+    errorShape: { path: EVOLUTION_BASE, body: evolutionErrorBody },
+    payloadFormat: { name: 'evolution', render: renderEvolutionDelivery },
+  };
+}

@@ -1,0 +1,39 @@
+// How an Evolution API client talks to Drin in these tests: the key in the apikey header, paths
+// under /evolution; and an instance linked as its owner would (connect, the QR image scanned).
+import { expect } from '@jest/globals';
+import { ADMIN_KEY, type DaemonHarness } from '../support/daemon-harness.js';
+import { eventually } from '../support/eventually.js';
+import { jsonRequest } from '../support/json-request.js';
+import { scanQrImage } from '../support/qr-image.js';
+import type { WhatsAppSimulator } from '../wa-sim/index.js';
+
+export interface CreatedInstance {
+  instance: { instanceName: string; instanceId: string; status: string };
+  hash: string;
+  qrcode?: { base64: string | null; code: string | null; count: number };
+}
+
+export function evolutionClient(h: () => DaemonHarness, sim: () => WhatsAppSimulator) {
+  const evo = (method: string, path: string, apikey: string | undefined, body?: unknown, raw?: string) =>
+    jsonRequest(h().daemon.url, method, `/evolution${path}`, { body, rawBody: raw, headers: { ...(apikey ? { apikey } : {}), ...(raw ? { 'content-type': 'application/json' } : {}) } });
+
+  const stateOf = async (name: string, key = ADMIN_KEY) => (await evo('GET', `/instance/connectionState/${encodeURIComponent(name)}`, key)).body?.instance?.state as string | undefined;
+
+  async function created(name: string, extra: Record<string, unknown> = {}): Promise<CreatedInstance> {
+    const res = await evo('POST', '/instance/create', ADMIN_KEY, { instanceName: name, integration: 'WHATSAPP-BAILEYS', ...extra });
+    expect(res.status).toBe(201);
+    return res.body as CreatedInstance;
+  }
+
+  /** Created, connected (the QR image read and scanned by the phone), open. */
+  async function linked(name: string, phone: string): Promise<CreatedInstance> {
+    const made = await created(name);
+    const qr = await eventually(() => evo('GET', `/instance/connect/${encodeURIComponent(name)}`, made.hash), (r) => typeof r.body?.base64 === 'string', 60_000);
+    await sim().scanQr(scanQrImage(qr.body.base64), { phone });
+    await eventually(() => stateOf(name), (s) => s === 'open', 60_000);
+    await h().daemon.engine.drainSlotWrites();
+    return made;
+  }
+
+  return { evo, stateOf, created, linked };
+}
