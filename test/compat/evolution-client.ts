@@ -26,8 +26,8 @@ export function evolutionClient(h: () => DaemonHarness, sim: () => WhatsAppSimul
   }
 
   /** Created, connected (the QR image read and scanned by the phone), open. */
-  async function linked(name: string, phone: string): Promise<CreatedInstance> {
-    const made = await created(name);
+  async function linked(name: string, phone: string, extra: Record<string, unknown> = {}): Promise<CreatedInstance> {
+    const made = await created(name, extra);
     const qr = await eventually(() => evo('GET', `/instance/connect/${encodeURIComponent(name)}`, made.hash), (r) => typeof r.body?.base64 === 'string', 60_000);
     await sim().scanQr(scanQrImage(qr.body.base64), { phone });
     await eventually(() => stateOf(name), (s) => s === 'open', 60_000);

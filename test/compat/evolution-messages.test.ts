@@ -1,0 +1,114 @@
+// Evolution API compatibility, messages and webhooks: sendText with Evolution's body reaches a
+// simulator contact through Drin's send queue; an inbound message reaches a loopback receiver
+// registered with webhook/set as MESSAGES_UPSERT in Evolution's payload shape, per-event URLs
+// when asked, and survives a receiver outage with a daemon restart in the middle.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createDaemonHarness, waitForEvent, type DaemonHarness } from '../support/daemon-harness.js';
+import { eventually } from '../support/eventually.js';
+import { useSimulatorSuite } from '../wa-sim/simulator-suite.js';
+import { WebhookReceiver } from '../webhooks/receiver.js';
+import { evolutionClient } from './evolution-client.js';
+
+const suite = useSimulatorSuite();
+let h: DaemonHarness;
+// Evolution's clients check no signature: neither does this receiver.
+const receiver = new WebhookReceiver({ verify: false });
+const { evo, linked } = evolutionClient(() => h, () => suite.sim);
+
+beforeAll(async () => {
+  await receiver.start();
+  h = await createDaemonHarness(suite.sim, { env: { WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WEBHOOKS_SCAN_INTERVAL_MS: '200' } });
+});
+afterAll(async () => {
+  await h?.close();
+  await receiver.stop();
+});
+
+type EvolutionCall = { event: string; instance: string; data: any; date_time: string; apikey: unknown };
+const bodyOf = (c: { body: unknown }) => c.body as unknown as EvolutionCall;
+
+describe('Evolution API compatibility: messages and webhooks', () => {
+  it('sendText with Evolution\'s body reaches the contact, answered with the message key it carries', async () => {
+    const inst = await linked('loja-envio', '5511955550501');
+    const contact = suite.sim.phone('5511955550501').contact('5511944440501');
+    const sent = await evo('POST', '/message/sendText/loja-envio', inst.hash, { number: '5511944440501', text: 'Olá! Seu pedido saiu para entrega.', linkPreview: false });
+    expect(sent.status).toBe(201);
+    expect(sent.body).toMatchObject({
+      key: { remoteJid: '5511944440501@s.whatsapp.net', fromMe: true, id: expect.any(String) },
+      status: 'PENDING',
+      message: { conversation: 'Olá! Seu pedido saiu para entrega.' },
+      messageType: 'conversation',
+      messageTimestamp: expect.any(Number),
+      instanceId: inst.instance.instanceId,
+    });
+    const got = await contact.waitForText('Olá! Seu pedido saiu para entrega.', { timeoutMs: 60_000 });
+    expect(got.id).toBe(sent.body.key.id);
+  }, 120_000);
+
+  it('an inbound message arrives as MESSAGES_UPSERT in Evolution\'s shape, and every one survives a receiver outage and a restart', async () => {
+    const inst = await linked('loja-hook', '5511955550502');
+    const set = await evo('POST', '/webhook/set/loja-hook', inst.hash, { webhook: { enabled: true, url: receiver.url, events: ['MESSAGES_UPSERT'], headers: { 'Content-Type': 'application/json', 'x-tenant': 't1' } } });
+    expect(set.status).toBe(201);
+    expect(set.body).toMatchObject({ url: receiver.url, enabled: true, events: ['MESSAGES_UPSERT'], webhookByEvents: false, instanceId: inst.instance.instanceId });
+    expect((await evo('GET', '/webhook/find/loja-hook', inst.hash)).body).toMatchObject({ url: receiver.url, events: ['MESSAGES_UPSERT'], headers: { 'x-tenant': '(hidden)' } });
+
+    const ana = suite.sim.phone('5511955550502').contact('5511944440502', { pushName: 'Ana' });
+    const id = await ana.sendText('tem pizza de calabresa?');
+    const call = await receiver.queue.take((c) => bodyOf(c)?.data?.key?.id === id, 'the messages.upsert call', 60_000);
+    expect(bodyOf(call)).toMatchObject({
+      event: 'messages.upsert',
+      instance: 'loja-hook',
+      data: {
+        key: { remoteJid: expect.stringMatching(/@(s\.whatsapp\.net|lid)$/), fromMe: false, id },
+        pushName: 'Ana',
+        message: { conversation: 'tem pizza de calabresa?' },
+        messageType: 'conversation',
+        messageTimestamp: expect.any(Number),
+        instanceId: inst.instance.instanceId,
+      },
+      date_time: expect.any(String),
+      // Evolution puts the instance token here; Drin sends no secret in a payload.
+      apikey: null,
+    });
+    expect(Math.abs(bodyOf(call).data.messageTimestamp - Date.now() / 1000)).toBeLessThan(600);
+    expect(call.headers['x-tenant']).toBe('t1');
+    expect(call.headers['webhook-id']).toEqual(expect.any(String));
+
+    // The receiver goes down; messages keep coming; the daemon restarts; the receiver comes back.
+    const texts = Array.from({ length: 6 }, (_, i) => `pedido ${i}`);
+    await receiver.down();
+    try {
+      for (const t of texts.slice(0, 3)) await ana.sendText(t);
+      await eventually(() => h.db.prisma.webhookDelivery.findMany({ where: { webhookId: set.body.id } }), (d) => d.length === 4 && d.some((x) => x.lastError !== null), 120_000);
+      await h.stop();
+      await h.start();
+      await waitForEvent(h, 'session.status', (e) => e.status === 'connected', 60_000);
+      for (const t of texts.slice(3)) await ana.sendText(t);
+      await eventually(() => h.db.prisma.webhookDelivery.count({ where: { webhookId: set.body.id } }), (n) => n === 7, 120_000);
+    } finally {
+      await receiver.up();
+    }
+    const arrived = async () => receiver.calls.filter((c) => c.answered < 300 && bodyOf(c)?.instance === 'loja-hook').map((c) => bodyOf(c).data.message?.conversation as string);
+    const got = await eventually(arrived, (t) => texts.every((x) => t.includes(x)), 180_000);
+    expect(got.filter((t) => texts.includes(t))).toEqual(texts);
+  }, 300_000);
+
+  it('byEvents posts each event to its own path; events Drin never sends are kept but not delivered', async () => {
+    const inst = await linked('loja-por-evento', '5511955550503');
+    const set = await evo('POST', '/webhook/set/loja-por-evento', inst.hash, { webhook: { enabled: true, url: receiver.url, webhookByEvents: true, events: ['MESSAGES_UPSERT', 'GROUPS_UPSERT'] } });
+    expect(set.body).toMatchObject({ webhookByEvents: true, events: ['MESSAGES_UPSERT', 'GROUPS_UPSERT'] });
+    const beto = suite.sim.phone('5511955550503').contact('5511944440503');
+    const id = await beto.sendText('oi');
+    const call = await receiver.queue.take((c) => bodyOf(c)?.data?.key?.id === id, 'the per-event call', 60_000);
+    expect(call.path).toBe('/hook/messages-upsert');
+    // The hook is scoped to its instance's slot: an instance on the same store's slot 2 is another hook's business.
+    const storeId = (await evo('GET', '/instance/fetchInstances', inst.hash)).body[0].drin.storeId as string;
+    await linked('loja-por-evento-2', '5511955550504', { drin: { storeId, slot: 2 } });
+    const other = suite.sim.phone('5511955550504').contact('5511944440504');
+    const otherId = await other.sendText('not for slot 1');
+    await eventually(() => h.db.pool.query("SELECT 1 FROM messages WHERE wa_message_id = $1", [otherId]), (r) => r.rowCount === 1, 60_000);
+    const again = await beto.sendText('oi de novo');
+    await receiver.queue.take((c) => bodyOf(c)?.data?.key?.id === again, 'the next call of slot 1', 60_000);
+    expect(receiver.calls.filter((c) => bodyOf(c)?.data?.key?.id === otherId)).toEqual([]);
+  }, 120_000);
+});
