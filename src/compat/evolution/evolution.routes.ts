@@ -1,17 +1,13 @@
-// The Evolution API v2 routes Drin answers, under /evolution (an Evolution client's base URL
-// becomes https://<drin>/evolution). Thin: check the apikey, parse, call one service, answer in
-// Evolution's shape. Whatever else is asked under /evolution is a 501 naming Drin's route.
-import { Router, type Request } from 'express';
-import { auditContext } from '../../http/auth.js';
-import { AppError, ErrorCode } from '../../kernel/index.js';
-import type { OpenApiRegistry, RouteContract } from '../../http/openapi.js';
-import { parseBody, parseParams, parseQuery } from '../../http/validate.js';
+// The Evolution API v2 instance, message and webhook routes, under /evolution (an Evolution
+// client's base URL becomes https://<drin>/evolution). Thin: check the apikey, parse, call one
+// service, answer in Evolution's shape.
+import { Router } from 'express';
+import type { OpenApiRegistry } from '../../http/openapi.js';
+import { parseBody, parseQuery } from '../../http/validate.js';
 import { callerOf, type EvolutionAuth } from './evolution-auth.js';
-import { notImplemented } from './evolution-errors.js';
 import {
   ZConnectionState,
   ZConnectQuery,
-  ZEvolutionError,
   ZFetchQuery,
   ZInstanceCreate,
   ZInstanceCreated,
@@ -26,27 +22,13 @@ import {
 } from './evolution.schemas.js';
 import type { InstancesService } from './instances.service.js';
 import type { EvolutionMessages } from './messages.service.js';
+import { routeKit } from './route-kit.js';
 import type { EvolutionWebhooks } from './webhook.service.js';
 
-export const EVOLUTION_BASE = '/evolution';
-
 export function evolutionRouter(deps: { auth: EvolutionAuth; instances: InstancesService; messages: EvolutionMessages; webhooks: EvolutionWebhooks; openapi: OpenApiRegistry }): Router {
-  const { auth, instances, messages, webhooks, openapi } = deps;
+  const { auth, instances, messages, webhooks } = deps;
   const router = Router();
-  const answered: string[] = [];
-  const document = (route: Omit<RouteContract, 'tag' | 'auth' | 'errorBody'>) => {
-    answered.push(path(route.path));
-    openapi.add({ ...route, path: path(route.path), tag: 'evolution', auth: 'evolution', errorBody: ZEvolutionError });
-  };
-  const by = (req: Request) => auditContext(req, callerOf(req.res!).kind === 'global' ? 'admin' : 'store');
-  const path = (p: string) => `${EVOLUTION_BASE}${p}`;
-  const named = (req: Request) => parseParams(ZInstanceParams, req).instanceName;
-  /** An acting route's instance: the token's own (the auth guard checked it is the path's). */
-  const own = (req: Request) => {
-    const caller = callerOf(req.res!);
-    if (caller.kind !== 'instance') throw new Error('an acting route without an instance token');
-    return caller.instance;
-  };
+  const { document, by, named, own, path, finish } = routeKit(router, deps.openapi);
 
   document({ method: 'post', path: '/instance/create', summary: 'Create an instance: a new store (or an admin\'s store and slot, `drin`) and its slot; `hash` is its token, shown once. The global key only.', body: ZInstanceCreate, responses: { 201: ZInstanceCreated } });
   router.post(path('/instance/create'), auth.global, async (req, res) => {
@@ -99,8 +81,5 @@ export function evolutionRouter(deps: { auth: EvolutionAuth; instances: Instance
     res.json(await webhooks.find(own(req)));
   });
 
-  // A path Drin answers, asked with another method: 405, not the 501 of an endpoint Drin lacks.
-  router.use(answered, (req, _res, next) => next(new AppError(ErrorCode.METHOD_NOT_ALLOWED, `${req.method} is not how ${req.originalUrl.split('?')[0]} is called`)));
-  router.use(EVOLUTION_BASE, notImplemented);
-  return router;
+  return finish();
 }

@@ -1,6 +1,7 @@
 // Evolution API compatibility: the part of Evolution's v2 HTTP API that existing clients (a
 // dashboard linking tenants, n8n's Evolution node, Typebot/Chatwoot integrations) call, mapped onto
 // Drin's own services — no second engine, no second store of state beyond the instance mapping.
+import { Router } from 'express';
 import type { Db } from '../../db/prisma.js';
 import type { MountRoutes } from '../../http/app.js';
 import type { OutboundService } from '../../outbound/index.js';
@@ -10,7 +11,9 @@ import type { SessionsService } from '../../whatsapp/sessions/index.js';
 import { createEvolutionAuth } from './evolution-auth.js';
 import { evolutionErrorBody } from './evolution-errors.js';
 import { renderEvolutionDelivery } from './evolution-payloads.js';
-import { EVOLUTION_BASE, evolutionRouter } from './evolution.routes.js';
+import { evolutionRouter } from './evolution.routes.js';
+import { notImplemented } from './evolution-errors.js';
+import { EVOLUTION_BASE } from './route-kit.js';
 import { createInstancesRepo } from './instances.repo.js';
 import { createInstancesService } from './instances.service.js';
 import { createEvolutionMessages } from './messages.service.js';
@@ -40,7 +43,13 @@ export function createEvolutionCompat(deps: {
   const messages = createEvolutionMessages({ outbound: deps.outbound });
   const auth = createEvolutionAuth({ adminApiKey: deps.adminApiKey, tokenPepper: deps.tokenPepper, instances: repo });
   return {
-    routes: (openapi) => evolutionRouter({ auth, instances, messages, webhooks, openapi }),
+    routes: (openapi) => {
+      const router = Router();
+      router.use(evolutionRouter({ auth, instances, messages, webhooks, openapi }));
+      // Whatever else is asked under /evolution: a 501 naming Drin's route.
+      router.use(EVOLUTION_BASE, notImplemented);
+      return router;
+    },
     errorShape: { path: EVOLUTION_BASE, body: evolutionErrorBody },
     payloadFormat: { name: 'evolution', render: renderEvolutionDelivery },
   };
