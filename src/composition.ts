@@ -299,7 +299,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
     corsOrigins: config.corsOrigins,
     bodyLimit: config.bodyLimit,
     // A send may carry its media as base64 (4/3 of the bytes) beside the other fields.
-    largeBodies: { paths: ['/api/whatsapp/:storeId/messages'], limit: `${Math.ceil((config.sendMedia.maxBytes * 4) / 3 / 1024) + 64}kb` },
+    largeBodies: { paths: ['/api/whatsapp/:storeId/messages', '/evolution/message/sendMedia/:instanceName', '/evolution/message/sendWhatsAppAudio/:instanceName'], limit: `${Math.ceil((config.sendMedia.maxBytes * 4) / 3 / 1024) + 64}kb` },
     trustProxy: config.trustProxy,
     version,
     rateLimits: limits,

@@ -2,7 +2,7 @@
 export { createOutboundRepo } from './outbound.repo.js';
 export { outboundRouter } from './outbound.routes.js';
 export { createOutboundService, type OutboundService } from './outbound.service.js';
-export type { TSendRequest } from './outbound.schemas.js';
+export { ZSendRequest, type TSendRequest } from './outbound.schemas.js';
 /** For other domains' contracts (MCP tools) that answer what a send or a check answers. */
 export { MAX_TEXT_LENGTH, ZCheckNumbersResult, ZPresenceResult, ZSendAccepted } from './outbound.schemas.js';
 export { SendDispatcher } from './send-dispatcher.js';

@@ -232,6 +232,10 @@ export function createOutboundService(deps: OutboundDeps) {
       return sendSettings(storeId);
     },
 
+    /** Drin's id of a slot's message named by its WhatsApp key (fromMe: sent by the store), or null. */
+    messageIdOf: (storeId: string, slot: number, key: { id: string; fromMe?: boolean }): Promise<string | null> =>
+      lookups.idByWaMessageId(storeId, slot, key.id, key.fromMe === undefined ? undefined : key.fromMe ? 'outbound' : 'inbound'),
+
     async message(storeId: string, id: string): Promise<TSentMessage> {
       const found = await lookups.sentMessage(storeId, id);
       if (!found) throw new AppError(ErrorCode.NOT_FOUND, 'Message not found');

@@ -49,6 +49,12 @@ export function createSendLookupsRepo(db: Db) {
       return db.message.findUnique({ where: { storeId_id: { storeId, id } }, select: { id: true, slot: true, remoteJid: true, waMessageId: true, direction: true, payload: true, type: true, text: true } });
     },
 
+    /** A message of the slot by its WhatsApp id (its direction when known), as other APIs' message keys name it. */
+    async idByWaMessageId(storeId: string, slot: number, waMessageId: string, direction?: 'inbound' | 'outbound'): Promise<string | null> {
+      const row = await db.message.findFirst({ where: { storeId, slot, waMessageId, ...(direction ? { direction } : {}) }, orderBy: { createdAt: 'desc' }, select: { id: true } });
+      return row?.id ?? null;
+    },
+
     /** Sends to this chat since `since` that went or will go out (the per-contact cap). */
     sendsTo(storeId: string, jid: string, since: Date): Promise<number> {
       return db.message.count({ where: { storeId, remoteJid: jid, direction: 'outbound', createdAt: { gte: since }, status: { not: 'failed' } } });

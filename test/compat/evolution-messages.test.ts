@@ -45,6 +45,55 @@ describe('Evolution API compatibility: messages and webhooks', () => {
     expect(got.id).toBe(sent.body.key.id);
   }, 120_000);
 
+  it('sendMedia, sendWhatsAppAudio, sendLocation, sendContact, sendReaction and a quoted sendText reach the contact as WhatsApp messages of their kind', async () => {
+    const inst = await linked('loja-midia', '5511955550505');
+    const contact = suite.sim.phone('5511955550505').contact('5511944440505');
+    const asked = await contact.sendText('me manda o cardápio?');
+    await eventually(() => h.db.pool.query('SELECT 1 FROM messages WHERE wa_message_id = $1', [asked]), (r) => r.rowCount === 1, 60_000);
+    const send = async (name: string, body: Record<string, unknown>) => {
+      const res = await evo('POST', `/message/${name}/loja-midia`, inst.hash, body);
+      expect({ name, status: res.status }).toEqual({ name, status: 201 });
+      const got = await contact.nextMessage({ timeoutMs: 60_000 });
+      expect(got.id).toBe(res.body.key.id);
+      return { answer: res.body, got: got.message };
+    };
+    const jpeg = Buffer.from('not really a jpeg, but bytes all the same').toString('base64');
+    const image = await send('sendMedia', { number: '5511944440505', mediatype: 'image', mimetype: 'image/jpeg', caption: 'Cardápio', media: jpeg, fileName: 'cardapio.jpg' });
+    expect(image.answer).toMatchObject({ messageType: 'imageMessage', message: { imageMessage: { caption: 'Cardápio' } } });
+    expect(image.got.imageMessage).toMatchObject({ caption: 'Cardápio', mimetype: 'image/jpeg' });
+    const doc = await send('sendMedia', { number: '5511944440505', mediatype: 'document', mimetype: 'application/pdf', caption: '', media: `data:application/pdf;base64,${jpeg}`, fileName: 'precos.pdf' });
+    expect(doc.got.documentMessage ?? doc.got.documentWithCaptionMessage?.message?.documentMessage).toMatchObject({ fileName: 'precos.pdf' });
+    const voice = await send('sendWhatsAppAudio', { number: '5511944440505', audio: jpeg });
+    expect(voice.got.audioMessage).toMatchObject({ ptt: true });
+    const pin = await send('sendLocation', { number: '5511944440505', latitude: -23.5614, longitude: -46.6559, name: 'Pizzaria', address: 'Av. Paulista, 1000' });
+    expect(pin.got.locationMessage).toMatchObject({ degreesLatitude: -23.5614, degreesLongitude: -46.6559, name: 'Pizzaria' });
+    const card = await send('sendContact', { number: '5511944440505', contact: [{ fullName: 'Entregas', wuid: '5511933330000', phoneNumber: '+55 11 93333-0000' }] });
+    expect(card.got.contactMessage?.vcard).toContain('FN:Entregas');
+    const quoted = await send('sendText', { number: '5511944440505', text: 'segue!', quoted: { key: { id: asked } } });
+    expect(quoted.got.extendedTextMessage?.contextInfo?.stanzaId).toBe(asked);
+    const reaction = await evo('POST', '/message/sendReaction/loja-midia', inst.hash, { key: { remoteJid: '5511944440505@s.whatsapp.net', fromMe: false, id: asked }, reaction: '👍' });
+    expect(reaction.status).toBe(201);
+    const reacted = await contact.nextMessage({ timeoutMs: 60_000 });
+    expect(reacted.message.reactionMessage).toMatchObject({ text: '👍', key: expect.objectContaining({ id: asked }) });
+
+    // What is not this instance's, or not media: 4xx in Evolution's shape, nothing queued.
+    const before = (await h.db.pool.query("SELECT count(*)::int AS n FROM messages WHERE direction = 'outbound'")).rows[0].n;
+    for (const [name, body, status] of [
+      ['sendReaction', { key: { remoteJid: '5511944440505@s.whatsapp.net', fromMe: false, id: 'NOT-A-MESSAGE' }, reaction: '👍' }, 404],
+      ['sendText', { number: '5511944440505', text: 'x', quoted: { key: { id: 'NOT-A-MESSAGE' } } }, 404],
+      ['sendMedia', { number: '5511944440505', mediatype: 'image', media: 'not base64 at all!' }, 400],
+      ['sendMedia', { number: '5511944440505', mediatype: 'sticker', media: jpeg }, 400],
+      ['sendLocation', { number: '5511944440505', latitude: 200, longitude: 0 }, 400],
+      ['sendContact', { number: '5511944440505', contact: [] }, 400],
+      ['sendContact', { number: '5511944440505', contact: [{ fullName: 'A', phoneNumber: '5511900000001' }, { fullName: 'B', phoneNumber: '5511900000002' }] }, 400],
+    ] as const) {
+      const res = await evo('POST', `/message/${name}/loja-midia`, inst.hash, body);
+      expect({ name, body, status: res.status }).toEqual({ name, body, status });
+      expect(res.body).toMatchObject({ status, response: { message: [expect.any(String)] } });
+    }
+    expect((await h.db.pool.query("SELECT count(*)::int AS n FROM messages WHERE direction = 'outbound'")).rows[0].n).toBe(before);
+  }, 180_000);
+
   it('an inbound message arrives as MESSAGES_UPSERT in Evolution\'s shape, and every one survives a receiver outage and a restart', async () => {
     const inst = await linked('loja-hook', '5511955550502');
     const set = await evo('POST', '/webhook/set/loja-hook', inst.hash, { webhook: { enabled: true, url: receiver.url, events: ['MESSAGES_UPSERT'], headers: { 'Content-Type': 'application/json', 'x-tenant': 't1' } } });

@@ -20,8 +20,7 @@ export const evolutionErrorBody: ErrorBody = (e, requestId) => {
 
 /** Evolution's endpoint families Drin has no answer for, and where Drin does it instead. */
 const INSTEAD: [RegExp, string][] = [
-  [/^\/message\/send(Media|WhatsAppAudio|Location|Contact|Reaction)\//, 'not yet here: POST /api/whatsapp/:storeId/messages with type image, video, document, audio, location, contact or reaction (the store API key)'],
-  [/^\/message\//, 'Drin sends text, media, audio, location, contact cards and reactions only: POST /api/whatsapp/:storeId/messages'],
+  [/^\/message\//, 'Drin sends text, media, voice notes, locations, contact cards and reactions (POST /evolution/message/sendText, sendMedia, sendWhatsAppAudio, sendLocation, sendContact or sendReaction, or POST /api/whatsapp/:storeId/messages); not stickers, polls, lists, buttons or statuses'],
   [/^\/chat\/whatsappNumbers\//, 'not yet here: POST /api/whatsapp/:storeId/check-numbers'],
   [/^\/chat\/(findMessages|findChats)\//, 'not yet here: GET /api/client/:storeId/conversations and GET /api/client/:storeId/conversations/:id'],
   [/^\/chat\/markMessageAsRead\//, 'not yet here: POST /api/client/:storeId/conversations/:id/read'],

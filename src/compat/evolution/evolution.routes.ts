@@ -2,6 +2,7 @@
 // client's base URL becomes https://<drin>/evolution). Thin: check the apikey, parse, call one
 // service, answer in Evolution's shape.
 import { Router } from 'express';
+import type { z } from 'zod';
 import type { OpenApiRegistry } from '../../http/openapi.js';
 import { parseBody, parseQuery } from '../../http/validate.js';
 import { callerOf, type EvolutionAuth } from './evolution-auth.js';
@@ -14,12 +15,18 @@ import {
   ZInstanceInfo,
   ZInstanceParams,
   ZQrCode,
+  ZSendAudio,
+  ZSendContact,
+  ZSendLocation,
+  ZSendMedia,
+  ZSendReaction,
   ZSendText,
   ZSentMessage,
   ZSuccess,
   ZWebhookFound,
   ZWebhookSet,
 } from './evolution.schemas.js';
+import type { InstanceRow } from './instances.repo.js';
 import type { InstancesService } from './instances.service.js';
 import type { EvolutionMessages } from './messages.service.js';
 import { routeKit } from './route-kit.js';
@@ -70,6 +77,19 @@ export function evolutionRouter(deps: { auth: EvolutionAuth; instances: Instance
   router.post(path('/message/sendText/:instanceName'), auth.act, async (req, res) => {
     res.status(201).json(await messages.sendText(own(req), parseBody(ZSendText, req)));
   });
+
+  /** One of Evolution's send endpoints: queued like sendText, answered with the message's key. */
+  const sendRoute = <S extends z.ZodType>(name: string, schema: S, what: string, send: (i: InstanceRow, body: z.infer<S>) => Promise<unknown>) => {
+    document({ method: 'post', path: `/message/${name}/:instanceName`, summary: `${what}, queued like sendText. The instance token only.`, params: ZInstanceParams, body: schema, responses: { 201: ZSentMessage } });
+    router.post(path(`/message/${name}/:instanceName`), auth.act, async (req, res) => {
+      res.status(201).json(await send(own(req), parseBody(schema, req)));
+    });
+  };
+  sendRoute('sendMedia', ZSendMedia, 'An image, video, document or audio file (a URL or base64)', messages.sendMedia);
+  sendRoute('sendWhatsAppAudio', ZSendAudio, 'A voice note (a URL or base64)', messages.sendAudio);
+  sendRoute('sendLocation', ZSendLocation, 'A location pin', messages.sendLocation);
+  sendRoute('sendContact', ZSendContact, 'A contact card (one per message)', messages.sendContact);
+  sendRoute('sendReaction', ZSendReaction, 'A reaction to a message of this instance, named by its WhatsApp key (empty takes it back)', messages.sendReaction);
 
   document({ method: 'post', path: '/webhook/set/:instanceName', summary: 'The instance\'s webhook, in Evolution\'s events and payloads, delivered by Drin\'s durable outbox. The instance token only.', params: ZInstanceParams, body: ZWebhookSet, responses: { 201: ZWebhookFound } });
   router.post(path('/webhook/set/:instanceName'), auth.act, async (req, res) => {

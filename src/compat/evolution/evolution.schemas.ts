@@ -126,8 +126,55 @@ export const ZWebhookFound = z
 const ZNumber = z.string().trim().min(3).max(64).describe('the recipient: phone number with country code, or a JID');
 const ZDelay = z.number().int().min(0).max(300_000).optional().describe('ms to wait before sending (Drin shows "typing…" meanwhile for text)');
 
-export const ZSendText = z.object({ number: ZNumber, text: z.string().min(1).max(4096), delay: ZDelay, linkPreview: z.boolean().optional() });
+/** A reply: the quoted message's WhatsApp id (a message of this chat Drin stored). */
+const ZQuoted = z.object({ key: z.object({ id: z.string().min(1).max(128) }) }).optional();
+
+export const ZSendText = z.object({ number: ZNumber, text: z.string().min(1).max(4096), delay: ZDelay, linkPreview: z.boolean().optional(), quoted: ZQuoted });
 export type TSendText = z.infer<typeof ZSendText>;
+
+/** A URL, a data: URL or bare base64, as Evolution takes media. */
+const ZMediaSource = z.string().min(1).max(100 * 1024 * 1024).describe('an http(s) URL, or the bytes as base64 (a data: URL too)');
+const ZOptionalText = (max: number) => z.string().max(max).optional().transform((v) => (v ? v : undefined));
+
+export const ZSendMedia = z.object({
+  number: ZNumber,
+  mediatype: z.enum(['image', 'document', 'video', 'audio']),
+  media: ZMediaSource,
+  mimetype: z.string().max(127).optional().transform((v) => (v ? v : undefined)),
+  caption: ZOptionalText(1024),
+  fileName: ZOptionalText(255),
+  delay: ZDelay,
+  quoted: ZQuoted,
+});
+export type TSendMedia = z.infer<typeof ZSendMedia>;
+
+export const ZSendAudio = z.object({ number: ZNumber, audio: ZMediaSource, delay: ZDelay, quoted: ZQuoted });
+export type TSendAudio = z.infer<typeof ZSendAudio>;
+
+export const ZSendLocation = z.object({
+  number: ZNumber,
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  name: ZOptionalText(256),
+  address: ZOptionalText(512),
+  delay: ZDelay,
+});
+export type TSendLocation = z.infer<typeof ZSendLocation>;
+
+export const ZSendContact = z.object({
+  number: ZNumber,
+  contact: z
+    .array(z.object({ fullName: z.string().min(1).max(256), phoneNumber: z.string().trim().min(3).max(40), wuid: z.string().max(64).optional(), organization: z.string().max(256).optional(), email: z.string().max(256).optional(), url: z.string().max(2048).optional() }))
+    .min(1)
+    .max(1, 'Drin sends one contact card per message: send each card on its own'),
+});
+export type TSendContact = z.infer<typeof ZSendContact>;
+
+export const ZSendReaction = z.object({
+  key: z.object({ id: z.string().min(1).max(128), remoteJid: z.string().min(3).max(128), fromMe: z.boolean() }),
+  reaction: z.string().max(16).describe('an emoji; empty takes the reaction back'),
+});
+export type TSendReaction = z.infer<typeof ZSendReaction>;
 
 export const ZMessageKey = z.object({ remoteJid: z.string(), fromMe: z.boolean(), id: z.string() });
 
