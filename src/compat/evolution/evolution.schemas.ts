@@ -59,6 +59,13 @@ export const ZInstanceCreate = z.object({
   number: z.string().regex(/^\d{8,15}$/, 'digits only, with the country code').optional().describe('with qrcode: a pairing code for this number too'),
   webhook: ZWebhookSettings.optional(),
   drin: ZDrinPlacement.optional().describe('Drin only: the existing store (and slot) this instance is'),
+  // What Evolution would wire up and Drin has no counterpart for: refused, not silently dropped.
+  chatwootUrl: z.string().optional(),
+  proxyHost: z.string().optional(),
+  rabbitmq: z.object({ enabled: z.boolean().optional() }).optional(),
+  sqs: z.object({ enabled: z.boolean().optional() }).optional(),
+  websocket: z.object({ enabled: z.boolean().optional() }).optional(),
+  nats: z.object({ enabled: z.boolean().optional() }).optional(),
 });
 export type TInstanceCreate = z.infer<typeof ZInstanceCreate>;
 

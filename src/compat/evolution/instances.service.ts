@@ -85,6 +85,10 @@ export function createInstancesService(deps: {
 
     async create(input: TInstanceCreate, by: AuditActor) {
       if (input.integration !== INTEGRATION) throw new AppError(ErrorCode.BAD_REQUEST, `Invalid integration: Drin runs ${INTEGRATION} only`);
+      if (input.chatwootUrl) throw new AppError(ErrorCode.BAD_REQUEST, 'Drin has no Chatwoot integration: take its events by webhook (webhook/set)');
+      if (input.proxyHost) throw new AppError(ErrorCode.BAD_REQUEST, 'Drin connects without a per-instance proxy');
+      const queue = (['rabbitmq', 'sqs', 'websocket', 'nats'] as const).find((q) => input[q]?.enabled);
+      if (queue) throw new AppError(ErrorCode.BAD_REQUEST, `Drin has no ${queue} delivery: its events go by webhook (webhook/set), durable and retried`);
       if (await instances.byName(input.instanceName)) throw new AppError(ErrorCode.FORBIDDEN, `This name "${input.instanceName}" is already in use.`);
       const place = await placement(input, by);
       const token = input.token ?? generateCredential('evo');
