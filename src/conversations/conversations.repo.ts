@@ -96,6 +96,38 @@ export function createConversationsRepo(db: Db, writeEvents: WriteEventsInTransa
       });
     },
 
+    /**
+     * Reading named inbound messages of a slot, as WhatsApp reads: a message read reads the ones
+     * before it in its thread, so each thread keeps unread only what came after its newest read
+     * message. The threads are locked before counting, so a message stored meanwhile either is
+     * counted or adds its unread after this. Answers the messages found (the chat each came in).
+     */
+    async markReadUpTo(storeId: string, slot: number, waMessageIds: string[]): Promise<{ remoteJid: string; waMessageId: string }[]> {
+      if (!waMessageIds.length) return [];
+      return db.$transaction(async (tx) => {
+        const found = await tx.$queryRaw<{ conversation_id: string | null; remote_jid: string; wa_message_id: string }[]>`
+          SELECT conversation_id, remote_jid, wa_message_id FROM messages
+          WHERE store_id = ${storeId} AND slot = ${slot} AND direction = 'inbound' AND wa_message_id = ANY(${waMessageIds}::text[])`;
+        const threads = [...new Set(found.flatMap((m) => (m.conversation_id ? [m.conversation_id] : [])))].sort();
+        if (threads.length) {
+          await tx.$queryRaw`SELECT id FROM conversations WHERE store_id = ${storeId} AND id = ANY(${threads}::text[]) ORDER BY id FOR UPDATE`;
+          await tx.$executeRaw`
+            WITH newest_read AS (
+              SELECT DISTINCT ON (conversation_id) conversation_id, sent_at, created_at FROM messages
+              WHERE store_id = ${storeId} AND slot = ${slot} AND direction = 'inbound' AND wa_message_id = ANY(${waMessageIds}::text[])
+                AND conversation_id = ANY(${threads}::text[])
+              ORDER BY conversation_id, sent_at DESC, created_at DESC
+            )
+            UPDATE conversations c SET unread_count = LEAST(c.unread_count, (
+              SELECT count(*)::int FROM messages later
+              WHERE later.store_id = c.store_id AND later.conversation_id = c.id AND later.direction = 'inbound'
+                AND (later.sent_at, later.created_at) > (r.sent_at, r.created_at)))
+            FROM newest_read r WHERE c.store_id = ${storeId} AND c.id = r.conversation_id`;
+        }
+        return found.map((m) => ({ remoteJid: m.remote_jid, waMessageId: m.wa_message_id }));
+      });
+    },
+
     /** The person a WhatsApp send into the thread goes to. */
     contactOf(storeId: string, contactId: string): Promise<{ jidPn: string | null; jidLid: string | null } | null> {
       return db.contact.findUnique({ where: { storeId_id: { storeId, id: contactId } }, select: { jidPn: true, jidLid: true } });

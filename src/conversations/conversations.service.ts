@@ -4,7 +4,7 @@
 // queue, any other channel through the store's n8n (src/channels).
 import { emitCommitted } from '../events/committed-events.js';
 import type { DomainEventBus } from '../events/event-bus.js';
-import { AppError, ErrorCode } from '../kernel/index.js';
+import { AppError, ErrorCode, type SlotRef } from '../kernel/index.js';
 import type { TSendRequest } from '../outbound/index.js';
 import type { SlotEngine } from '../whatsapp/engine/index.js';
 import { conversationView, type ConversationsRepo } from './conversations.repo.js';
@@ -40,7 +40,7 @@ export function createConversationsService(deps: ConversationsDeps) {
   }
 
   /** Read receipts for the messages just marked read, per slot they came in on. */
-  async function sendReceipts(storeId: string, unread: { slot: number | null; remoteJid: string; waMessageId: string }[]): Promise<TReadResult['receipts']> {
+  async function sendReceipts(storeId: string, unread: { slot: number | null; remoteJid: string; waMessageId: string }[]): Promise<NonNullable<TReadResult['receipts']>> {
     const bySlot = new Map<number, { remoteJid: string; id: string }[]>();
     for (const m of unread) if (m.slot !== null) bySlot.set(m.slot, [...(bySlot.get(m.slot) ?? []), { remoteJid: m.remoteJid, id: m.waMessageId }]);
     let sent = 0;
@@ -88,6 +88,17 @@ export function createConversationsService(deps: ConversationsDeps) {
       const { conversation, unread } = read;
       const wantReceipts = receipts && conversation.channel === 'whatsapp' && unread.length > 0;
       return { conversation: conversationView(conversation), receipts: wantReceipts ? await sendReceipts(storeId, unread) : null };
+    },
+
+    /**
+     * Named messages of one slot read (a client that knows WhatsApp's keys, e.g. Evolution's
+     * markMessageAsRead): their threads' unread counts as WhatsApp would leave them, and read
+     * receipts for each, to the chat it was stored under (else the chat the caller named).
+     */
+    async markMessagesRead(ref: SlotRef, keys: { remoteJid: string; id: string }[]): Promise<NonNullable<TReadResult['receipts']>> {
+      const stored = await repo.markReadUpTo(ref.storeId, ref.slot, keys.map((k) => k.id));
+      const chatOf = new Map(stored.map((m) => [m.waMessageId, m.remoteJid]));
+      return sendReceipts(ref.storeId, keys.map((k) => ({ slot: ref.slot, remoteJid: chatOf.get(k.id) ?? k.remoteJid, waMessageId: k.id })));
     },
 
     async send(storeId: string, id: string, body: TConversationSend): Promise<TConversationSent> {
