@@ -287,7 +287,7 @@ export async function compose(config: Config, logger: Logger, overrides: Composi
   // Evolution API's clients, answered by the services above; its hooks' bodies rendered at delivery.
   const evolution = createEvolutionCompat({
     db: database.prisma, adminApiKey: secrets.adminApiKey, tokenPepper: apiKeyPepper, maxSlots: config.maxSlots,
-    stores, sessions, outbound, webhooks: webhooks.service,
+    stores, sessions, outbound, webhooks: webhooks.service, conversations,
   });
   webhooks.worker.registerFormat(evolution.payloadFormat.name, evolution.payloadFormat.render);
 

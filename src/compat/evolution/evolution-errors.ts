@@ -21,9 +21,6 @@ export const evolutionErrorBody: ErrorBody = (e, requestId) => {
 /** Evolution's endpoint families Drin has no answer for, and where Drin does it instead. */
 const INSTEAD: [RegExp, string][] = [
   [/^\/message\//, 'Drin sends text, media, voice notes, locations, contact cards and reactions (POST /evolution/message/sendText, sendMedia, sendWhatsAppAudio, sendLocation, sendContact or sendReaction, or POST /api/whatsapp/:storeId/messages); not stickers, polls, lists, buttons or statuses'],
-  [/^\/chat\/whatsappNumbers\//, 'not yet here: POST /api/whatsapp/:storeId/check-numbers'],
-  [/^\/chat\/(findMessages|findChats)\//, 'not yet here: GET /api/client/:storeId/conversations and GET /api/client/:storeId/conversations/:id'],
-  [/^\/chat\/markMessageAsRead\//, 'not yet here: POST /api/client/:storeId/conversations/:id/read'],
   [/^\/chat\/findContacts\//, 'GET /api/client/:storeId/contacts'],
   [/^\/chat\/sendPresence\//, 'POST /api/whatsapp/:storeId/presence'],
   [/^\/group\//, 'Drin does not manage WhatsApp groups'],

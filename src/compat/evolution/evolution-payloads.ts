@@ -48,8 +48,8 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const seconds = (iso: unknown): number => Math.floor(new Date(String(iso)).getTime() / 1000);
 const defined = (o: Data): Data => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
 
-/** Baileys' message content, as far as the event's JSON-safe fields tell it. */
-function messageOf(d: Data): { message: Data; messageType: string } {
+/** Baileys' message content, as far as the event's (or a stored message's) JSON-safe fields tell it. */
+export function messageOf(d: Data): { message: Data; messageType: string } {
   const type = String(d.type ?? 'unknown');
   const m = (d.metadata ?? {}) as Data;
   const text = str(d.text);
