@@ -73,7 +73,8 @@ export class OpenApiRegistry {
         tags: [r.tag],
         security: r.auth === 'none' ? [] : [{ [`${r.auth}Key`]: [] }],
         parameters: [...parameters(r.params, 'path'), ...parameters(r.query, 'query')],
-        ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
+        // A body the schema takes empty (Evolution's finds) is optional: a client may send none.
+        ...(r.body ? { requestBody: { required: !r.body.safeParse({}).success, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
         responses,
       };
     }

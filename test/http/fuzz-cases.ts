@@ -34,7 +34,8 @@ export function routesOf(doc: { paths: Record<string, Record<string, any>> }): R
         path,
         pathParams: op.parameters.filter((p: any) => p.in === 'path').map((p: any) => p.name),
         queryParams: op.parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name),
-        hasBody: Boolean(op.requestBody),
+        // Only a required body makes bad bodies a must-refuse: an optional one may be empty.
+        hasBody: Boolean(op.requestBody?.required),
         auth: scheme === 'adminKey' ? 'admin' : scheme === 'storeKey' ? 'store' : scheme === 'evolutionKey' ? 'evolution' : 'none',
       } satisfies RouteSpec;
     }),

@@ -26,14 +26,13 @@ export function evolutionChatRouter(deps: { auth: EvolutionAuth; chat: Evolution
     res.status(201).json(await chat.markRead(own(req), parseBody(ZReadMessages, req)));
   });
 
-  // The two finds take an optional body (Evolution answers {}, or none, with everything), and the
-  // document marks every body it lists as required: their body is named in the summary instead.
-  const messages = document({ method: 'post', path: '/chat/findMessages/:instanceName', summary: `The instance's slot's messages, newest first, a page at a time. Body, optional: { where?: { id?, key?: { remoteJid?, id?, fromMe? } }, page? (1), offset? (50, at most ${PAGE_MAX}) }. The instance token only.`, params: ZInstanceParams, responses: { 200: ZFoundMessages } });
+  // The two finds take an optional body: Evolution answers {}, or none, with everything.
+  const messages = document({ method: 'post', path: '/chat/findMessages/:instanceName', summary: `The instance's slot's messages, newest first, a page at a time (offset at most ${PAGE_MAX}). The instance token only.`, params: ZInstanceParams, body: ZFindMessages, responses: { 200: ZFoundMessages } });
   router.post(messages, auth.act, async (req, res) => {
     res.json(await chat.findMessages(own(req), parseBody(ZFindMessages, req)));
   });
 
-  const chats = document({ method: 'post', path: '/chat/findChats/:instanceName', summary: `The instance's slot's chats (one per contact), newest first, with their last message and unread count. Body, optional: { where?: { remoteJid? }, take? (${PAGE_MAX} at most), skip? }. The instance token only.`, params: ZInstanceParams, responses: { 200: ZChats } });
+  const chats = document({ method: 'post', path: '/chat/findChats/:instanceName', summary: `The instance's slot's chats (one per contact), newest first, with their last message and unread count (take at most ${PAGE_MAX}). The instance token only.`, params: ZInstanceParams, body: ZFindChats, responses: { 200: ZChats } });
   router.post(chats, auth.act, async (req, res) => {
     res.json(await chat.findChats(own(req), parseBody(ZFindChats, req)));
   });

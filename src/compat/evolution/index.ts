@@ -18,6 +18,7 @@ import { renderEvolutionDelivery } from './evolution-payloads.js';
 import { evolutionRouter } from './evolution.routes.js';
 import { notImplemented } from './evolution-errors.js';
 import { EVOLUTION_BASE } from './route-kit.js';
+import { slotInstanceRouter } from './slot-instance.routes.js';
 import { createInstancesRepo } from './instances.repo.js';
 import { createInstancesService } from './instances.service.js';
 import { createEvolutionMessages } from './messages.service.js';
@@ -53,6 +54,7 @@ export function createEvolutionCompat(deps: {
       const router = Router();
       router.use(evolutionRouter({ auth, instances, messages, webhooks, openapi }));
       router.use(evolutionChatRouter({ auth, chat, openapi }));
+      router.use(slotInstanceRouter({ instances, authorizeStore: deps.stores.authorize, maxSlots: deps.maxSlots, openapi }));
       // Whatever else is asked under /evolution: a 501 naming Drin's route.
       router.use(EVOLUTION_BASE, notImplemented);
       return router;

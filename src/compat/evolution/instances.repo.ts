@@ -16,6 +16,8 @@ export function createInstancesRepo(db: Db) {
 
     byName: (name: string): Promise<InstanceRow | null> => db.evolutionInstance.findUnique({ where: { name } }),
 
+    bySlot: (storeId: string, slot: number): Promise<InstanceRow | null> => db.evolutionInstance.findUnique({ where: { storeId_slot: { storeId, slot } } }),
+
     byTokenHash: (tokenHash: string): Promise<InstanceRow | null> => db.evolutionInstance.findUnique({ where: { tokenHash } }),
 
     /** Every instance, or the ones named; by creation. */

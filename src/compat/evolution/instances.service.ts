@@ -59,6 +59,18 @@ export function createInstancesService(deps: {
     return { storeId: input.drin.storeId, slot, ownsStore: false };
   }
 
+  /** The mapping row; a store made for it is removed again when the row loses a race (name, slot or token). */
+  async function register(name: string, asked: string | undefined, place: { storeId: string; slot: number; ownsStore: boolean }, by: AuditActor) {
+    const token = asked ?? generateCredential('evo');
+    const row = await instances.insert({
+      name, instanceId: randomUUID(), storeId: place.storeId, slot: place.slot,
+      tokenHash: tokenHashOf(deps.tokenPepper, token), ownsStore: place.ownsStore, integration: INTEGRATION,
+    });
+    if (row) return { row, token };
+    if (place.ownsStore) await deps.stores.remove(place.storeId, by);
+    throw new AppError(ErrorCode.FORBIDDEN, `This name "${name}" (or this token, or this slot) is already in use.`);
+  }
+
   function info(i: InstanceRow, view: TSlotView): z.infer<typeof ZInstanceInfo> {
     return {
       id: i.instanceId,
@@ -91,17 +103,14 @@ export function createInstancesService(deps: {
       if (queue) throw new AppError(ErrorCode.BAD_REQUEST, `Drin has no ${queue} delivery: its events go by webhook (webhook/set), durable and retried`);
       if (await instances.byName(input.instanceName)) throw new AppError(ErrorCode.FORBIDDEN, `This name "${input.instanceName}" is already in use.`);
       const place = await placement(input, by);
-      const token = input.token ?? generateCredential('evo');
-      const row = await instances.insert({
-        name: input.instanceName, instanceId: randomUUID(), storeId: place.storeId, slot: place.slot,
-        tokenHash: tokenHashOf(deps.tokenPepper, token), ownsStore: place.ownsStore, integration: INTEGRATION,
-      });
-      if (!row) {
-        // Lost a race for the name (or the slot, or the token): the store made for it goes too.
-        if (place.ownsStore) await deps.stores.remove(place.storeId, by);
-        throw new AppError(ErrorCode.FORBIDDEN, `This name "${input.instanceName}" (or this token) is already in use.`);
+      const { row, token } = await register(input.instanceName, input.token, place, by);
+      if (input.webhook) {
+        // A webhook refused (say, a private address) leaves no instance behind.
+        await deps.webhooks.set(row, input.webhook, by).catch(async (err: unknown) => {
+          await (row.ownsStore ? deps.stores.remove(row.storeId, by) : instances.remove(row.name));
+          throw err;
+        });
       }
-      if (input.webhook) await deps.webhooks.set(row, input.webhook, by);
       const qrcode = input.qrcode ? await connect(refOf(row), input.number, by) : undefined;
       const view = await sessions.get(refOf(row));
       return {
@@ -111,6 +120,24 @@ export function createInstancesService(deps: {
         settings: { rejectCall: false, msgCall: '', groupsIgnore: false, alwaysOnline: false, readMessages: false, readStatus: false, syncFullHistory: false },
         ...(qrcode ? { qrcode } : {}),
       };
+    },
+
+    /** Drin's own API: a store names one of its slots as an instance (its token shown once). */
+    async nameSlot(ref: SlotRef, input: { instanceName: string; token?: string }, by: AuditActor) {
+      if (await instances.byName(input.instanceName)) throw new AppError(ErrorCode.CONFLICT, `The instance name "${input.instanceName}" is taken`);
+      if (await instances.bySlot(ref.storeId, ref.slot)) throw new AppError(ErrorCode.CONFLICT, `Slot ${ref.slot} already is an instance; delete that name first`);
+      const { row, token } = await register(input.instanceName, input.token, { ...ref, ownsStore: false }, by).catch((err: unknown) => {
+        throw err instanceof AppError && err.code === ErrorCode.FORBIDDEN ? new AppError(ErrorCode.CONFLICT, err.message) : err;
+      });
+      return { instanceName: row.name, instanceId: row.instanceId, slot: row.slot, token };
+    },
+
+    /** The slot stops answering Evolution calls: its mapping and Evolution webhook go, the link stays. */
+    async unnameSlot(ref: SlotRef, by: AuditActor): Promise<void> {
+      const i = await instances.bySlot(ref.storeId, ref.slot);
+      if (!i) throw new AppError(ErrorCode.NOT_FOUND, `Slot ${ref.slot} is no Evolution instance`);
+      await deps.webhooks.remove(i, by);
+      await instances.remove(i.name);
     },
 
     /** Open: its state. Otherwise the slot starts (if it was not running) and its QR is the answer. */
