@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDaemonHarness, waitForEvent, type DaemonHarness } from '../support/daemon-harness.js';
 import { eventually } from '../support/eventually.js';
+import { scanQrImage } from '../support/qr-image.js';
 import { useSimulatorSuite } from '../wa-sim/simulator-suite.js';
 import { WebhookReceiver } from '../webhooks/receiver.js';
 import { evolutionClient } from './evolution-client.js';
@@ -13,7 +14,7 @@ const suite = useSimulatorSuite();
 let h: DaemonHarness;
 // Evolution's clients check no signature: neither does this receiver.
 const receiver = new WebhookReceiver({ verify: false });
-const { evo, linked } = evolutionClient(() => h, () => suite.sim);
+const { evo, created, linked } = evolutionClient(() => h, () => suite.sim);
 
 beforeAll(async () => {
   await receiver.start();
@@ -141,6 +142,27 @@ describe('Evolution API compatibility: messages and webhooks', () => {
     const got = await eventually(arrived, (t) => texts.every((x) => t.includes(x)), 180_000);
     expect(got.filter((t) => texts.includes(t))).toEqual(texts);
   }, 300_000);
+
+  it('QRCODE_UPDATED carries a QR image that links the phone, CONNECTION_UPDATE says open, MESSAGES_UPDATE reports the contact reading a send', async () => {
+    const made = await created('loja-eventos');
+    const set = await evo('POST', '/webhook/set/loja-eventos', made.hash, { webhook: { enabled: true, url: receiver.url, events: ['QRCODE_UPDATED', 'CONNECTION_UPDATE', 'MESSAGES_UPDATE'] } });
+    expect(set.status).toBe(201);
+    const ofThis = (event: string) => (c: { body: unknown }) => bodyOf(c)?.instance === 'loja-eventos' && bodyOf(c).event === event;
+    await evo('GET', '/instance/connect/loja-eventos', made.hash);
+    // The dashboard may take the QR from the webhook instead of polling connect.
+    const qr = await receiver.queue.take(ofThis('qrcode.updated'), 'qrcode.updated', 60_000);
+    expect(bodyOf(qr).data.qrcode).toMatchObject({ instance: 'loja-eventos', code: expect.any(String), base64: expect.stringMatching(/^data:image\/png;base64,/) });
+    await suite.sim.scanQr(scanQrImage(bodyOf(qr).data.qrcode.base64), { phone: '5511955550506' });
+    const open = await receiver.queue.take((c) => ofThis('connection.update')(c) && bodyOf(c).data.state === 'open', 'connection.update open', 60_000);
+    expect(bodyOf(open).data).toMatchObject({ instance: 'loja-eventos', state: 'open', wuid: '5511955550506@s.whatsapp.net' });
+
+    const contact = suite.sim.phone('5511955550506').contact('5511944440506');
+    const sent = await evo('POST', '/message/sendText/loja-eventos', made.hash, { number: '5511944440506', text: 'pode confirmar?' });
+    const got = await contact.waitForText('pode confirmar?', { timeoutMs: 60_000 });
+    contact.sendReceipt(got.id, 'read');
+    const read = await receiver.queue.take((c) => ofThis('messages.update')(c) && bodyOf(c).data.status === 'READ', 'messages.update READ', 60_000);
+    expect(bodyOf(read).data).toMatchObject({ keyId: sent.body.key.id, fromMe: true, status: 'READ', instanceId: made.instance.instanceId });
+  }, 120_000);
 
   it('byEvents posts each event to its own path; events Drin never sends are kept but not delivered', async () => {
     const inst = await linked('loja-por-evento', '5511955550503');
