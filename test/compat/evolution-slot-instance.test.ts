@@ -53,5 +53,9 @@ describe('a Drin slot named an Evolution instance', () => {
     expect((await evo('GET', '/instance/connectionState/loja-centro', token)).status).toBe(401);
     expect((await h.request('GET', `/api/whatsapp/${store.storeId}/1/status`, { key: store.apiKey })).body.status).toBe('connected');
     expect((await h.request('DELETE', path, { key: store.apiKey })).status).toBe(404);
+    // Minting and forgetting the instance's key are in the store's audit trail, the key never.
+    const trail = (await h.db.pool.query("SELECT action, actor, resource_id, data FROM audit_logs WHERE store_id = $1 AND resource_type = 'evolution_instance' ORDER BY created_at", [store.storeId])).rows;
+    expect(trail.map((r) => [r.action, r.actor, r.resource_id])).toEqual([['evolution.instance_created', 'store', 'loja-centro'], ['evolution.instance_deleted', 'store', 'loja-centro']]);
+    expect(JSON.stringify(trail)).not.toContain(token);
   }, 120_000);
 });

@@ -65,7 +65,7 @@ export function createInstancesService(deps: {
     const row = await instances.insert({
       name, instanceId: randomUUID(), storeId: place.storeId, slot: place.slot,
       tokenHash: tokenHashOf(deps.tokenPepper, token), ownsStore: place.ownsStore, integration: INTEGRATION,
-    });
+    }, by);
     if (row) return { row, token };
     if (place.ownsStore) await deps.stores.remove(place.storeId, by);
     throw new AppError(ErrorCode.FORBIDDEN, `This name "${name}" (or this token, or this slot) is already in use.`);
@@ -107,7 +107,7 @@ export function createInstancesService(deps: {
       if (input.webhook) {
         // A webhook refused (say, a private address) leaves no instance behind.
         await deps.webhooks.set(row, input.webhook, by).catch(async (err: unknown) => {
-          await (row.ownsStore ? deps.stores.remove(row.storeId, by) : instances.remove(row.name));
+          await (row.ownsStore ? deps.stores.remove(row.storeId, by) : instances.remove(row, by));
           throw err;
         });
       }
@@ -137,7 +137,7 @@ export function createInstancesService(deps: {
       const i = await instances.bySlot(ref.storeId, ref.slot);
       if (!i) throw new AppError(ErrorCode.NOT_FOUND, `Slot ${ref.slot} is no Evolution instance`);
       await deps.webhooks.remove(i, by);
-      await instances.remove(i.name);
+      await instances.remove(i, by);
     },
 
     /** Open: its state. Otherwise the slot starts (if it was not running) and its QR is the answer. */
@@ -189,7 +189,7 @@ export function createInstancesService(deps: {
       } else {
         await sessions.logout(refOf(i), by);
         await deps.webhooks.remove(i, by);
-        await instances.remove(i.name);
+        await instances.remove(i, by);
       }
       return { status: 'SUCCESS' as const, error: false as const, response: { message: 'Instance deleted' } };
     },
