@@ -1,11 +1,13 @@
 // How an Evolution API client talks to Drin in these tests: the key in the apikey header, paths
 // under /evolution; and an instance linked as its owner would (connect, the QR image scanned).
-import { expect } from '@jest/globals';
-import { ADMIN_KEY, type DaemonHarness } from '../support/daemon-harness.js';
+import { afterAll, beforeAll, expect } from '@jest/globals';
+import { ADMIN_KEY, createDaemonHarness, type DaemonHarness } from '../support/daemon-harness.js';
 import { eventually } from '../support/eventually.js';
 import { jsonRequest } from '../support/json-request.js';
 import { scanQrImage } from '../support/qr-image.js';
 import type { WhatsAppSimulator } from '../wa-sim/index.js';
+import { useSimulatorSuite } from '../wa-sim/simulator-suite.js';
+import { WebhookReceiver } from '../webhooks/receiver.js';
 
 export interface CreatedInstance {
   instance: { instanceName: string; instanceId: string; status: string };
@@ -36,4 +38,27 @@ export function evolutionClient(h: () => DaemonHarness, sim: () => WhatsAppSimul
   }
 
   return { evo, stateOf, created, linked };
+}
+
+/**
+ * A daemon (fresh per test file) whose webhooks may call loopback, and a receiver that checks no
+ * signature, as Evolution's clients check none.
+ */
+export function useEvolutionDaemon() {
+  const suite = useSimulatorSuite();
+  const receiver = new WebhookReceiver({ verify: false });
+  let h: DaemonHarness | undefined;
+  beforeAll(async () => {
+    await receiver.start();
+    h = await createDaemonHarness(suite.sim, { env: { WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WEBHOOKS_SCAN_INTERVAL_MS: '200' } });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await receiver.stop();
+  });
+  const harness = () => {
+    if (!h) throw new Error('the daemon is not started yet');
+    return h;
+  };
+  return { suite, receiver, harness, ...evolutionClient(harness, () => suite.sim) };
 }

@@ -2,28 +2,14 @@
 // simulator contact through Drin's send queue; an inbound message reaches a loopback receiver
 // registered with webhook/set as MESSAGES_UPSERT in Evolution's payload shape, per-event URLs
 // when asked, and survives a receiver outage with a daemon restart in the middle.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createDaemonHarness, waitForEvent, type DaemonHarness } from '../support/daemon-harness.js';
+import { describe, expect, it } from '@jest/globals';
+import { waitForEvent } from '../support/daemon-harness.js';
 import { eventually } from '../support/eventually.js';
 import { scanQrImage } from '../support/qr-image.js';
-import { useSimulatorSuite } from '../wa-sim/simulator-suite.js';
-import { WebhookReceiver } from '../webhooks/receiver.js';
-import { evolutionClient } from './evolution-client.js';
+import { useEvolutionDaemon } from './evolution-client.js';
 
-const suite = useSimulatorSuite();
-let h: DaemonHarness;
 // Evolution's clients check no signature: neither does this receiver.
-const receiver = new WebhookReceiver({ verify: false });
-const { evo, created, linked } = evolutionClient(() => h, () => suite.sim);
-
-beforeAll(async () => {
-  await receiver.start();
-  h = await createDaemonHarness(suite.sim, { env: { WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WEBHOOKS_SCAN_INTERVAL_MS: '200' } });
-});
-afterAll(async () => {
-  await h?.close();
-  await receiver.stop();
-});
+const { suite, receiver, harness, evo, created, linked } = useEvolutionDaemon();
 
 type EvolutionCall = { event: string; instance: string; data: any; date_time: string; apikey: unknown };
 const bodyOf = (c: { body: unknown }) => c.body as unknown as EvolutionCall;
@@ -50,7 +36,7 @@ describe('Evolution API compatibility: messages and webhooks', () => {
     const inst = await linked('loja-midia', '5511955550505');
     const contact = suite.sim.phone('5511955550505').contact('5511944440505');
     const asked = await contact.sendText('me manda o cardápio?');
-    await eventually(() => h.db.pool.query('SELECT 1 FROM messages WHERE wa_message_id = $1', [asked]), (r) => r.rowCount === 1, 60_000);
+    await eventually(() => harness().db.pool.query('SELECT 1 FROM messages WHERE wa_message_id = $1', [asked]), (r) => r.rowCount === 1, 60_000);
     const send = async (name: string, body: Record<string, unknown>) => {
       const res = await evo('POST', `/message/${name}/loja-midia`, inst.hash, body);
       expect({ name, status: res.status }).toEqual({ name, status: 201 });
@@ -78,7 +64,7 @@ describe('Evolution API compatibility: messages and webhooks', () => {
     expect(reacted.message.reactionMessage).toMatchObject({ text: '👍', key: expect.objectContaining({ id: asked }) });
 
     // What is not this instance's, or not media: 4xx in Evolution's shape, nothing queued.
-    const before = (await h.db.pool.query("SELECT count(*)::int AS n FROM messages WHERE direction = 'outbound'")).rows[0].n;
+    const before = (await harness().db.pool.query("SELECT count(*)::int AS n FROM messages WHERE direction = 'outbound'")).rows[0].n;
     for (const [name, body, status] of [
       ['sendReaction', { key: { remoteJid: '5511944440505@s.whatsapp.net', fromMe: false, id: 'NOT-A-MESSAGE' }, reaction: '👍' }, 404],
       ['sendText', { number: '5511944440505', text: 'x', quoted: { key: { id: 'NOT-A-MESSAGE' } } }, 404],
@@ -92,7 +78,7 @@ describe('Evolution API compatibility: messages and webhooks', () => {
       expect({ name, body, status: res.status }).toEqual({ name, body, status });
       expect(res.body).toMatchObject({ status, response: { message: [expect.any(String)] } });
     }
-    expect((await h.db.pool.query("SELECT count(*)::int AS n FROM messages WHERE direction = 'outbound'")).rows[0].n).toBe(before);
+    expect((await harness().db.pool.query("SELECT count(*)::int AS n FROM messages WHERE direction = 'outbound'")).rows[0].n).toBe(before);
   }, 180_000);
 
   it('an inbound message arrives as MESSAGES_UPSERT in Evolution\'s shape, and every one survives a receiver outage and a restart', async () => {
@@ -129,12 +115,12 @@ describe('Evolution API compatibility: messages and webhooks', () => {
     await receiver.down();
     try {
       for (const t of texts.slice(0, 3)) await ana.sendText(t);
-      await eventually(() => h.db.prisma.webhookDelivery.findMany({ where: { webhookId: set.body.id } }), (d) => d.length === 4 && d.some((x) => x.lastError !== null), 120_000);
-      await h.stop();
-      await h.start();
-      await waitForEvent(h, 'session.status', (e) => e.status === 'connected', 60_000);
+      await eventually(() => harness().db.prisma.webhookDelivery.findMany({ where: { webhookId: set.body.id } }), (d) => d.length === 4 && d.some((x) => x.lastError !== null), 120_000);
+      await harness().stop();
+      await harness().start();
+      await waitForEvent(harness(), 'session.status', (e) => e.status === 'connected', 60_000);
       for (const t of texts.slice(3)) await ana.sendText(t);
-      await eventually(() => h.db.prisma.webhookDelivery.count({ where: { webhookId: set.body.id } }), (n) => n === 7, 120_000);
+      await eventually(() => harness().db.prisma.webhookDelivery.count({ where: { webhookId: set.body.id } }), (n) => n === 7, 120_000);
     } finally {
       await receiver.up();
     }
@@ -177,7 +163,7 @@ describe('Evolution API compatibility: messages and webhooks', () => {
     await linked('loja-por-evento-2', '5511955550504', { drin: { storeId, slot: 2 } });
     const other = suite.sim.phone('5511955550504').contact('5511944440504');
     const otherId = await other.sendText('not for slot 1');
-    await eventually(() => h.db.pool.query("SELECT 1 FROM messages WHERE wa_message_id = $1", [otherId]), (r) => r.rowCount === 1, 60_000);
+    await eventually(() => harness().db.pool.query("SELECT 1 FROM messages WHERE wa_message_id = $1", [otherId]), (r) => r.rowCount === 1, 60_000);
     const again = await beto.sendText('oi de novo');
     await receiver.queue.take((c) => bodyOf(c)?.data?.key?.id === again, 'the next call of slot 1', 60_000);
     expect(receiver.calls.filter((c) => bodyOf(c)?.data?.key?.id === otherId)).toEqual([]);

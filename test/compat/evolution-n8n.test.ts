@@ -2,30 +2,18 @@
 // instance, message and webhook operations, built exactly as its execute/ functions build them —
 // the apikey header from the credential, the same paths, bodies and query strings — replayed
 // against Drin with the simulator. Each answer must be one the node passes on as data.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ADMIN_KEY, createDaemonHarness, type DaemonHarness } from '../support/daemon-harness.js';
+import { describe, expect, it } from '@jest/globals';
+import { ADMIN_KEY } from '../support/daemon-harness.js';
 import { eventually } from '../support/eventually.js';
 import { jsonRequest } from '../support/json-request.js';
 import { scanQrImage } from '../support/qr-image.js';
-import { useSimulatorSuite } from '../wa-sim/simulator-suite.js';
-import { WebhookReceiver } from '../webhooks/receiver.js';
+import { useEvolutionDaemon } from './evolution-client.js';
 
-const suite = useSimulatorSuite();
-let h: DaemonHarness;
-const receiver = new WebhookReceiver({ verify: false });
-
-beforeAll(async () => {
-  await receiver.start();
-  h = await createDaemonHarness(suite.sim, { env: { WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WEBHOOKS_SCAN_INTERVAL_MS: '200' } });
-});
-afterAll(async () => {
-  await h?.close();
-  await receiver.stop();
-});
+const { suite, receiver, harness } = useEvolutionDaemon();
 
 /** evolutionRequest(): `${serverUrl}${uri}` with the credential's apikey header, JSON in and out. */
 const n8n = (apikey: string, method: string, uri: string, body?: unknown) =>
-  jsonRequest(`${h.daemon.url}/evolution`, method, uri, { body, headers: { apikey } });
+  jsonRequest(`${harness().daemon.url}/evolution`, method, uri, { body, headers: { apikey } });
 
 describe("n8n's Evolution API node, replayed", () => {
   it('instance operations: create (with its options), connect, fetch, restart, logout, delete', async () => {
