@@ -105,7 +105,7 @@ it('streams slot events through Nginx as they happen', async () => {
   }
 });
 
-it('keeps /metrics and /api/admin off the public site, and serves /docs', async () => {
+it('keeps /metrics and /api/admin off the public site, and serves /docs and the Evolution routes', async () => {
   // The daemon serves both to whoever is on the VPS…
   expect((await fetch(`${daemon.url}/metrics`)).status).toBe(200);
   expect((await fetch(`${daemon.url}/api/admin/stores`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).status).toBe(200);
@@ -117,6 +117,10 @@ it('keeps /metrics and /api/admin off the public site, and serves /docs', async 
   }
   expect((await fetch(`${base}/docs`)).status).toBe(200);
   expect((await fetch(`${base}/docs/swagger-ui.css`)).status).toBe(200);
+  // Evolution API clients reach their routes through the site: the daemon's answer, in Evolution's shape.
+  const evolution = await fetch(`${base}/evolution/instance/connectionState/tenant_x`, { headers: { apikey: 'not-a-key' } });
+  expect(evolution.status).toBe(401);
+  expect(await evolution.json()).toMatchObject({ status: 401, error: 'Unauthorized' });
 });
 
 it('answers 429 past the burst, in the daemon\'s error shape, before the daemon sees the flood', async () => {
