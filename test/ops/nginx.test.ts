@@ -88,6 +88,16 @@ it('proxies health with Nginx request ids and keeps the daemon error shape', asy
   expect(big.status).toBe(413);
   expect(((await big.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
 
+  // A send carrying its media as base64 is bigger than the site's 2 MB: it reaches the daemon,
+  // whose own limits answer (here: the key, in each route's shape), never Nginx's HTML 413.
+  const media = Buffer.alloc(3 * 1024 * 1024, 1).toString('base64');
+  const send = await fetch(`${base}/api/whatsapp/some-store/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'image', to: '5511999990000', base64: media }) });
+  expect(send.status).toBe(401);
+  expect(((await send.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
+  const evoSend = await fetch(`${base}/evolution/message/sendMedia/tenant_x`, { method: 'POST', headers: { 'content-type': 'application/json', apikey: 'not-a-key' }, body: JSON.stringify({ number: '5511999990000', mediatype: 'image', media }) });
+  expect(evoSend.status).toBe(401);
+  expect(await evoSend.json()).toMatchObject({ status: 401, error: 'Unauthorized' });
+
   expect((await fetch(`${base}/somewhere-else`)).status).toBe(404);
 });
 
