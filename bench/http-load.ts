@@ -6,7 +6,9 @@
 // - GET /api/whatsapp/:storeId/sessions, for a store with three slots;
 // - POST /api/whatsapp/:storeId/messages, texts to simulator contacts from a slot linked to the
 //   local WhatsApp simulator (in this process; the engine runs, so the slot's send loop sends and
-//   holds as it would). The store keeps the send governor's defaults but for perContactPerHour
+//   holds as it would);
+// - POST /evolution/message/sendText/:instance, the same slot named an Evolution instance: the
+//   adapter beside Drin's own send route (the reference it must stay close to). The store keeps the send governor's defaults but for perContactPerHour
 //   (at its 1000 most), and the requests go to BENCH_POST_CONTACTS numbers in turn, so the load
 //   is not 429s. Sends accepted faster than they go out queue: the figure is the 202s.
 import http, { type Server } from 'node:http';
@@ -42,8 +44,12 @@ export interface HttpLoadResult {
 export const PAIRS = [
   { reference: 'reference: bare node:http, the same bytes', route: 'GET /api/whatsapp/:storeId/sessions' },
   { reference: 'reference: bare node:http, reads the body, the same 202 bytes', route: 'POST /api/whatsapp/:storeId/messages' },
+  // The Evolution adapter's cost: its sendText beside Drin's own send route, the same texts.
+  { reference: "reference: Drin's own POST /api/whatsapp/:storeId/messages, the same texts", route: 'POST /evolution/message/sendText/:instance' },
 ] as const;
-const [GET, POST] = PAIRS;
+const [GET, POST, EVOLUTION] = PAIRS;
+
+export type HttpBenchRoute = 'get' | 'post' | 'evolution';
 
 /** What autocannon sends: a URL (with headers), or a HAR file of requests each connection goes through in turn. */
 type Load = { url: string; headers?: Record<string, string> } | { url: string; har: string };
@@ -82,7 +88,7 @@ const bareServer = (status: number, body: string) =>
   });
 
 /** Runs each reference and route in turn, `rounds` times (a fair share of the machine's mood), on a migrated database. */
-export async function runHttpBench(opts: { databaseUrl: string; connections: number; durationS: number; rounds: number; postContacts: number; routes: Array<'get' | 'post'> }): Promise<HttpLoadResult[]> {
+export async function runHttpBench(opts: { databaseUrl: string; connections: number; durationS: number; rounds: number; postContacts: number; routes: HttpBenchRoute[] }): Promise<HttpLoadResult[]> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'drin-bench-http-'));
   const sim = await startSimulator();
   const config = loadConfig(daemonEnv(sim, { url: opts.databaseUrl }, dataDir, { LOG_LEVEL: 'silent', DB_MIGRATE_ON_START: 'false' }));
@@ -117,6 +123,12 @@ export async function runHttpBench(opts: { databaseUrl: string; connections: num
     const [getReference, postReference] = await Promise.all(references.map(listen));
     const routeHar = await writeHar(path.join(dataDir, 'post-route.har'), messages, headers, bodies);
     const referenceHar = await writeHar(path.join(dataDir, 'post-reference.har'), `${postReference}/`, headers, bodies);
+    // The same slot named an Evolution instance, its token in the apikey header, the same texts in Evolution's body.
+    const named = await fetch(`${url}/api/whatsapp/${store.storeId}/1/evolution-instance`, { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ instanceName: 'http-bench' }) });
+    if (named.status !== 201) throw new Error(`naming the slot answered ${named.status}`);
+    const evolutionHeaders = { apikey: ((await named.json()) as { token: string }).token };
+    const evolutionBodies = bodies.map((b) => ({ number: b.to, text: b.text }));
+    const evolutionHar = await writeHar(path.join(dataDir, 'evolution-route.har'), `${url}/evolution/message/sendText/http-bench`, evolutionHeaders, evolutionBodies);
     const results: HttpLoadResult[] = [];
     for (let round = 0; round < opts.rounds; round++) {
       if (opts.routes.includes('get')) {
@@ -126,6 +138,10 @@ export async function runHttpBench(opts: { databaseUrl: string; connections: num
       if (opts.routes.includes('post')) {
         results.push(await measure(POST.reference, { url: postReference!, har: referenceHar }, opts));
         results.push(await measure(POST.route, { url, har: routeHar }, opts));
+      }
+      if (opts.routes.includes('evolution')) {
+        results.push(await measure(EVOLUTION.reference, { url, har: routeHar }, opts));
+        results.push(await measure(EVOLUTION.route, { url, har: evolutionHar }, opts));
       }
     }
     return results;

@@ -31,6 +31,7 @@ export interface AcceptedSend {
   notBefore: Date;
   heldBy: string | null;
   status: string;
+  waMessageId: string;
 }
 
 export interface ClaimedJob {
@@ -124,9 +125,9 @@ export function createOutboundRepo(db: Db, writeEvents: WriteEventsInTransaction
     async acceptedByKey(storeId: string, idempotencyKey: string): Promise<AcceptedSend | null> {
       const job = await db.outboundJob.findUnique({
         where: { storeId_idempotencyKey: { storeId, idempotencyKey } },
-        select: { messageId: true, slot: true, toJid: true, notBefore: true, heldBy: true, message: { select: { status: true } } },
+        select: { messageId: true, slot: true, toJid: true, notBefore: true, heldBy: true, message: { select: { status: true, waMessageId: true } } },
       });
-      return job ? { messageId: job.messageId, slot: job.slot, toJid: job.toJid, notBefore: job.notBefore, heldBy: job.heldBy, status: job.message.status } : null;
+      return job ? { messageId: job.messageId, slot: job.slot, toJid: job.toJid, notBefore: job.notBefore, heldBy: job.heldBy, status: job.message.status, waMessageId: job.message.waMessageId } : null;
     },
 
     /** A new owner's first act: jobs a previous owner was sending when it died are pending again. */

@@ -88,6 +88,7 @@ export const ZSendAccepted = z.object({
   status: z.string().describe('queued; for a retried Idempotency-Key, the message\'s status now'),
   slot: z.number().int(),
   to: z.string().describe('the JID it goes to'),
+  waMessageId: z.string().describe('the WhatsApp id it carries: its key on the phone, in receipts and in webhooks'),
   notBefore: z.iso.datetime().describe('not sent before this instant (a delay or a limit)'),
   heldBy: z.string().nullable().describe('the limit that holds it, if any'),
 });

@@ -117,7 +117,7 @@ export function createOutboundService(deps: OutboundDeps) {
     return { ...kept, ...resolved };
   }
 
-  const acceptedView = (a: AcceptedSend): TSendAccepted => ({ id: a.messageId, status: a.status, slot: a.slot, to: a.toJid, notBefore: a.notBefore.toISOString(), heldBy: a.heldBy });
+  const acceptedView = (a: AcceptedSend): TSendAccepted => ({ id: a.messageId, status: a.status, slot: a.slot, to: a.toJid, waMessageId: a.waMessageId, notBefore: a.notBefore.toISOString(), heldBy: a.heldBy });
 
   /**
    * With an Idempotency-Key, a repeat (or a concurrent twin) answers with the first send's message.
@@ -170,7 +170,7 @@ export function createOutboundService(deps: OutboundDeps) {
       idempotencyKey,
     });
     log.info({ storeId, slot, messageId, type: request.type }, 'send queued');
-    return { id: messageId, status: 'queued', slot, to: toJid, notBefore: notBefore.toISOString(), heldBy };
+    return { id: messageId, status: 'queued', slot, to: toJid, waMessageId, notBefore: notBefore.toISOString(), heldBy };
   }
 
   async function onStatus(e: MessageStatusEvent): Promise<void> {

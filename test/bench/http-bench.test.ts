@@ -6,7 +6,7 @@ import { expect, it } from '@jest/globals';
 import { PAIRS } from '../../bench/http-load.js';
 import { expectFinished, runBench, tableRows } from './run-bench.js';
 
-it('runs each reference and route, GET sessions and POST messages, every request answered 2xx', async () => {
+it('runs each reference and route, GET sessions, POST messages and Evolution\'s sendText, every request answered 2xx', async () => {
   const run = await runBench('http', { BENCH_DURATION_S: '1', BENCH_CONNECTIONS: '2', BENCH_ROUNDS: '1', BENCH_POST_CONTACTS: '5' }, 280_000);
   expectFinished(run);
   const rows = tableRows(run.stdout, 'target');

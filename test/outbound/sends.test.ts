@@ -26,10 +26,12 @@ describe('sending a text', () => {
     const text = 'Olá Ana! Sua pizza sai em 20 minutos 🍕';
     const accepted = await send(store, { to: '+55 (11) 98888-1001', type: 'text', text });
     expect(accepted.status).toBe(202);
-    expect(accepted.body).toEqual(expect.objectContaining({ status: 'queued', slot: 1, to: contact.pnJid, heldBy: null }));
+    expect(accepted.body).toEqual(expect.objectContaining({ status: 'queued', slot: 1, to: contact.pnJid, waMessageId: expect.any(String), heldBy: null }));
 
     const received = await contact.waitForText(text);
     expect(received.text).toBe(text);
+    // The 202 named the WhatsApp id the phone sees.
+    expect(received.id).toBe(accepted.body.waMessageId);
     // "typing…" went to the contact before the message did.
     expect(contact.chatStates.peekAll().map((s) => s.state)).toContain('composing');
 

@@ -8,7 +8,7 @@ import { ZSendRequest, type OutboundService, type TSendRequest } from '../../out
 import type { TSendAudio, TSendContact, TSendLocation, TSendMedia, TSendReaction, TSendText } from './evolution.schemas.js';
 import type { InstanceRow } from './instances.repo.js';
 
-type Outbound = Pick<OutboundService, 'send' | 'message' | 'messageIdOf'>;
+type Outbound = Pick<OutboundService, 'send' | 'messageIdOf'>;
 
 /** Evolution's `media`: a URL, or base64 (bare, or as a data: URL). */
 function sourceOf(media: string): { url: string } | { base64: string } {
@@ -38,14 +38,13 @@ export function createEvolutionMessages(deps: { outbound: Outbound }) {
     // Drin's own contract checks what Evolution's left open (the URL, the base64, the lengths).
     const request = ZSendRequest.parse(asked);
     const accepted = await outbound.send(i.storeId, request);
-    const stored = await outbound.message(i.storeId, accepted.id);
     return {
-      key: { remoteJid: accepted.to, fromMe: true, id: stored.waMessageId },
+      key: { remoteJid: accepted.to, fromMe: true, id: accepted.waMessageId },
       pushName: '',
       status: 'PENDING' as const,
       message,
       messageType,
-      messageTimestamp: Math.floor(new Date(stored.createdAt).getTime() / 1000),
+      messageTimestamp: Math.floor(Date.now() / 1000),
       instanceId: i.instanceId,
       source: 'unknown',
       drin: { messageId: accepted.id, notBefore: accepted.notBefore, heldBy: accepted.heldBy },
