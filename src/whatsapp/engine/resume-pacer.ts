@@ -17,8 +17,8 @@ export interface ResumePacing {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until this open may dial. */
-export type DialTurn = () => Promise<void>;
+/** Waits until this open may dial; resolves with the instant (performance.now()) the turn was given. */
+export type DialTurn = () => Promise<number>;
 
 /** Runs `open` for every ref under the pacing; resolves when all have settled (failures are open's to handle). */
 export async function paceResumes<T>(refs: readonly T[], pacing: ResumePacing, boot: boolean, open: (ref: T, turn: DialTurn) => Promise<void>): Promise<void> {
@@ -36,6 +36,7 @@ export async function paceResumes<T>(refs: readonly T[], pacing: ResumePacing, b
     for (let left = lastStart + gapMs - performance.now(); left > 0; left = lastStart + gapMs - performance.now()) await sleep(Math.ceil(left));
     lastStart = performance.now();
     pass();
+    return lastStart;
   };
   const queue = new PQueue({ concurrency: pacing.concurrency });
   await queue.addAll(refs.map((ref) => () => open(ref, waitTurn)));

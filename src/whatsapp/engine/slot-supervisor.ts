@@ -72,7 +72,7 @@ export class SlotSupervisor {
   }
 
   /** `beforeFirstDial`: waited for right before the first socket is made (a paced reopen's turn). */
-  async start(beforeFirstDial?: () => Promise<void>): Promise<void> {
+  async start(beforeFirstDial?: () => Promise<unknown>): Promise<void> {
     this.stopped = false;
     this.failedAttempts = 0;
     const every = Math.max(250, Math.min(this.deps.options.livenessWindowMs, this.deps.options.sendAckTimeoutMs) / 4);
@@ -214,7 +214,7 @@ export class SlotSupervisor {
     return sock;
   }
 
-  private async openSocket(beforeDial?: () => Promise<void>): Promise<void> {
+  private async openSocket(beforeDial?: () => Promise<unknown>): Promise<void> {
     if (this.stopped) return;
     const generation = ++this.generation;
     const auth = (this.auth ??= await this.deps.loadAuth());
