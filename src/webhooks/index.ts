@@ -18,6 +18,8 @@ export { deliveriesFrom, enqueueOutbox, type OutboxEntry } from './outbox-writer
 export type { WriteEventsInTransaction } from '../events/committed-events.js';
 export type { WebhooksService } from './webhooks.service.js';
 export type { WebhookRow } from './webhooks.repo.js';
+/** Headers the delivery sets itself: a hook's own headers may not name them. */
+export { RESERVED_HEADER } from './webhooks.schemas.js';
 export type { PayloadFormat } from './delivery.worker.js';
 /** `npm run secrets:rotate`: webhook secrets and headers re-sealed under the current SECRETS_KEY. */
 export { reencryptWebhookSecrets, type WebhookSecretsReport } from './webhook-secret-reencryption.repo.js';

@@ -12,7 +12,7 @@ export const ZDeliveryParams = z.strictObject({ storeId: ZStoreId, id: ZRowId, d
 export const ZWebhookEvent = z.enum([...WEBHOOK_EVENTS, '*']).describe('an event name, or * for every one');
 
 /** A header a receiver asks for (its own token, a tenant id); not one we set ourselves. */
-const RESERVED_HEADER = /^(content-type|content-length|host|connection|transfer-encoding|user-agent|webhook-(id|timestamp|signature))$/i;
+export const RESERVED_HEADER = /^(content-type|content-length|host|connection|transfer-encoding|user-agent|webhook-(id|timestamp|signature))$/i;
 const ZHeaders = z
   .record(
     z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a header name: letters, digits and -').refine((h) => !RESERVED_HEADER.test(h), 'the daemon sets this header itself'),

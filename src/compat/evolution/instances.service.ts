@@ -3,7 +3,7 @@
 // start and QR, logout the slot's logout, delete the mapping (and the store it made). No state of
 // its own beyond the mapping: status and QR are the slot's, served by any process.
 import { randomUUID } from 'node:crypto';
-import { AppError, ErrorCode, type SlotRef } from '../../kernel/index.js';
+import { AppError, ErrorCode, toSlotRef, type SlotRef } from '../../kernel/index.js';
 import { generateCredential } from '../../security/secrets.js';
 import type { StoresService } from '../../stores/index.js';
 import type { SessionsService, TSlotView } from '../../whatsapp/sessions/index.js';
@@ -16,7 +16,6 @@ import type { z } from 'zod';
 
 export type AuditActor = { actor: 'admin' | 'store'; ip?: string; requestId: string; userAgent?: string };
 
-const refOf = (i: InstanceRow): SlotRef => ({ storeId: i.storeId, slot: i.slot });
 const INTEGRATION = 'WHATSAPP-BAILEYS';
 export const instanceNotFound = (name: string) => new AppError(ErrorCode.NOT_FOUND, `The "${name}" instance does not exist`);
 
@@ -111,8 +110,8 @@ export function createInstancesService(deps: {
           throw err;
         });
       }
-      const qrcode = input.qrcode ? await connect(refOf(row), input.number, by) : undefined;
-      const view = await sessions.get(refOf(row));
+      const qrcode = input.qrcode ? await connect(toSlotRef(row), input.number, by) : undefined;
+      const view = await sessions.get(toSlotRef(row));
       return {
         instance: { instanceName: row.name, instanceId: row.instanceId, integration: row.integration, status: stateOf(view.status) },
         hash: token,
@@ -143,14 +142,14 @@ export function createInstancesService(deps: {
     /** Open: its state. Otherwise the slot starts (if it was not running) and its QR is the answer. */
     async connect(name: string, number: string | undefined, by: AuditActor) {
       const i = await find(name);
-      const view = await sessions.get(refOf(i));
+      const view = await sessions.get(toSlotRef(i));
       if (view.status === 'connected') return { instance: { instanceName: i.name, state: 'open' as const } };
-      return connect(refOf(i), number, by);
+      return connect(toSlotRef(i), number, by);
     },
 
     async state(name: string) {
       const i = await find(name);
-      return { instance: { instanceName: i.name, state: stateOf((await sessions.get(refOf(i))).status) } };
+      return { instance: { instanceName: i.name, state: stateOf((await sessions.get(toSlotRef(i))).status) } };
     },
 
     /** The global key: every instance (or the one asked for); an instance token: its own. */
@@ -161,19 +160,19 @@ export function createInstancesService(deps: {
       }
       const rows = own ? [own] : await instances.list(q);
       if ((q.instanceName || q.instanceId) && rows.length === 0) throw instanceNotFound(q.instanceName ?? q.instanceId!);
-      return Promise.all(rows.map(async (i) => info(i, await sessions.get(refOf(i)))));
+      return Promise.all(rows.map(async (i) => info(i, await sessions.get(toSlotRef(i)))));
     },
 
     async restart(name: string, by: AuditActor) {
       const i = await find(name);
-      const status = await sessions.restart(refOf(i), by);
+      const status = await sessions.restart(toSlotRef(i), by);
       return { instance: { instanceName: i.name, state: stateOf(status) } };
     },
 
     async logout(name: string, by: AuditActor) {
       const i = await find(name);
-      if (stateOf((await sessions.get(refOf(i))).status) === 'close') throw new AppError(ErrorCode.BAD_REQUEST, `The "${name}" instance is not connected`);
-      await sessions.logout(refOf(i), by);
+      if (stateOf((await sessions.get(toSlotRef(i))).status) === 'close') throw new AppError(ErrorCode.BAD_REQUEST, `The "${name}" instance is not connected`);
+      await sessions.logout(toSlotRef(i), by);
       return { status: 'SUCCESS' as const, error: false as const, response: { message: 'Instance logged out' } };
     },
 
@@ -187,7 +186,7 @@ export function createInstancesService(deps: {
       if (i.ownsStore) {
         await deps.stores.remove(i.storeId, by);
       } else {
-        await sessions.logout(refOf(i), by);
+        await sessions.logout(toSlotRef(i), by);
         await deps.webhooks.remove(i, by);
         await instances.remove(i, by);
       }

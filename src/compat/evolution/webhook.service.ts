@@ -2,15 +2,13 @@
 // scoped to the instance's slot, kept under a fixed id (one per instance, whatever the races),
 // delivered by Drin's durable outbox with its retries and signature, its body rendered in
 // Evolution's format (evolution-payloads.ts).
-import type { WebhookRow, WebhooksService, WebhookEventName } from '../../webhooks/index.js';
+import { RESERVED_HEADER, type WebhookRow, type WebhooksService, type WebhookEventName } from '../../webhooks/index.js';
 import { DELIVERED_EVENTS, type EvolutionFormatOptions } from './evolution-payloads.js';
 import { EVOLUTION_EVENTS, type TEvolutionEvent, type TWebhookSettings } from './evolution.schemas.js';
 import type { InstanceRow } from './instances.repo.js';
 
 type Actor = { actor: 'admin' | 'store'; ip?: string; requestId: string };
 
-/** Headers Drin sets itself; Evolution clients often repeat Content-Type in theirs. */
-const OWN_HEADER = /^(content-type|content-length|host|connection|transfer-encoding|user-agent|webhook-(id|timestamp|signature))$/i;
 
 export const webhookIdOf = (i: InstanceRow): string => `evo-${i.instanceId}`;
 
@@ -20,7 +18,8 @@ export function createEvolutionWebhooks(deps: { webhooks: Pick<WebhooksService, 
       // Evolution: enabled with no events means every event.
       const asked: TEvolutionEvent[] = w.enabled && w.events.length === 0 ? [...EVOLUTION_EVENTS] : [...new Set(w.events)];
       const events = [...new Set(asked.map((e) => DELIVERED_EVENTS[e]).filter((e): e is WebhookEventName => e !== undefined))];
-      const headers = Object.fromEntries(Object.entries(w.headers ?? {}).filter(([name]) => !OWN_HEADER.test(name)));
+      // Headers Drin sets itself are dropped: Evolution clients often repeat Content-Type in theirs.
+      const headers = Object.fromEntries(Object.entries(w.headers ?? {}).filter(([name]) => !RESERVED_HEADER.test(name)));
       const options: EvolutionFormatOptions = { instanceName: i.name, instanceId: i.instanceId, byEvents: w.byEvents, base64: w.base64, events: asked };
       const row = await deps.webhooks.put(i.storeId, webhookIdOf(i), {
         url: w.url,
