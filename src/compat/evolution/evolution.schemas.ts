@@ -11,6 +11,9 @@ export const ZInstanceName = z
 
 export const ZInstanceParams = z.strictObject({ instanceName: ZInstanceName });
 
+/** An instance token a client chooses itself (else Drin makes one). */
+export const ZInstanceToken = z.string().min(16).max(255).regex(/^[\x21-\x7e]+$/, 'visible ASCII');
+
 /** Evolution's webhook event names, as clients send them. */
 export const EVOLUTION_EVENTS = [
   'APPLICATION_STARTUP', 'QRCODE_UPDATED', 'MESSAGES_SET', 'MESSAGES_UPSERT', 'MESSAGES_EDITED', 'MESSAGES_UPDATE', 'MESSAGES_DELETE',
@@ -53,7 +56,7 @@ const ZDrinPlacement = z.strictObject({
 
 export const ZInstanceCreate = z.object({
   instanceName: ZInstanceName,
-  token: z.string().min(16).max(255).regex(/^[\x21-\x7e]+$/, 'visible ASCII').optional().describe('the instance\'s own apikey; made when not given'),
+  token: ZInstanceToken.optional().describe('the instance\'s own apikey; made when not given'),
   qrcode: z.boolean().default(false).describe('start the slot and answer with its first QR'),
   integration: z.string().default('WHATSAPP-BAILEYS').describe('only WHATSAPP-BAILEYS'),
   number: z.string().regex(/^\d{8,15}$/, 'digits only, with the country code').optional().describe('with qrcode: a pairing code for this number too'),

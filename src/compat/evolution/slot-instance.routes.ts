@@ -7,12 +7,12 @@ import { auditContext, requireStoreKey, type AuthorizeStore } from '../../http/a
 import type { OpenApiRegistry } from '../../http/openapi.js';
 import { parseBody, parseParams } from '../../http/validate.js';
 import { makeZSlotParams } from '../../whatsapp/sessions/index.js';
-import { ZInstanceName } from './evolution.schemas.js';
+import { ZInstanceName, ZInstanceToken } from './evolution.schemas.js';
 import type { InstancesService } from './instances.service.js';
 
 const ZNameSlot = z.strictObject({
   instanceName: ZInstanceName,
-  token: z.string().min(16).max(255).regex(/^[\x21-\x7e]+$/, 'visible ASCII').optional().describe('the instance token; made (and shown once) when not given'),
+  token: ZInstanceToken.optional().describe('the instance token; made (and shown once) when not given'),
 });
 const ZSlotInstance = z.object({ instanceName: z.string(), instanceId: z.string(), slot: z.number().int(), token: z.string().describe('shown in this answer only') });
 
